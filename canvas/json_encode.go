@@ -1,0 +1,210 @@
+package canvas
+
+import (
+	"math"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Encode writes v as JSON the way Python's json.dumps sees it: every dict
+// (plain or signature) as an object, lists and tuples as arrays, floats in
+// Python's repr (1.0, 1e+16, Infinity), integers with their exact digits.
+// indent < 0 gives one compact line; otherwise nested values are indented by
+// that many spaces. A value that contains itself is an error, as in Python.
+func Encode(v Value, indent int) ([]byte, error) {
+	e := encoder{indent: indent, active: map[any]bool{}}
+	if err := e.value(v, 0); err != nil {
+		return nil, err
+	}
+	return e.buf, nil
+}
+
+// MustEncode is Encode for values known to be acyclic (snapshots, tests).
+func MustEncode(v Value) string {
+	b, err := Encode(v, -1)
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}
+
+type encoder struct {
+	buf    []byte
+	indent int
+	active map[any]bool
+}
+
+func (e *encoder) newline(depth int) {
+	if e.indent < 0 {
+		return
+	}
+	e.buf = append(e.buf, '\n')
+	for i := 0; i < depth*e.indent; i++ {
+		e.buf = append(e.buf, ' ')
+	}
+}
+
+func (e *encoder) value(v Value, depth int) error {
+	switch x := v.(type) {
+	case nil:
+		e.buf = append(e.buf, "null"...)
+	case bool:
+		e.buf = strconv.AppendBool(e.buf, x)
+	case Int:
+		e.buf = append(e.buf, x...)
+	case float64:
+		e.buf = append(e.buf, FormatFloat(x)...)
+	case string:
+		e.buf = AppendQuoted(e.buf, x)
+	case *List:
+		if e.active[x] {
+			return &PyError{"ValueError", "Circular reference detected"}
+		}
+		e.active[x] = true
+		defer delete(e.active, x)
+		if len(x.Items) == 0 {
+			e.buf = append(e.buf, "[]"...)
+			return nil
+		}
+		e.buf = append(e.buf, '[')
+		for i, item := range x.Items {
+			if i > 0 {
+				e.buf = append(e.buf, ',')
+				if e.indent < 0 {
+					e.buf = append(e.buf, ' ')
+				}
+			}
+			e.newline(depth + 1)
+			if err := e.value(item, depth+1); err != nil {
+				return err
+			}
+		}
+		e.newline(depth)
+		e.buf = append(e.buf, ']')
+	case *Dict:
+		if e.active[x] {
+			return &PyError{"ValueError", "Circular reference detected"}
+		}
+		e.active[x] = true
+		defer delete(e.active, x)
+		if len(x.Pairs) == 0 {
+			e.buf = append(e.buf, "{}"...)
+			return nil
+		}
+		e.buf = append(e.buf, '{')
+		for i, p := range x.Pairs {
+			if i > 0 {
+				e.buf = append(e.buf, ',')
+				if e.indent < 0 {
+					e.buf = append(e.buf, ' ')
+				}
+			}
+			e.newline(depth + 1)
+			e.buf = AppendQuoted(e.buf, p.Key)
+			e.buf = append(e.buf, ": "...)
+			if err := e.value(p.Val, depth+1); err != nil {
+				return err
+			}
+		}
+		e.newline(depth)
+		e.buf = append(e.buf, '}')
+	default:
+		return typeError("Object of type %T is not JSON serializable", v)
+	}
+	return nil
+}
+
+// AppendQuoted appends s as a JSON string. Non-ASCII text is kept as UTF-8.
+func AppendQuoted(buf []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	buf = append(buf, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
+			buf = append(buf, c)
+			i++
+			continue
+		}
+		switch c {
+		case '"', '\\':
+			buf = append(buf, '\\', c)
+			i++
+			continue
+		case '\n':
+			buf = append(buf, '\\', 'n')
+			i++
+			continue
+		case '\r':
+			buf = append(buf, '\\', 'r')
+			i++
+			continue
+		case '\t':
+			buf = append(buf, '\\', 't')
+			i++
+			continue
+		}
+		if c < 0x20 {
+			buf = append(buf, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		buf = utf8.AppendRune(buf, r)
+		i += size
+	}
+	return append(buf, '"')
+}
+
+// FormatFloat is Python's repr(float) (and json.dumps of a float): the
+// shortest digits that read back exactly, in fixed notation when the decimal
+// exponent is in [-4, 16) and always with a '.0' or exponent, so a float never
+// reads back as an int.
+func FormatFloat(f float64) string {
+	switch {
+	case math.IsNaN(f):
+		return "NaN"
+	case math.IsInf(f, 1):
+		return "Infinity"
+	case math.IsInf(f, -1):
+		return "-Infinity"
+	}
+	s := strconv.FormatFloat(f, 'e', -1, 64) // d.ddde±XX
+	neg := false
+	if s[0] == '-' {
+		neg = true
+		s = s[1:]
+	}
+	mant, expText, _ := strings.Cut(s, "e")
+	exp, _ := strconv.Atoi(expText)
+	digits := strings.Replace(mant, ".", "", 1)
+	var out string
+	if exp >= -4 && exp < 16 {
+		if exp < 0 {
+			out = "0." + strings.Repeat("0", -exp-1) + digits
+		} else if len(digits) <= exp+1 {
+			out = digits + strings.Repeat("0", exp+1-len(digits)) + ".0"
+		} else {
+			out = digits[:exp+1] + "." + digits[exp+1:]
+		}
+	} else {
+		m := digits[:1]
+		if len(digits) > 1 {
+			m += "." + digits[1:]
+		}
+		sign := "+"
+		if exp < 0 {
+			sign = "-"
+			exp = -exp
+		}
+		e := strconv.Itoa(exp)
+		if len(e) < 2 {
+			e = "0" + e
+		}
+		out = m + "e" + sign + e
+	}
+	if neg {
+		out = "-" + out
+	}
+	return out
+}

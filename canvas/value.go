@@ -1,0 +1,207 @@
+// Package canvas holds Celery canvases as Go values and runs Celery 5.6.2's
+// canvas operations on them.
+//
+// Celery's canvas classes are thin views over Python dicts, and its rules
+// depend on which dicts and lists are the same object. A canvas is therefore a
+// graph of reference values: *Dict (an insertion-ordered dict that may carry
+// the class of the Celery object it is: Signature, chain, group, chord, …),
+// *List (a list or a tuple) and scalars (nil, bool, Int, float64, string).
+// Operations are written the way Celery writes them, sharing where Celery
+// shares and copying where it copies.
+package canvas
+
+// Value is one Python value of a canvas: nil (None), bool, Int, float64,
+// string, *List or *Dict.
+type Value = any
+
+// Int is a Python int kept as its decimal text, so that integers of any size
+// survive a load and save unchanged.
+type Int string
+
+// Class is the Python class of a dict: a plain dict, or one of Celery's
+// signature classes (all of which are dict subclasses).
+type Class uint8
+
+// The classes a dict can have.
+const (
+	Plain     Class = iota // a plain dict, e.g. a link still in its JSON form
+	Signature              // celery.canvas.Signature (a leaf task)
+	Chain                  // celery.canvas._chain
+	Group                  // celery.canvas.group
+	Chord                  // celery.canvas._chord
+	XMap                   // celery.canvas.xmap
+	XStarMap               // celery.canvas.xstarmap
+	Chunks                 // celery.canvas.chunks
+)
+
+var classNames = [...]string{"dict", "Signature", "_chain", "group", "_chord", "xmap", "xstarmap", "chunks"}
+
+// String is the Python class name.
+func (c Class) String() string { return classNames[c] }
+
+// IsSignature reports whether the class is Signature or one of its subclasses.
+func (c Class) IsSignature() bool { return c != Plain }
+
+// Pair is one key and value of a Dict.
+type Pair struct {
+	Key string
+	Val Value
+}
+
+// Dict is an insertion-ordered Python dict with identity. A signature dict
+// holds a handful of keys, so a slice of pairs beats a hash map in both
+// speed and memory.
+type Dict struct {
+	Class Class
+	Pairs []Pair
+}
+
+// NewDict returns an empty dict of the given class with room for n keys.
+func NewDict(class Class, n int) *Dict {
+	return &Dict{Class: class, Pairs: make([]Pair, 0, n)}
+}
+
+// Index returns the position of key, or -1.
+func (d *Dict) Index(key string) int {
+	for i := range d.Pairs {
+		if d.Pairs[i].Key == key {
+			return i
+		}
+	}
+	return -1
+}
+
+// Get returns the value at key and whether it is present.
+func (d *Dict) Get(key string) (Value, bool) {
+	if i := d.Index(key); i >= 0 {
+		return d.Pairs[i].Val, true
+	}
+	return nil, false
+}
+
+// Lookup is Python's d.get(key): the value, or nil when absent.
+func (d *Dict) Lookup(key string) Value {
+	v, _ := d.Get(key)
+	return v
+}
+
+// Has reports whether key is present.
+func (d *Dict) Has(key string) bool { return d.Index(key) >= 0 }
+
+// Set is d[key] = v: an existing key keeps its position, a new one goes last.
+func (d *Dict) Set(key string, v Value) {
+	if i := d.Index(key); i >= 0 {
+		d.Pairs[i].Val = v
+		return
+	}
+	d.Pairs = append(d.Pairs, Pair{key, v})
+}
+
+// Delete removes key if present and reports whether it was.
+func (d *Dict) Delete(key string) bool {
+	i := d.Index(key)
+	if i < 0 {
+		return false
+	}
+	d.Pairs = append(d.Pairs[:i], d.Pairs[i+1:]...)
+	return true
+}
+
+// Len is len(d).
+func (d *Dict) Len() int { return len(d.Pairs) }
+
+// Keys returns the keys in order.
+func (d *Dict) Keys() []string {
+	keys := make([]string, len(d.Pairs))
+	for i, p := range d.Pairs {
+		keys[i] = p.Key
+	}
+	return keys
+}
+
+// Copy is dict(d): a new plain dict holding the same values.
+func (d *Dict) Copy() *Dict { return d.CopyAs(Plain) }
+
+// CopyAs is a shallow copy with the given class (Signature(d) is dict(d)
+// with the Signature class).
+func (d *Dict) CopyAs(class Class) *Dict {
+	c := &Dict{Class: class, Pairs: make([]Pair, len(d.Pairs), len(d.Pairs)+1)}
+	copy(c.Pairs, d.Pairs)
+	return c
+}
+
+// List is a Python list, or a tuple when Tuple is set. Celery makes tuples
+// in a few places (a clone's args, chain(a, b).tasks) and some of its rules
+// treat them differently from lists.
+type List struct {
+	Items []Value
+	Tuple bool
+}
+
+// NewList returns a list holding items.
+func NewList(items ...Value) *List { return &List{Items: items} }
+
+// Len is len(l).
+func (l *List) Len() int { return len(l.Items) }
+
+// Copy is list(l): a new list with the same items.
+func (l *List) Copy() *List {
+	items := make([]Value, len(l.Items))
+	copy(items, l.Items)
+	return &List{Items: items}
+}
+
+// Truthy is Python's bool(v).
+func Truthy(v Value) bool {
+	switch x := v.(type) {
+	case nil:
+		return false
+	case bool:
+		return x
+	case Int:
+		return x != "0"
+	case float64:
+		return x != 0
+	case string:
+		return x != ""
+	case *List:
+		return len(x.Items) > 0
+	case *Dict:
+		return len(x.Pairs) > 0
+	}
+	return true
+}
+
+// TypeName is the Python type name of v, as Celery's errors print it.
+func TypeName(v Value) string {
+	switch x := v.(type) {
+	case nil:
+		return "NoneType"
+	case bool:
+		return "bool"
+	case Int:
+		return "int"
+	case float64:
+		return "float"
+	case string:
+		return "str"
+	case *List:
+		if x.Tuple {
+			return "tuple"
+		}
+		return "list"
+	case *Dict:
+		return x.Class.String()
+	}
+	return "object"
+}
+
+// IsScalar reports whether v is an int, float or str (bool included, as
+// Python's isinstance(v, (int, float, str)) counts it).
+func IsScalar(v Value) bool {
+	switch v.(type) {
+	case bool, Int, float64, string:
+		return true
+	}
+	return false
+}

@@ -1,0 +1,275 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/stampede-dev/stampede/canvas"
+	"github.com/stampede-dev/stampede/canvas/sample"
+	"github.com/stampede-dev/stampede/replay"
+	"github.com/stampede-dev/stampede/stamping"
+	"github.com/stampede-dev/stampede/stamping/export"
+	"github.com/stampede-dev/stampede/visitors"
+	"github.com/stampede-dev/stampede/visitors/script"
+)
+
+// failf prints one error line and returns exit status 1.
+func failf(stderr io.Writer, format string, a ...any) int {
+	msg := fmt.Sprintf(format, a...)
+	fmt.Fprintln(stderr, "stampede: "+strings.ReplaceAll(msg, "\n", " "))
+	return 1
+}
+
+func newFlags(name, args string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: stampede %s [flags] %s\n\nFlags:\n", name, args)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parse parses flags and checks for exactly one positional argument.
+func parse(fs *flag.FlagSet, args []string, stderr io.Writer) (string, int, bool) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return "", 0, false
+		}
+		return "", 2, false
+	}
+	if fs.NArg() != 1 {
+		fmt.Fprintf(stderr, "stampede %s: expected one file, got %d arguments\n", fs.Name(), fs.NArg())
+		fs.Usage()
+		return "", 2, false
+	}
+	return fs.Arg(0), 0, true
+}
+
+// readCanvas reads and loads a canvas file as celery.signature(dict) would.
+func readCanvas(path string) (*canvas.Dict, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	c, err := canvas.Load(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return c, nil
+}
+
+// output writes data to path (stdout for "" or "-"), refusing to overwrite
+// the input unless force is set.
+func output(path, input string, force bool, data []byte, stdout io.Writer) error {
+	if path == "" || path == "-" {
+		_, err := stdout.Write(data)
+		return err
+	}
+	if !force && input != "" && export.SameFile(path, input) {
+		return fmt.Errorf("%s is the input file; pass -force to overwrite it", path)
+	}
+	return export.WriteFile(path, data)
+}
+
+func cmdStamp(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("stamp", "CANVAS.json", stderr)
+	visitorName := fs.String("visitor", "", "visitor: a built-in name (see 'stampede visitors') or a .star script; empty = no visitor")
+	appendStamps := fs.Bool("append", false, "append_stamps=True: keep every value of a repeated stamp in a list")
+	headersJSON := fs.String("headers", "", `extra headers passed to stamp(**headers), as a JSON object, e.g. '{"origin": "cli"}'`)
+	tracePath := fs.String("trace", "", "write the trace here, one JSON line per hook call")
+	traceDetail := fs.Bool("trace-detail", false, `add "path" and "default" to every trace line`)
+	out := fs.String("o", "", "write the stamped canvas here instead of stdout")
+	force := fs.Bool("force", false, "allow -o to overwrite the input file")
+	in, code, ok := parse(fs, args, stderr)
+	if !ok {
+		return code
+	}
+	c, err := readCanvas(in)
+	if err != nil {
+		return failf(stderr, "%v", err)
+	}
+	var headers *canvas.Dict
+	if *headersJSON != "" {
+		v, err := canvas.Decode([]byte(*headersJSON))
+		if err != nil {
+			return failf(stderr, "-headers: %v", err)
+		}
+		d, isDict := v.(*canvas.Dict)
+		if !isDict {
+			return failf(stderr, "-headers: must be a JSON object, not %s", canvas.TypeName(v))
+		}
+		headers = d
+	}
+	var v visitors.Visitor
+	if *visitorName != "" {
+		if v, err = script.Resolve(*visitorName, ""); err != nil {
+			return failf(stderr, "-visitor: %v", err)
+		}
+	}
+	tr, err := stamping.Stamp(c, stamping.Options{Visitor: v, Append: *appendStamps, Headers: headers})
+	if err != nil {
+		return failf(stderr, "%s: stamp failed: %v", in, err)
+	}
+	data, err := export.CanvasJSON(c)
+	if err != nil {
+		return failf(stderr, "%s: %v", in, err)
+	}
+	if *tracePath != "" {
+		lines, err := export.TraceJSONL(tr, *traceDetail)
+		if err != nil {
+			return failf(stderr, "-trace: %v", err)
+		}
+		if err := output(*tracePath, in, *force, lines, stdout); err != nil {
+			return failf(stderr, "-trace: %v", err)
+		}
+	}
+	if err := output(*out, in, *force, data, stdout); err != nil {
+		return failf(stderr, "-o: %v", err)
+	}
+	return 0
+}
+
+func cmdFmt(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("fmt", "CANVAS.json", stderr)
+	out := fs.String("o", "", "write the canvas here instead of stdout")
+	force := fs.Bool("force", false, "allow -o to overwrite the input file")
+	in, code, ok := parse(fs, args, stderr)
+	if !ok {
+		return code
+	}
+	c, err := readCanvas(in)
+	if err != nil {
+		return failf(stderr, "%v", err)
+	}
+	data, err := export.CanvasJSON(c)
+	if err != nil {
+		return failf(stderr, "%s: %v", in, err)
+	}
+	if err := output(*out, in, *force, data, stdout); err != nil {
+		return failf(stderr, "-o: %v", err)
+	}
+	return 0
+}
+
+func cmdReplay(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("replay", "SESSION.json", stderr)
+	dir := fs.String("visitors", "", "folder where the visitor scripts named in stamp ops are (default: the session file's folder)")
+	out := fs.String("o", "", "write the result here instead of stdout")
+	force := fs.Bool("force", false, "allow -o to overwrite the session file")
+	in, code, ok := parse(fs, args, stderr)
+	if !ok {
+		return code
+	}
+	data, err := os.ReadFile(in)
+	if err != nil {
+		return failf(stderr, "%v", err)
+	}
+	sv, err := canvas.Decode(data)
+	if err != nil {
+		return failf(stderr, "%s: %v", in, err)
+	}
+	sess, isDict := sv.(*canvas.Dict)
+	if !isDict || !sess.Has("canvas") {
+		return failf(stderr, `%s: a session is a JSON object {"canvas": …, "ops": […]}`, in)
+	}
+	ops, isList := sess.Lookup("ops").(*canvas.List)
+	if !isList {
+		return failf(stderr, `%s: $.ops must be a list of operations`, in)
+	}
+	if *dir == "" {
+		*dir = filepath.Dir(in)
+	}
+	cache := map[string]visitors.Visitor{}
+	resolve := func(name string) (visitors.Visitor, error) {
+		if v, ok := cache[name]; ok {
+			return v, nil
+		}
+		v, err := script.Resolve(name, *dir)
+		if err == nil {
+			cache[name] = v
+		}
+		return v, err
+	}
+	res, err := replay.Run(sess.Lookup("canvas"), ops.Items, resolve)
+	if err != nil {
+		return failf(stderr, "%s: %v", in, err)
+	}
+	outDoc := replayDocument(res)
+	body, err := canvas.Encode(outDoc, 2)
+	if err != nil {
+		return failf(stderr, "%s: %v", in, err)
+	}
+	if err := output(*out, in, *force, append(body, '\n'), stdout); err != nil {
+		return failf(stderr, "-o: %v", err)
+	}
+	if res.Err != nil {
+		return failf(stderr, "%s: %v", in, res.Err)
+	}
+	return 0
+}
+
+// replayDocument is the result of a replay in the conformance ops form:
+// {"snapshots", "traces"} plus "error" and "error_step" when an op failed.
+func replayDocument(res *replay.Result) *canvas.Dict {
+	snaps := &canvas.List{Items: res.Snapshots}
+	traces := &canvas.List{Items: make([]canvas.Value, len(res.Traces))}
+	for i, t := range res.Traces {
+		if t != nil {
+			traces.Items[i] = t.Lines(false)
+		}
+	}
+	doc := &canvas.Dict{Pairs: []canvas.Pair{{Key: "snapshots", Val: snaps}, {Key: "traces", Val: traces}}}
+	if res.Err != nil {
+		doc.Set("error", res.Err.Error())
+		doc.Set("error_step", canvas.Int(fmt.Sprint(res.ErrStep)))
+	}
+	return doc
+}
+
+func cmdVisitors(stdout io.Writer) int {
+	for _, n := range visitors.BuiltinNames() {
+		fmt.Fprintf(stdout, "%-16s %s\n", n, visitors.BuiltinDoc(n))
+	}
+	fmt.Fprintln(stdout, "FILE.star        a visitor script: top-level def HOOK(sig, **headers) functions")
+	return 0
+}
+
+// cmdSample stamps the built-in sample with the monitoring-id visitor and
+// prints each hook call.
+func cmdSample(stdout, stderr io.Writer) int {
+	c, err := canvas.Load(sample.OrderJSON)
+	if err != nil {
+		return failf(stderr, "%s: %v", sample.Name, err)
+	}
+	v, _ := visitors.Builtin("monitoring-id")
+	tr, err := stamping.Stamp(c, stamping.Options{Visitor: v})
+	if err != nil {
+		return failf(stderr, "%s: %v", sample.Name, err)
+	}
+	fmt.Fprintf(stdout, "Stamping %s with the %s visitor: %d hook calls\n\n", sample.Name, v.Name(), tr.Len())
+	for i := range tr.Steps {
+		s := &tr.Steps[i]
+		id, _ := s.ID.(string)
+		ret := "—"
+		if !s.Hook.IsEnd() {
+			ret = canvas.MustEncode(s.Ret)
+		}
+		note := ""
+		if s.Default {
+			note = "  (Celery default)"
+		}
+		fmt.Fprintf(stdout, "%3d  %-22s %-28s %-11s → %s%s\n", i+1, s.Hook, s.Target.Path, id, ret, note)
+	}
+	data, err := export.CanvasJSON(c)
+	if err != nil {
+		return failf(stderr, "%v", err)
+	}
+	fmt.Fprintf(stdout, "\nStamped canvas:\n%s", data)
+	return 0
+}

@@ -1,0 +1,128 @@
+package stamping
+
+import (
+	"github.com/stampede-dev/stampede/canvas"
+)
+
+// mergeDicts is Celery's _merge_dictionaries(d1, d2, aggregate_duplicates):
+// d2 is merged into d1 in place. For a key in both: a dict in d1 is merged
+// recursively, always aggregating; a scalar in d1 becomes [scalar] when
+// aggregating; then two lists are joined by extending d1's list in place
+// (even when not aggregating), otherwise when aggregating d2's value is
+// appended to a copy of d1's list (None counting as empty). Keys only in d2
+// are copied over by reference. A falsy d2 does nothing; a d2 that is not a
+// dict raises what Python raises.
+//
+// Lists under the key "stamped_headers" mean a set of keys; they are extended
+// without repeating a key, which keeps their meaning and keeps stamping
+// linear where Celery's list grows by one entry per stamped child.
+func mergeDicts(log *canvas.Log, d1 *canvas.Dict, d2 canvas.Value, aggregate bool) error {
+	if !canvas.Truthy(d2) {
+		return nil
+	}
+	for i := 0; i < len(d1.Pairs); i++ {
+		key, value := d1.Pairs[i].Key, d1.Pairs[i].Val
+		found, err := canvas.In(key, d2)
+		if err != nil {
+			return err
+		}
+		if !found {
+			continue
+		}
+		other, err := subscript(d2, key)
+		if err != nil {
+			return err
+		}
+		if sub, ok := value.(*canvas.Dict); ok {
+			if err := mergeDicts(log, sub, other, true); err != nil {
+				return err
+			}
+			continue
+		}
+		if canvas.IsScalar(value) && aggregate {
+			value = canvas.NewList(value)
+			log.Set(d1, key, value)
+		}
+		l1, ok1 := value.(*canvas.List)
+		l2, ok2 := other.(*canvas.List)
+		switch {
+		case ok1 && ok2 && !l1.Tuple && !l2.Tuple:
+			if key == "stamped_headers" {
+				extendUnique(log, l1, l2.Items)
+			} else {
+				log.Append(l1, l2.Items...)
+			}
+		case aggregate:
+			var l *canvas.List
+			switch v := value.(type) {
+			case nil:
+				l = &canvas.List{}
+			case *canvas.List:
+				l = v.Copy()
+			default:
+				items, err := canvas.Iterate(v)
+				if err != nil {
+					return err
+				}
+				l = canvas.NewList(append([]canvas.Value{}, items...)...)
+			}
+			l.Items = append(l.Items, other)
+			log.Set(d1, key, l)
+		}
+	}
+	src, ok := d2.(*canvas.Dict)
+	if !ok {
+		return canvas.AttrError(d2, "items")
+	}
+	for _, p := range src.Pairs {
+		if !d1.Has(p.Key) {
+			log.Set(d1, p.Key, p.Val)
+		}
+	}
+	return nil
+}
+
+// extendUnique appends the items of add that l does not hold yet.
+func extendUnique(log *canvas.Log, l *canvas.List, add []canvas.Value) {
+	var fresh []canvas.Value
+	for _, v := range add {
+		if !canvas.Contains(l.Items, v) && !canvas.Contains(fresh, v) {
+			fresh = append(fresh, v)
+		}
+	}
+	if len(fresh) > 0 {
+		log.Append(l, fresh...)
+	}
+}
+
+// subscript is Python's container[key] for a string key.
+func subscript(container canvas.Value, key string) (canvas.Value, error) {
+	switch c := container.(type) {
+	case *canvas.Dict:
+		v, _ := c.Get(key)
+		return v, nil
+	case *canvas.List:
+		return nil, canvas.TypeErrorf("%s indices must be integers or slices, not str", canvas.TypeName(c))
+	case string:
+		return nil, canvas.TypeErrorf("string indices must be integers, not 'str'")
+	}
+	return nil, canvas.TypeErrorf("'%s' object is not subscriptable", canvas.TypeName(container))
+}
+
+// keySet is list(set(items)): the distinct items (they must be hashable).
+func keySet(v canvas.Value) (*canvas.List, error) {
+	items, err := canvas.Iterate(v)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]canvas.Value, 0, len(items))
+	for _, it := range items {
+		if err := canvas.Hashable(it); err != nil {
+			return nil, err
+		}
+		if !canvas.Contains(out, it) {
+			out = append(out, it)
+		}
+	}
+	return &canvas.List{Items: out}, nil
+}

@@ -1,0 +1,373 @@
+// Package stamping runs Celery's Stamping API over a canvas exactly as Celery
+// 5.6.2's stamp(), stamp_links() and _stamp_headers() do, as a sequence of
+// steps (one per hook call) that can be replayed forward and back.
+package stamping
+
+import (
+	"strconv"
+
+	"github.com/stampede-dev/stampede/canvas"
+	"github.com/stampede-dev/stampede/visitors"
+)
+
+// Options are the arguments of canvas.stamp(visitor, append_stamps, **headers).
+type Options struct {
+	Visitor visitors.Visitor // nil: no visitor, only Headers are stamped
+	Append  bool             // append_stamps
+	Headers *canvas.Dict     // the **headers of stamp(); nil for none
+	Record  bool             // keep the mutation log, for stepping back
+}
+
+// Stamp runs root.stamp(visitor, append_stamps, **headers), mutating the
+// canvas in place. It returns the trace of every hook call even when a hook
+// fails, together with the error that stopped the run.
+func Stamp(root *canvas.Dict, opts Options) (*Trace, error) {
+	r := &run{v: opts.Visitor, trace: &Trace{Root: root}}
+	if opts.Record {
+		r.log = &canvas.Log{}
+		r.trace.Log = r.log
+	}
+	if s, ok := opts.Visitor.(visitors.Starter); ok {
+		if err := s.Start(); err != nil {
+			return r.trace, err
+		}
+	}
+	headers := opts.Headers
+	if headers == nil {
+		headers = &canvas.Dict{}
+	}
+	err := r.stamp(root, node{path: "$"}, opts.Append, headers.Copy())
+	return r.trace, err
+}
+
+// node is where a value sits: its path, depth and enclosing composite.
+type node struct {
+	path   string
+	depth  int
+	parent string
+}
+
+func (n node) child(suffix string) node {
+	return node{path: n.path + suffix, depth: n.depth + 1, parent: n.path}
+}
+
+func (n node) index(name string, i int) node {
+	return n.child("." + name + "[" + strconv.Itoa(i) + "]")
+}
+
+type run struct {
+	v     visitors.Visitor
+	log   *canvas.Log
+	trace *Trace
+}
+
+// stamp dispatches to the class's stamp method, as Python's v.stamp(...) does.
+func (r *run) stamp(v canvas.Value, at node, appendStamps bool, headers *canvas.Dict) error {
+	sig, ok := v.(*canvas.Dict)
+	if !ok || !sig.Class.IsSignature() {
+		return canvas.AttrError(v, "stamp")
+	}
+	switch sig.Class {
+	case canvas.Chain:
+		return r.stampChain(sig, at, appendStamps, headers)
+	case canvas.Group:
+		return r.stampGroup(sig, at, appendStamps, headers)
+	case canvas.Chord:
+		return r.stampChord(sig, at, appendStamps, headers)
+	}
+	return r.stampSignature(sig, at, appendStamps, headers)
+}
+
+// stampSignature is Signature.stamp: links first, then on_signature, then the
+// merged headers are written with set().
+func (r *run) stampSignature(sig *canvas.Dict, at node, appendStamps bool, headers *canvas.Dict) error {
+	if err := r.stampLinks(sig, at, appendStamps, headers); err != nil {
+		return err
+	}
+	vh, err := r.call(visitors.OnSignature, sig, at, headers)
+	if err != nil {
+		return err
+	}
+	h, err := r.stampHeaders(sig, vh, appendStamps, true, headers)
+	if err != nil {
+		return err
+	}
+	return canvas.Set(r.log, sig, h)
+}
+
+// stampLinks is Signature.stamp_links: every callback, then every errback,
+// each stamped with a deep copy of the incoming headers (accumulating within
+// one loop) and without this signature's own stamps.
+func (r *run) stampLinks(sig *canvas.Dict, at node, appendStamps bool, headers *canvas.Dict) error {
+	opts, err := canvas.Options(sig)
+	if err != nil {
+		return err
+	}
+	for _, kind := range [...]struct {
+		key  string
+		hook visitors.Hook
+	}{{"link", visitors.OnCallback}, {"link_error", visitors.OnErrback}} {
+		h := canvas.DeepCopy(headers).(*canvas.Dict)
+		for i, l := range canvas.MaybeList(opts.Lookup(kind.key)) {
+			link, err := r.maybeSignature(l)
+			if err != nil {
+				return err
+			}
+			where := at.index(kind.key, i)
+			vh, err := r.call(kind.hook, link, where, h)
+			if err != nil {
+				return err
+			}
+			if h, err = r.stampHeaders(sig, vh, appendStamps, false, h); err != nil {
+				return err
+			}
+			if err := r.stamp(link, where, appendStamps, h); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// maybeSignature is maybe_signature(link) inside the traversal; loading a
+// group from a stored dict rewrites that dict's tasks, which the log records.
+func (r *run) maybeSignature(v canvas.Value) (canvas.Value, error) {
+	d, ok := v.(*canvas.Dict)
+	if !ok || d.Class.IsSignature() || r.log == nil {
+		return canvas.MaybeSignature(v, false)
+	}
+	var before canvas.Value
+	kw, _ := d.Lookup("kwargs").(*canvas.Dict)
+	if kw != nil {
+		before = kw.Lookup("tasks")
+	}
+	s, err := canvas.MaybeSignature(v, false)
+	if kw != nil {
+		if after := kw.Lookup("tasks"); after != before {
+			kw.Set("tasks", before)
+			r.log.Set(kw, "tasks", after)
+		}
+	}
+	return s, err
+}
+
+// stampChain is _chain.stamp: on_chain_start, the chain's own stamps merged
+// in, its links (always with append_stamps=False), each task, on_chain_end.
+func (r *run) stampChain(sig *canvas.Dict, at node, appendStamps bool, headers *canvas.Dict) error {
+	vh, err := r.call(visitors.OnChainStart, sig, at, headers)
+	if err != nil {
+		return err
+	}
+	h, err := r.stampHeaders(sig, vh, appendStamps, true, headers)
+	if err != nil {
+		return err
+	}
+	if err := r.stampLinks(sig, at, false, h); err != nil {
+		return err
+	}
+	tasks, err := canvas.Tasks(sig)
+	if err != nil {
+		return err
+	}
+	items, err := canvas.Iterate(tasks)
+	if err != nil {
+		return err
+	}
+	for i, t := range items {
+		if err := r.stamp(t, at.index("tasks", i), appendStamps, h); err != nil {
+			return err
+		}
+	}
+	_, err = r.call(visitors.OnChainEnd, sig, at, h)
+	return err
+}
+
+// stampGroup is group.stamp: on_group_start, merge, links, each task (plain
+// dicts are turned into signatures in place), on_group_end.
+func (r *run) stampGroup(sig *canvas.Dict, at node, appendStamps bool, headers *canvas.Dict) error {
+	vh, err := r.call(visitors.OnGroupStart, sig, at, headers)
+	if err != nil {
+		return err
+	}
+	h, err := r.stampHeaders(sig, vh, appendStamps, true, headers)
+	if err != nil {
+		return err
+	}
+	if err := r.stampLinks(sig, at, appendStamps, h); err != nil {
+		return err
+	}
+	tasks, err := canvas.Tasks(sig)
+	if err != nil {
+		return err
+	}
+	items, err := canvas.Iterate(tasks)
+	if err != nil {
+		return err
+	}
+	var rebuilt []canvas.Value
+	for i, t := range items {
+		task, err := r.maybeSignature(t)
+		if err != nil {
+			return err
+		}
+		if task != t && rebuilt == nil {
+			rebuilt = append(make([]canvas.Value, 0, len(items)), items[:i]...)
+		}
+		if err := r.stamp(task, at.index("tasks", i), appendStamps, h); err != nil {
+			return err
+		}
+		if rebuilt != nil {
+			rebuilt = append(rebuilt, task)
+		}
+	}
+	if rebuilt != nil {
+		if l, ok := tasks.(*canvas.List); ok && !l.Tuple {
+			r.log.Replace(l, rebuilt)
+		} else if err := canvas.SetTasks(r.log, sig, &canvas.List{Items: rebuilt}); err != nil {
+			return err
+		}
+	} else if l, ok := tasks.(*canvas.List); ok && l.Tuple {
+		// Celery assigns a new list when tasks is not a MutableSequence.
+		if err := canvas.SetTasks(r.log, sig, &canvas.List{Items: append([]canvas.Value{}, l.Items...)}); err != nil {
+			return err
+		}
+	}
+	_, err = r.call(visitors.OnGroupEnd, sig, at, h)
+	return err
+}
+
+// stampChord is _chord.stamp: on_chord_header_start (whose default wraps the
+// header in a group), merge, links, each header task, on_chord_header_end,
+// then — only with a visitor and a body — on_chord_body, merge, the body.
+func (r *run) stampChord(sig *canvas.Dict, at node, appendStamps bool, headers *canvas.Dict) error {
+	tasks, err := canvas.Tasks(sig)
+	if err != nil {
+		return err
+	}
+	if g, ok := tasks.(*canvas.Dict); ok && g.Class == canvas.Group {
+		if tasks, err = canvas.Tasks(g); err != nil {
+			return err
+		}
+	}
+	vh, err := r.call(visitors.OnChordHeaderStart, sig, at, headers)
+	if err != nil {
+		return err
+	}
+	h, err := r.stampHeaders(sig, vh, appendStamps, true, headers)
+	if err != nil {
+		return err
+	}
+	if err := r.stampLinks(sig, at, appendStamps, h); err != nil {
+		return err
+	}
+	items, err := canvas.Iterate(tasks)
+	if err != nil {
+		return err
+	}
+	for i, t := range items {
+		if err := r.stamp(t, at.index("header", i), appendStamps, h); err != nil {
+			return err
+		}
+	}
+	if r.v == nil {
+		return nil
+	}
+	if _, err := r.call(visitors.OnChordHeaderEnd, sig, at, h); err != nil {
+		return err
+	}
+	body, err := canvas.Body(sig)
+	if err != nil || body == nil {
+		return err
+	}
+	vh, err = r.call(visitors.OnChordBody, sig, at, h)
+	if err != nil {
+		return err
+	}
+	if h, err = r.stampHeaders(sig, vh, appendStamps, true, h); err != nil {
+		return err
+	}
+	return r.stamp(body, at.child(".body"), appendStamps, h)
+}
+
+// stampHeaders is Signature._stamp_headers: the incoming headers (their
+// stamped_headers list shared, not copied), then the visitor's result merged
+// in, then — when selfHeaders — the stamps stored on sig itself.
+// vh is the visitor's result, or noVisitor when there is no visitor.
+func (r *run) stampHeaders(sig *canvas.Dict, vh canvas.Value, appendStamps, selfHeaders bool, in *canvas.Dict) (*canvas.Dict, error) {
+	h := in.Copy()
+	if !h.Has("stamped_headers") {
+		keys := make([]canvas.Value, len(h.Pairs))
+		for i, p := range h.Pairs {
+			keys[i] = p.Key
+		}
+		h.Set("stamped_headers", canvas.NewList(keys...))
+	}
+	if vh != noVisitor {
+		if !canvas.Truthy(vh) {
+			vh = &canvas.Dict{}
+		}
+		listed, err := canvas.In("stamped_headers", vh)
+		if err != nil {
+			return nil, err
+		}
+		if !listed {
+			vd, ok := vh.(*canvas.Dict)
+			if !ok {
+				return nil, canvas.AttrError(vh, "keys")
+			}
+			keys := make([]canvas.Value, len(vd.Pairs))
+			for i, p := range vd.Pairs {
+				keys[i] = p.Key
+			}
+			r.log.Set(vd, "stamped_headers", canvas.NewList(keys...))
+		}
+		if err := mergeDicts(r.log, h, vh, appendStamps); err != nil {
+			return nil, err
+		}
+		set, err := keySet(h.Lookup("stamped_headers"))
+		if err != nil {
+			return nil, err
+		}
+		h.Set("stamped_headers", set)
+	}
+	if selfHeaders {
+		opts, err := canvas.Options(sig)
+		if err != nil {
+			return nil, err
+		}
+		set, err := keySet(h.Lookup("stamped_headers"))
+		if err != nil {
+			return nil, err
+		}
+		if own, ok := opts.Get("stamped_headers"); ok {
+			more, err := keySet(own)
+			if err != nil {
+				return nil, err
+			}
+			for _, k := range more.Items {
+				if !canvas.Contains(set.Items, k) {
+					set.Items = append(set.Items, k)
+				}
+			}
+		}
+		h.Set("stamped_headers", set)
+		redacted := &canvas.Dict{}
+		for _, p := range opts.Pairs {
+			if canvas.Contains(set.Items, p.Key) {
+				redacted.Pairs = append(redacted.Pairs, p)
+			}
+		}
+		if err := mergeDicts(r.log, h, redacted, appendStamps); err != nil {
+			return nil, err
+		}
+		final, err := keySet(h.Lookup("stamped_headers"))
+		if err != nil {
+			return nil, err
+		}
+		h.Set("stamped_headers", final)
+	}
+	return h, nil
+}
+
+// noVisitor marks "no visitor" for stampHeaders (visitor_headers is None).
+var noVisitor = &canvas.Dict{}

@@ -1,0 +1,200 @@
+package stamping
+
+import (
+	"errors"
+
+	"github.com/stampede-dev/stampede/canvas"
+	"github.com/stampede-dev/stampede/visitors"
+)
+
+// Step is one hook call of a stamp() run.
+type Step struct {
+	Hook    visitors.Hook
+	Target  visitors.Target // the object the hook was given, and where it sits
+	ID      canvas.Value    // its options.task_id, or nil
+	Task    canvas.Value    // its task name, or nil when it is not a signature
+	Headers *canvas.Dict    // the keyword arguments, as they were at call time
+	Ret     canvas.Value    // what the hook returned (nil for *_end hooks)
+	Default bool            // the visitor does not define the hook: Celery's default ran
+	Nested  bool            // called by a default hook (on_group_start from on_chord_header_start…)
+	Err     error           // the hook failed (the run stopped here)
+
+	logStart int // first mutation of this step in the trace's log
+}
+
+// Trace is every hook call of one stamp() run, in the order the calls began.
+type Trace struct {
+	Root  *canvas.Dict
+	Steps []Step
+	Log   *canvas.Log // mutations in order; nil unless Options.Record
+}
+
+// call runs one hook, recording its step; for a hook the visitor does not
+// define it runs Celery's StampingVisitor default. It returns the visitor's
+// result for stampHeaders: noVisitor when there is no visitor.
+func (r *run) call(h visitors.Hook, obj canvas.Value, at node, headers *canvas.Dict) (canvas.Value, error) {
+	if r.v == nil {
+		return noVisitor, nil
+	}
+	return r.callHook(h, obj, at, headers, false)
+}
+
+func (r *run) callHook(h visitors.Hook, obj canvas.Value, at node, headers *canvas.Dict, nested bool) (canvas.Value, error) {
+	target := visitors.Target{Value: obj, Path: at.path, Depth: at.depth, Parent: at.parent}
+	i := len(r.trace.Steps)
+	r.trace.Steps = append(r.trace.Steps, Step{
+		Hook:     h,
+		Target:   target,
+		ID:       taskID(obj),
+		Task:     taskName(obj),
+		Headers:  canvas.DeepCopy(headers).(*canvas.Dict),
+		Nested:   nested,
+		logStart: r.log.Len(),
+	})
+	ret, err := visitors.Call(r.v, h, target, headers.Copy())
+	if errors.Is(err, visitors.ErrUndefined) {
+		r.trace.Steps[i].Default = true
+		ret, err = r.defaultHook(h, obj, at, headers)
+	} else if err != nil {
+		err = &visitors.HookError{Hook: h, Path: at.path, ID: idString(obj), Err: err}
+	}
+	if err != nil {
+		if r.trace.Steps[i].Err == nil {
+			r.trace.Steps[i].Err = err
+		}
+		return nil, err
+	}
+	if h.IsEnd() {
+		return nil, nil
+	}
+	r.trace.Steps[i].Ret = canvas.DeepCopy(ret)
+	return ret, nil
+}
+
+// defaultHook is Celery's StampingVisitor default for hook h.
+func (r *run) defaultHook(h visitors.Hook, obj canvas.Value, at node, headers *canvas.Dict) (canvas.Value, error) {
+	switch h {
+	case visitors.OnSignature:
+		return nil, nil
+	case visitors.OnGroupEnd, visitors.OnChainEnd:
+		return nil, nil
+	case visitors.OnChordHeaderStart:
+		chord := obj.(*canvas.Dict)
+		tasks, err := canvas.Tasks(chord)
+		if err != nil {
+			return nil, err
+		}
+		if g, ok := tasks.(*canvas.Dict); !ok || g.Class != canvas.Group {
+			g, err := canvas.WrapGroup(tasks)
+			if err != nil {
+				return nil, err
+			}
+			if err := canvas.SetTasks(r.log, chord, g); err != nil {
+				return nil, err
+			}
+		}
+		header, _ := canvas.Tasks(chord)
+		return r.callHook(visitors.OnGroupStart, header, at.child(".header"), headers, true)
+	case visitors.OnChordHeaderEnd:
+		header, err := canvas.Tasks(obj.(*canvas.Dict))
+		if err != nil {
+			return nil, err
+		}
+		return r.callHook(visitors.OnGroupEnd, header, at.child(".header"), headers, true)
+	}
+	return &canvas.Dict{}, nil
+}
+
+func taskID(v canvas.Value) canvas.Value {
+	d, ok := v.(*canvas.Dict)
+	if !ok {
+		return nil
+	}
+	if opts, ok := d.Lookup("options").(*canvas.Dict); ok {
+		return opts.Lookup("task_id")
+	}
+	return nil
+}
+
+func taskName(v canvas.Value) canvas.Value {
+	if d, ok := v.(*canvas.Dict); ok {
+		return d.Lookup("task")
+	}
+	return nil
+}
+
+func idString(v canvas.Value) string {
+	s, _ := taskID(v).(string)
+	return s
+}
+
+// Len is the number of steps.
+func (t *Trace) Len() int { return len(t.Steps) }
+
+// boundary is the log position where exactly the first p steps are done.
+func (t *Trace) boundary(p int) int {
+	switch {
+	case p <= 0:
+		return 0
+	case p >= len(t.Steps):
+		return t.Log.Len()
+	}
+	return t.Steps[p].logStart
+}
+
+// Mutations is the number of canvas mutations step i made (recorded traces only).
+func (t *Trace) Mutations(i int) int { return t.boundary(i+1) - t.boundary(i) }
+
+// Stepper moves a recorded trace's canvas to the state after any number of
+// steps, forward or back, by replaying or undoing the mutation log. Position
+// p means steps 0..p-1 are done; 0 is the canvas before stamping, Len() the
+// canvas after it.
+type Stepper struct {
+	trace *Trace
+	pos   int
+}
+
+// NewStepper returns a stepper at the end of a recorded trace (where Stamp
+// leaves the canvas).
+func NewStepper(t *Trace) (*Stepper, error) {
+	if t.Log == nil {
+		return nil, errors.New("trace was not recorded: stamp with Options.Record to step through it")
+	}
+	return &Stepper{trace: t, pos: len(t.Steps)}, nil
+}
+
+// Trace is the trace being stepped.
+func (s *Stepper) Trace() *Trace { return s.trace }
+
+// Pos is the number of steps done.
+func (s *Stepper) Pos() int { return s.pos }
+
+// Goto moves to position p (clamped to 0..Len()).
+func (s *Stepper) Goto(p int) {
+	if p < 0 {
+		p = 0
+	}
+	if p > len(s.trace.Steps) {
+		p = len(s.trace.Steps)
+	}
+	s.trace.Log.Seek(s.trace.boundary(p))
+	s.pos = p
+}
+
+// Forward does one more step; it reports false at the end.
+func (s *Stepper) Forward() bool {
+	if s.pos >= len(s.trace.Steps) {
+		return false
+	}
+	s.Goto(s.pos + 1)
+	return true
+}
+
+// Back undoes the last step; it reports false at the start.
+func (s *Stepper) Back() bool {
+	if s.pos == 0 {
+		return false
+	}
+	s.Goto(s.pos - 1)
+	return true
+}

@@ -1,0 +1,33 @@
+package stamping
+
+import "github.com/stampede-dev/stampede/canvas"
+
+// Line is the step as a trace line in the conformance corpus's form:
+// {"hook", "id", "task", "headers", "ret"}. With detail it also carries the
+// node's path and whether Celery's default hook ran ("path", "default").
+func (s *Step) Line(detail bool) *canvas.Dict {
+	line := &canvas.Dict{Pairs: make([]canvas.Pair, 0, 7)}
+	line.Pairs = append(line.Pairs,
+		canvas.Pair{Key: "hook", Val: s.Hook.String()},
+		canvas.Pair{Key: "id", Val: s.ID},
+		canvas.Pair{Key: "task", Val: s.Task},
+		canvas.Pair{Key: "headers", Val: canvas.JSONCopy(s.Headers)},
+		canvas.Pair{Key: "ret", Val: canvas.JSONCopy(s.Ret)},
+	)
+	if detail {
+		line.Pairs = append(line.Pairs,
+			canvas.Pair{Key: "path", Val: s.Target.Path},
+			canvas.Pair{Key: "default", Val: s.Default},
+		)
+	}
+	return line
+}
+
+// Lines is every step as a trace line.
+func (t *Trace) Lines(detail bool) *canvas.List {
+	out := &canvas.List{Items: make([]canvas.Value, len(t.Steps))}
+	for i := range t.Steps {
+		out.Items[i] = t.Steps[i].Line(detail)
+	}
+	return out
+}
