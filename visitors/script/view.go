@@ -91,13 +91,13 @@ func (v listView) String() string {
 	}
 	return string(b)
 }
-func (v listView) Type() string                 { return "list" }
-func (v listView) Freeze()                      {}
-func (v listView) Truth() starlark.Bool         { return len(v.l.Items) > 0 }
-func (v listView) Hash() (uint32, error)        { return 0, fmt.Errorf("unhashable type: list") }
-func (v listView) Len() int                     { return len(v.l.Items) }
-func (v listView) Index(i int) starlark.Value   { return toStarlark(v.l.Items[i]) }
-func (v listView) Iterate() starlark.Iterator   { return &listIter{l: v.l} }
+func (v listView) Type() string               { return "list" }
+func (v listView) Freeze()                    {}
+func (v listView) Truth() starlark.Bool       { return len(v.l.Items) > 0 }
+func (v listView) Hash() (uint32, error)      { return 0, fmt.Errorf("unhashable type: list") }
+func (v listView) Len() int                   { return len(v.l.Items) }
+func (v listView) Index(i int) starlark.Value { return toStarlark(v.l.Items[i]) }
+func (v listView) Iterate() starlark.Iterator { return &listIter{l: v.l} }
 func (v listView) Has(y starlark.Value) (bool, error) {
 	for _, it := range v.l.Items {
 		if eq, err := starlark.Equal(toStarlark(it), y); err != nil || eq {
