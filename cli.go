@@ -18,6 +18,13 @@ import (
 	"github.com/stampede-dev/stampede/visitors/script"
 )
 
+func init() {
+	register("stamp", "stamp a canvas once and write the stamped canvas (and -trace)", cmdStamp)
+	register("replay", "run a session of canvas operations", cmdReplay)
+	register("fmt", "load and save a canvas as celery.signature() does", cmdFmt)
+	register("visitors", "list the built-in visitors", func(_ []string, stdout, _ io.Writer) int { return cmdVisitors(stdout) })
+}
+
 // failf prints one error line and returns exit status 1.
 func failf(stderr io.Writer, format string, a ...any) int {
 	msg := fmt.Sprintf(format, a...)

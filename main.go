@@ -14,42 +14,58 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sort"
 )
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
+// command is one subcommand: its one-line summary and its entry point,
+// which returns the exit status. Each cmd_*.go file registers its own.
+type command struct {
+	summary string
+	run     func(args []string, stdout, stderr io.Writer) int
+}
+
+var commands = map[string]command{}
+
+// register adds a subcommand; it is called from init functions.
+func register(name, summary string, run func(args []string, stdout, stderr io.Writer) int) {
+	commands[name] = command{summary, run}
+}
+
 // run is the whole command line; it returns the exit status.
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		return cmdSample(stdout, stderr)
+		return cmdDefault(stdout, stderr)
 	}
 	switch args[0] {
-	case "stamp":
-		return cmdStamp(args[1:], stdout, stderr)
-	case "replay":
-		return cmdReplay(args[1:], stdout, stderr)
-	case "fmt":
-		return cmdFmt(args[1:], stdout, stderr)
-	case "visitors":
-		return cmdVisitors(stdout)
 	case "help", "-h", "-help", "--help":
-		fmt.Fprint(stdout, usage)
+		printUsage(stdout)
 		return 0
 	}
-	fmt.Fprintf(stderr, "stampede: unknown command %q\n\n%s", args[0], usage)
+	if c, ok := commands[args[0]]; ok {
+		return c.run(args[1:], stdout, stderr)
+	}
+	fmt.Fprintf(stderr, "stampede: unknown command %q\n\n", args[0])
+	printUsage(stderr)
 	return 2
 }
 
-const usage = `stampede — step through Celery's canvas Stamping API
+// cmdDefault is what `stampede` alone does.
+var cmdDefault = cmdSample
 
-Usage:
-  stampede                        stamp the built-in sample workflow, hook by hook
-  stampede stamp  [flags] CANVAS  stamp a canvas once, write the stamped canvas
-  stampede replay [flags] SESSION run a session of canvas operations
-  stampede fmt    [flags] CANVAS  load and save a canvas as celery.signature() does
-  stampede visitors               list the built-in visitors
-
-Run 'stampede COMMAND -h' for a command's flags.
-`
+func printUsage(w io.Writer) {
+	fmt.Fprint(w, "stampede — step through Celery's canvas Stamping API\n\nUsage:\n")
+	fmt.Fprintf(w, "  %-19s %s\n", "stampede", "open the built-in sample workflow")
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  stampede %-10s %s\n", n, commands[n].summary)
+	}
+	fmt.Fprint(w, "\nRun 'stampede COMMAND -h' for a command's flags.\n")
+}
