@@ -15,6 +15,7 @@ import (
 	"io"
 	"os"
 	"sort"
+	"strings"
 )
 
 func main() {
@@ -48,6 +49,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if c, ok := commands[args[0]]; ok {
 		return c.run(args[1:], stdout, stderr)
 	}
+	if cmdOpen != nil && looksLikeFile(args[0]) {
+		return cmdOpen(args, stdout, stderr)
+	}
 	fmt.Fprintf(stderr, "stampede: unknown command %q\n\n", args[0])
 	printUsage(stderr)
 	return 2
@@ -55,6 +59,19 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 // cmdDefault is what `stampede` alone does.
 var cmdDefault = cmdSample
+
+// cmdOpen, when set, is what `stampede FILE [flags]` does (open the file).
+var cmdOpen func(args []string, stdout, stderr io.Writer) int
+
+// looksLikeFile reports whether a first argument names a canvas file rather
+// than a command.
+func looksLikeFile(arg string) bool {
+	if strings.HasSuffix(arg, ".json") || strings.HasSuffix(arg, ".star") {
+		return true
+	}
+	_, err := os.Stat(arg)
+	return err == nil
+}
 
 func printUsage(w io.Writer) {
 	fmt.Fprint(w, "stampede — step through Celery's canvas Stamping API\n\nUsage:\n")

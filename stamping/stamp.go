@@ -36,19 +36,22 @@ func Stamp(root *canvas.Dict, opts Options) (*Trace, error) {
 	if headers == nil {
 		headers = &canvas.Dict{}
 	}
-	err := r.stamp(root, node{path: "$"}, opts.Append, headers.Copy())
+	err := r.stamp(root, node{path: "$", self: root}, opts.Append, headers.Copy())
 	return r.trace, err
 }
 
-// node is where a value sits: its path, depth and enclosing composite.
+// node is where a value sits: its path, depth and what it hangs from.
 type node struct {
 	path   string
 	depth  int
 	parent string
+	owner  canvas.Value
+	self   canvas.Value
 }
 
+// child is the node at path+suffix inside n (whose value is self).
 func (n node) child(suffix string) node {
-	return node{path: n.path + suffix, depth: n.depth + 1, parent: n.path}
+	return node{path: n.path + suffix, depth: n.depth + 1, parent: n.path, owner: n.self}
 }
 
 func (n node) index(name string, i int) node {
@@ -63,6 +66,7 @@ type run struct {
 
 // stamp dispatches to the class's stamp method, as Python's v.stamp(...) does.
 func (r *run) stamp(v canvas.Value, at node, appendStamps bool, headers *canvas.Dict) error {
+	at.self = v
 	sig, ok := v.(*canvas.Dict)
 	if !ok || !sig.Class.IsSignature() {
 		return canvas.AttrError(v, "stamp")

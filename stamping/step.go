@@ -40,7 +40,7 @@ func (r *run) call(h visitors.Hook, obj canvas.Value, at node, headers *canvas.D
 }
 
 func (r *run) callHook(h visitors.Hook, obj canvas.Value, at node, headers *canvas.Dict, nested bool) (canvas.Value, error) {
-	target := visitors.Target{Value: obj, Path: at.path, Depth: at.depth, Parent: at.parent}
+	target := visitors.Target{Value: obj, Path: at.path, Depth: at.depth, Parent: at.parent, Owner: at.owner}
 	i := len(r.trace.Steps)
 	r.trace.Steps = append(r.trace.Steps, Step{
 		Hook:     h,

@@ -64,7 +64,8 @@ type Target struct {
 	Value  canvas.Value // *canvas.Dict or, rarely, *canvas.List
 	Path   string       // e.g. $.tasks[1].header[0]
 	Depth  int          // nesting depth of the node (the root is 0)
-	Parent string       // path of the enclosing chain, group or chord ("" at the root)
+	Parent string       // path of the enclosing chain, group or chord, or of the signature a link hangs from ("" at the root)
+	Owner  canvas.Value // the object at Parent (nil at the root)
 }
 
 // ErrUndefined is what a hook returns when the visitor does not define it;
