@@ -90,4 +90,3 @@ func replayDocument(res *replay.Result) *canvas.Dict {
 	}
 	return doc
 }
-
