@@ -193,7 +193,7 @@ func cmdSample(stdout, stderr io.Writer) int {
 		if s.Default {
 			note = "  (Celery default)"
 		}
-		fmt.Fprintf(stdout, "%3d  %-22s %-28s %-11s → %s%s\n", i+1, s.Hook, s.Target.Path, id, ret, note)
+		fmt.Fprintf(stdout, "%3d  %-22s %-28s %-11s → %s%s\n", i+1, s.Hook, s.Target.Path.String(), id, ret, note)
 	}
 	data, err := export.CanvasJSON(c)
 	if err != nil {

@@ -7,33 +7,107 @@ package canvas
 // itself in the memo, so a second occurrence of the same signature in the
 // same copy is the original object.
 func DeepCopy(v Value) Value {
-	return deepCopy(v, map[any]Value{})
-}
-
-func deepCopy(v Value, memo map[any]Value) Value {
 	switch x := v.(type) {
 	case *Dict:
-		if m, ok := memo[x]; ok {
-			return m
+		if c, ok := copyShallowTree(x); ok {
+			return c
+		}
+		var m memo
+		return deepCopy(v, &m)
+	case *List:
+		var m memo
+		return deepCopy(v, &m)
+	}
+	return v
+}
+
+// copyShallowTree is DeepCopy's fast path for the common case of a plain
+// dict whose values are scalars or distinct lists of scalars (headers, hook
+// results): nothing in it can be shared, so no memo is needed.
+func copyShallowTree(x *Dict) (*Dict, bool) {
+	if x.Class.IsSignature() {
+		return nil, false
+	}
+	var lists [4]*List
+	nl := 0
+	for _, p := range x.Pairs {
+		switch v := p.Val.(type) {
+		case *Dict:
+			return nil, false
+		case *List:
+			if nl == len(lists) {
+				return nil, false
+			}
+			for _, it := range v.Items {
+				switch it.(type) {
+				case *Dict, *List:
+					return nil, false
+				}
+			}
+			for _, seen := range lists[:nl] {
+				if seen == v {
+					return nil, false
+				}
+			}
+			lists[nl] = v
+			nl++
+		}
+	}
+	c := &Dict{Pairs: make([]Pair, len(x.Pairs))}
+	copy(c.Pairs, x.Pairs)
+	for i, p := range c.Pairs {
+		if l, ok := p.Val.(*List); ok {
+			c.Pairs[i].Val = &List{Items: append([]Value(nil), l.Items...), Tuple: l.Tuple}
+		}
+	}
+	return c, true
+}
+
+// memo is deepcopy's memo: originals and their copies. Canvases copied
+// during stamping are small and rarely share, so a slice beats a map.
+type memo struct {
+	from []any
+	to   []Value
+}
+
+func (m *memo) get(k any) (Value, bool) {
+	for i, f := range m.from {
+		if f == k {
+			return m.to[i], true
+		}
+	}
+	return nil, false
+}
+
+func (m *memo) put(k any, v Value) {
+	m.from = append(m.from, k)
+	m.to = append(m.to, v)
+}
+
+func deepCopy(v Value, m *memo) Value {
+	switch x := v.(type) {
+	case *Dict:
+		if c, ok := m.get(x); ok {
+			return c
 		}
 		if x.Class.IsSignature() {
-			memo[x] = x
+			m.put(x, x)
 			return x.Copy()
 		}
 		c := &Dict{Pairs: make([]Pair, len(x.Pairs))}
-		memo[x] = c
+		m.put(x, c)
 		for i, p := range x.Pairs {
-			c.Pairs[i] = Pair{p.Key, deepCopy(p.Val, memo)}
+			c.Pairs[i] = Pair{p.Key, deepCopy(p.Val, m)}
 		}
 		return c
 	case *List:
-		if m, ok := memo[x]; ok {
-			return m
+		if c, ok := m.get(x); ok {
+			return c
 		}
 		c := &List{Items: make([]Value, len(x.Items)), Tuple: x.Tuple}
-		memo[x] = c
+		m.put(x, c)
 		for i, item := range x.Items {
-			c.Items[i] = deepCopy(item, memo)
+			c.Items[i] = deepCopy(item, m)
 		}
 		return c
 	}
@@ -59,4 +133,37 @@ func JSONCopy(v Value) Value {
 		return c
 	}
 	return v
+}
+
+// SameJSON reports whether a and b have the same JSON form: same types
+// (ints and floats distinct), same keys in the same order, same items.
+func SameJSON(a, b Value) bool {
+	switch x := a.(type) {
+	case *Dict:
+		y, ok := b.(*Dict)
+		if !ok || len(x.Pairs) != len(y.Pairs) {
+			return false
+		}
+		for i := range x.Pairs {
+			if x.Pairs[i].Key != y.Pairs[i].Key || !SameJSON(x.Pairs[i].Val, y.Pairs[i].Val) {
+				return false
+			}
+		}
+		return true
+	case *List:
+		y, ok := b.(*List)
+		if !ok || len(x.Items) != len(y.Items) {
+			return false
+		}
+		for i := range x.Items {
+			if !SameJSON(x.Items[i], y.Items[i]) {
+				return false
+			}
+		}
+		return true
+	case float64:
+		y, ok := b.(float64)
+		return ok && (x == y || (x != x && y != y))
+	}
+	return a == b
 }

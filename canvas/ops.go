@@ -187,6 +187,11 @@ func Set(log *Log, sig *Dict, options *Dict) error {
 	if !ok {
 		return attrError(opts, "update")
 	}
+	if free := cap(od.Pairs) - len(od.Pairs); free < len(options.Pairs) {
+		grown := make([]Pair, len(od.Pairs), len(od.Pairs)+len(options.Pairs))
+		copy(grown, od.Pairs)
+		od.Pairs = grown
+	}
 	for _, p := range options.Pairs {
 		if p.Key != "immutable" {
 			log.Set(od, p.Key, p.Val)

@@ -115,7 +115,7 @@ func keySet(v canvas.Value) (*canvas.List, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]canvas.Value, 0, len(items))
+	out := newItems(len(items))
 	for _, it := range items {
 		if err := canvas.Hashable(it); err != nil {
 			return nil, err
@@ -125,4 +125,16 @@ func keySet(v canvas.Value) (*canvas.List, error) {
 		}
 	}
 	return &canvas.List{Items: out}, nil
+}
+
+// newItems returns an empty slice with room for n values, rounded up so
+// that the few keys a signature adds of its own fit without growing it.
+func newItems(n int) []canvas.Value {
+	switch {
+	case n <= 2:
+		return make([]canvas.Value, 0, 2)
+	case n <= 4:
+		return make([]canvas.Value, 0, 4)
+	}
+	return make([]canvas.Value, 0, n)
 }

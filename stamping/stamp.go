@@ -4,8 +4,6 @@
 package stamping
 
 import (
-	"strconv"
-
 	"github.com/stampede-dev/stampede/canvas"
 	"github.com/stampede-dev/stampede/visitors"
 )
@@ -32,36 +30,40 @@ func Stamp(root *canvas.Dict, opts Options) (*Trace, error) {
 			return r.trace, err
 		}
 	}
+	if opts.Visitor != nil {
+		r.trace.Steps = make([]Step, 0, estimateSteps(root))
+	}
 	headers := opts.Headers
 	if headers == nil {
 		headers = &canvas.Dict{}
 	}
-	err := r.stamp(root, node{path: "$", self: root}, opts.Append, headers.Copy())
+	err := r.stamp(root, node{path: visitors.Root(), self: root}, opts.Append, headers.Copy())
 	return r.trace, err
 }
 
-// node is where a value sits: its path, depth and what it hangs from.
+// node is where a value sits and what it hangs from.
 type node struct {
-	path   string
-	depth  int
-	parent string
-	owner  canvas.Value
-	self   canvas.Value
+	path  visitors.Path
+	owner canvas.Value
+	self  canvas.Value
 }
 
-// child is the node at path+suffix inside n (whose value is self).
-func (n node) child(suffix string) node {
-	return node{path: n.path + suffix, depth: n.depth + 1, parent: n.path, owner: n.self}
+// field is the node at n's child reached by name alone (".body").
+func (n node) field(name string) node {
+	return node{path: n.path.Field(name), owner: n.self}
 }
 
+// index is the node of n's i-th child under name (".tasks[3]").
 func (n node) index(name string, i int) node {
-	return n.child("." + name + "[" + strconv.Itoa(i) + "]")
+	return node{path: n.path.Index(name, i), owner: n.self}
 }
 
 type run struct {
 	v     visitors.Visitor
 	log   *canvas.Log
 	trace *Trace
+
+	lastHeaders, lastSnap *canvas.Dict // see snapshot
 }
 
 // stamp dispatches to the class's stamp method, as Python's v.stamp(...) does.
@@ -111,8 +113,12 @@ func (r *run) stampLinks(sig *canvas.Dict, at node, appendStamps bool, headers *
 		key  string
 		hook visitors.Hook
 	}{{"link", visitors.OnCallback}, {"link_error", visitors.OnErrback}} {
+		links := canvas.MaybeList(opts.Lookup(kind.key))
+		if len(links) == 0 {
+			continue // Celery's deepcopy of the headers would go unused
+		}
 		h := canvas.DeepCopy(headers).(*canvas.Dict)
-		for i, l := range canvas.MaybeList(opts.Lookup(kind.key)) {
+		for i, l := range links {
 			link, err := r.maybeSignature(l)
 			if err != nil {
 				return err
@@ -290,7 +296,7 @@ func (r *run) stampChord(sig *canvas.Dict, at node, appendStamps bool, headers *
 	if h, err = r.stampHeaders(sig, vh, appendStamps, true, h); err != nil {
 		return err
 	}
-	return r.stamp(body, at.child(".body"), appendStamps, h)
+	return r.stamp(body, at.field("body"), appendStamps, h)
 }
 
 // stampHeaders is Signature._stamp_headers: the incoming headers (their
@@ -339,9 +345,13 @@ func (r *run) stampHeaders(sig *canvas.Dict, vh canvas.Value, appendStamps, self
 		if err != nil {
 			return nil, err
 		}
-		set, err := keySet(h.Lookup("stamped_headers"))
-		if err != nil {
-			return nil, err
+		// set(headers["stamped_headers"]) | set(options["stamped_headers"]):
+		// the list made just above is already a fresh set and is reused.
+		set, isList := h.Lookup("stamped_headers").(*canvas.List)
+		if !isList || vh == noVisitor {
+			if set, err = keySet(h.Lookup("stamped_headers")); err != nil {
+				return nil, err
+			}
 		}
 		if own, ok := opts.Get("stamped_headers"); ok {
 			more, err := keySet(own)
@@ -355,23 +365,81 @@ func (r *run) stampHeaders(sig *canvas.Dict, vh canvas.Value, appendStamps, self
 			}
 		}
 		h.Set("stamped_headers", set)
-		redacted := &canvas.Dict{}
+		var redacted *canvas.Dict
 		for _, p := range opts.Pairs {
 			if canvas.Contains(set.Items, p.Key) {
+				if redacted == nil {
+					redacted = &canvas.Dict{}
+				}
 				redacted.Pairs = append(redacted.Pairs, p)
 			}
 		}
-		if err := mergeDicts(r.log, h, redacted, appendStamps); err != nil {
-			return nil, err
+		if redacted != nil {
+			if err := mergeDicts(r.log, h, redacted, appendStamps); err != nil {
+				return nil, err
+			}
+			// list(set(...)) again, unless the merge left our fresh set as it was.
+			if cur, ok := h.Lookup("stamped_headers").(*canvas.List); !ok || cur != set || !distinct(set.Items) {
+				final, err := keySet(h.Lookup("stamped_headers"))
+				if err != nil {
+					return nil, err
+				}
+				h.Set("stamped_headers", final)
+			}
 		}
-		final, err := keySet(h.Lookup("stamped_headers"))
-		if err != nil {
-			return nil, err
-		}
-		h.Set("stamped_headers", final)
 	}
 	return h, nil
 }
 
 // noVisitor marks "no visitor" for stampHeaders (visitor_headers is None).
 var noVisitor = &canvas.Dict{}
+
+// distinct reports whether items holds no value twice.
+func distinct(items []canvas.Value) bool {
+	for i := range items {
+		if canvas.Contains(items[:i], items[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// estimateSteps is a cheap upper-bound guess of the number of hook calls a
+// stamp of c makes, so the trace is allocated once.
+func estimateSteps(c canvas.Value) int {
+	n := 0
+	var walk func(v canvas.Value, depth int)
+	walk = func(v canvas.Value, depth int) {
+		d, ok := v.(*canvas.Dict)
+		if !ok || depth > 64 {
+			return
+		}
+		n++
+		if opts, ok := d.Lookup("options").(*canvas.Dict); ok {
+			for _, key := range [...]string{"link", "link_error"} {
+				for _, l := range canvas.MaybeList(opts.Lookup(key)) {
+					n++
+					walk(l, depth+1)
+				}
+			}
+		}
+		switch d.Class {
+		case canvas.Chain, canvas.Group, canvas.Chord:
+			n += 3
+			if tasks, err := canvas.Tasks(d); err == nil {
+				if l, ok := tasks.(*canvas.List); ok {
+					for _, t := range l.Items {
+						walk(t, depth+1)
+					}
+				}
+			}
+			if d.Class == canvas.Chord {
+				if b, err := canvas.Body(d); err == nil {
+					walk(b, depth+1)
+				}
+			}
+		}
+	}
+	walk(c, 0)
+	return n
+}

@@ -40,23 +40,24 @@ func (r *run) call(h visitors.Hook, obj canvas.Value, at node, headers *canvas.D
 }
 
 func (r *run) callHook(h visitors.Hook, obj canvas.Value, at node, headers *canvas.Dict, nested bool) (canvas.Value, error) {
-	target := visitors.Target{Value: obj, Path: at.path, Depth: at.depth, Parent: at.parent, Owner: at.owner}
+	target := visitors.Target{Value: obj, Path: at.path, Depth: at.path.Depth(), Parent: at.path.Parent(), Owner: at.owner}
 	i := len(r.trace.Steps)
+	snap := r.snapshot(headers)
 	r.trace.Steps = append(r.trace.Steps, Step{
 		Hook:     h,
 		Target:   target,
 		ID:       taskID(obj),
 		Task:     taskName(obj),
-		Headers:  canvas.DeepCopy(headers).(*canvas.Dict),
+		Headers:  snap,
 		Nested:   nested,
 		logStart: r.log.Len(),
 	})
-	ret, err := visitors.Call(r.v, h, target, headers.Copy())
+	ret, err := visitors.Call(r.v, h, target, snap)
 	if errors.Is(err, visitors.ErrUndefined) {
 		r.trace.Steps[i].Default = true
 		ret, err = r.defaultHook(h, obj, at, headers)
 	} else if err != nil {
-		err = &visitors.HookError{Hook: h, Path: at.path, ID: idString(obj), Err: err}
+		err = &visitors.HookError{Hook: h, Path: at.path.String(), ID: idString(obj), Err: err}
 	}
 	if err != nil {
 		if r.trace.Steps[i].Err == nil {
@@ -69,6 +70,18 @@ func (r *run) callHook(h visitors.Hook, obj canvas.Value, at node, headers *canv
 	}
 	r.trace.Steps[i].Ret = canvas.DeepCopy(ret)
 	return ret, nil
+}
+
+// snapshot is a deep copy of the headers a hook is given, as they are now.
+// Siblings usually receive the same unchanged headers, so an unchanged dict
+// shares the previous snapshot instead of copying it again.
+func (r *run) snapshot(headers *canvas.Dict) *canvas.Dict {
+	if headers == r.lastHeaders && canvas.SameJSON(headers, r.lastSnap) {
+		return r.lastSnap
+	}
+	snap := canvas.DeepCopy(headers).(*canvas.Dict)
+	r.lastHeaders, r.lastSnap = headers, snap
+	return snap
 }
 
 // defaultHook is Celery's StampingVisitor default for hook h.
@@ -94,13 +107,13 @@ func (r *run) defaultHook(h visitors.Hook, obj canvas.Value, at node, headers *c
 			}
 		}
 		header, _ := canvas.Tasks(chord)
-		return r.callHook(visitors.OnGroupStart, header, at.child(".header"), headers, true)
+		return r.callHook(visitors.OnGroupStart, header, at.field("header"), headers, true)
 	case visitors.OnChordHeaderEnd:
 		header, err := canvas.Tasks(obj.(*canvas.Dict))
 		if err != nil {
 			return nil, err
 		}
-		return r.callHook(visitors.OnGroupEnd, header, at.child(".header"), headers, true)
+		return r.callHook(visitors.OnGroupEnd, header, at.field("header"), headers, true)
 	}
 	return &canvas.Dict{}, nil
 }
@@ -134,10 +147,10 @@ func (t *Trace) Len() int { return len(t.Steps) }
 // boundary is the log position where exactly the first p steps are done.
 func (t *Trace) boundary(p int) int {
 	switch {
+	case p >= len(t.Steps): // a run without hooks (no visitor) has one state: stamped
+		return t.Log.Len()
 	case p <= 0:
 		return 0
-	case p >= len(t.Steps):
-		return t.Log.Len()
 	}
 	return t.Steps[p].logStart
 }

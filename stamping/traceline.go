@@ -16,7 +16,7 @@ func (s *Step) Line(detail bool) *canvas.Dict {
 	)
 	if detail {
 		line.Pairs = append(line.Pairs,
-			canvas.Pair{Key: "path", Val: s.Target.Path},
+			canvas.Pair{Key: "path", Val: s.Target.Path.String()},
 			canvas.Pair{Key: "default", Val: s.Default},
 		)
 	}

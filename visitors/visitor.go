@@ -62,9 +62,9 @@ func ParseHook(name string) (Hook, bool) {
 // a plain list) and where it sits in the canvas.
 type Target struct {
 	Value  canvas.Value // *canvas.Dict or, rarely, *canvas.List
-	Path   string       // e.g. $.tasks[1].header[0]
+	Path   Path         // e.g. $.tasks[1].header[0]
 	Depth  int          // nesting depth of the node (the root is 0)
-	Parent string       // path of the enclosing chain, group or chord, or of the signature a link hangs from ("" at the root)
+	Parent Path         // the enclosing chain, group or chord, or the signature a link hangs from
 	Owner  canvas.Value // the object at Parent (nil at the root)
 }
 
@@ -145,7 +145,7 @@ type Starter interface {
 // HookError is a failure inside a hook, with where it happened.
 type HookError struct {
 	Hook Hook
-	Path string // node the hook was visiting
+	Path string // path of the node the hook was visiting
 	ID   string // its task_id, if any
 	Err  error
 }

@@ -1,0 +1,163 @@
+package stamping_test
+
+import (
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/stampede-dev/stampede/canvas"
+	"github.com/stampede-dev/stampede/stamping"
+	"github.com/stampede-dev/stampede/visitors"
+	"github.com/stampede-dev/stampede/visitors/script"
+)
+
+// leaf builds a loaded leaf signature as signature(dict) would hold it.
+func leaf(task string, i int) *canvas.Dict {
+	return &canvas.Dict{Class: canvas.Signature, Pairs: []canvas.Pair{
+		{Key: "task", Val: task},
+		{Key: "args", Val: &canvas.List{Items: []canvas.Value{canvas.Int(strconv.Itoa(i))}}},
+		{Key: "kwargs", Val: &canvas.Dict{}},
+		{Key: "options", Val: &canvas.Dict{Pairs: []canvas.Pair{{Key: "task_id", Val: "t-" + strconv.Itoa(i)}}}},
+		{Key: "subtask_type", Val: nil},
+		{Key: "immutable", Val: false},
+	}}
+}
+
+func leaves(n int) *canvas.List {
+	l := &canvas.List{Items: make([]canvas.Value, n)}
+	for i := range l.Items {
+		l.Items[i] = leaf("proj.add", i)
+	}
+	return l
+}
+
+// flat builds a group, chain or chord (header) of n leaf signatures.
+func flat(shape string, n int) *canvas.Dict {
+	switch shape {
+	case "group":
+		return canvas.NewGroup(leaves(n))
+	case "chain":
+		c := canvas.NewChain()
+		c.Lookup("kwargs").(*canvas.Dict).Set("tasks", leaves(n))
+		return c
+	case "chord":
+		c, err := canvas.NewChord(leaves(n), leaf("proj.xsum", -1))
+		if err != nil {
+			panic(err)
+		}
+		return c
+	}
+	panic(shape)
+}
+
+// nested builds a realistic canvas of about n signatures: a chain of groups
+// of chains, every leaf with a link and an errback.
+func nested(n int) (*canvas.Dict, int) {
+	count := 0
+	next := func(task string) *canvas.Dict {
+		count++
+		s := leaf(task, count)
+		opts := s.Lookup("options").(*canvas.Dict)
+		count++
+		opts.Set("link", &canvas.List{Items: []canvas.Value{leaf("proj.log", count)}})
+		count++
+		opts.Set("link_error", &canvas.List{Items: []canvas.Value{leaf("proj.err", count)}})
+		return s
+	}
+	var groups []canvas.Value
+	for count < n {
+		var members []canvas.Value
+		for j := 0; j < 8 && count < n; j++ {
+			c := canvas.NewChain(next("proj.add"), next("proj.mul"))
+			members = append(members, c)
+		}
+		groups = append(groups, canvas.NewGroup(&canvas.List{Items: members}))
+	}
+	return canvas.NewChain(groups...), count
+}
+
+func sizes() []int { return []int{10_000, 100_000, 1_000_000} }
+
+// BenchmarkStampFlat stamps flat groups, chains and chord headers with a
+// uuid4-per-signature visitor (the seed's monitoring-id).
+func BenchmarkStampFlat(b *testing.B) {
+	for _, shape := range []string{"group", "chain", "chord"} {
+		for _, n := range sizes() {
+			b.Run(fmt.Sprintf("%s/%d", shape, n), func(b *testing.B) {
+				v, _ := visitors.Builtin("monitoring-id")
+				for i := 0; i < b.N; i++ {
+					b.StopTimer()
+					c := flat(shape, n)
+					b.StartTimer()
+					if _, err := stamping.Stamp(c, stamping.Options{Visitor: v}); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "sigs/s")
+			})
+		}
+	}
+}
+
+// BenchmarkStampNested stamps chains of groups of chains whose every task has
+// a link and an errback.
+func BenchmarkStampNested(b *testing.B) {
+	for _, n := range []int{100_000, 1_000_000} {
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			v, _ := visitors.Builtin("monitoring-id")
+			var sigs int
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				c, count := nested(n)
+				sigs = count
+				b.StartTimer()
+				if _, err := stamping.Stamp(c, stamping.Options{Visitor: v}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(sigs)*float64(b.N)/b.Elapsed().Seconds(), "sigs/s")
+		})
+	}
+}
+
+// BenchmarkStampRecorded is the same flat group stamped with the mutation
+// log on (what the TUI does to step back).
+func BenchmarkStampRecorded(b *testing.B) {
+	for _, n := range []int{100_000, 1_000_000} {
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			v, _ := visitors.Builtin("monitoring-id")
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				c := flat("group", n)
+				b.StartTimer()
+				tr, err := stamping.Stamp(c, stamping.Options{Visitor: v, Record: true})
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.ReportMetric(float64(tr.Len()), "steps")
+			}
+		})
+	}
+}
+
+// BenchmarkStarlarkVisitor stamps with the conformance corpus's mark.star,
+// which defines every hook.
+func BenchmarkStarlarkVisitor(b *testing.B) {
+	v, err := script.Load(filepath.Join(corpus, "visitors", "mark.star"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	calls := 0
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		c, _ := nested(100_000)
+		b.StartTimer()
+		tr, err := stamping.Stamp(c, stamping.Options{Visitor: v})
+		if err != nil {
+			b.Fatal(err)
+		}
+		calls += tr.Len()
+	}
+	b.ReportMetric(float64(calls)/b.Elapsed().Seconds(), "hooks/s")
+}
