@@ -29,3 +29,25 @@ func AttrError(v Value, attr string) error { return attrError(v, attr) }
 
 // TypeErrorf is a Python TypeError.
 func TypeErrorf(format string, a ...any) error { return typeError(format, a...) }
+
+// PathError is an error while loading or changing the canvas, with the JSON
+// path of the object it happened in, e.g. $.kwargs.tasks[2].
+type PathError struct {
+	Path string
+	Err  error
+}
+
+func (e *PathError) Error() string { return "at " + e.Path + ": " + e.Err.Error() }
+func (e *PathError) Unwrap() error { return e.Err }
+
+// at places err inside the child reached by segment (".kwargs.tasks[2]"),
+// keeping the deeper path an inner call already recorded.
+func at(err error, segment string) error {
+	if err == nil {
+		return nil
+	}
+	if pe, ok := err.(*PathError); ok {
+		return &PathError{Path: "$" + segment + pe.Path[1:], Err: pe.Err}
+	}
+	return &PathError{Path: "$" + segment, Err: err}
+}

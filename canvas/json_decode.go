@@ -61,6 +61,15 @@ func Decode(data []byte) (Value, error) {
 	return v, nil
 }
 
+// smallInts are the boxed Ints 0..255, shared by every occurrence.
+var smallInts = func() [256]Value {
+	var t [256]Value
+	for i := range t {
+		t[i] = Int(strconv.Itoa(i))
+	}
+	return t
+}()
+
 type pathElem struct {
 	key   string
 	index int // -1 for a key
@@ -70,6 +79,34 @@ type decoder struct {
 	data []byte
 	pos  int
 	path []pathElem
+
+	pairs  []Pair  // scratch stack of the members of the objects being read
+	items  []Value // scratch stack of the items of the arrays being read
+	intern map[string]Value
+}
+
+// internLimit is the longest string value that is shared between equal
+// occurrences (task names, queues, small ids): a canvas of a million
+// signatures repeats a handful of them.
+const internLimit = 24
+
+// maxInterned bounds the table: repeated values show up early, and unique
+// ones (task ids) would only make it grow.
+const maxInterned = 4096
+
+// internKey returns the key text, shared between equal keys.
+func (d *decoder) internKey(b []byte) string {
+	if v, ok := d.intern[string(b)]; ok {
+		if s, ok := v.(string); ok {
+			return s
+		}
+	}
+	s := string(b)
+	if d.intern == nil {
+		d.intern = make(map[string]Value, 64)
+	}
+	d.intern[s] = s
+	return s
 }
 
 func (d *decoder) pathString() string {
@@ -125,7 +162,7 @@ func (d *decoder) value(depth int) (Value, error) {
 	case c == '[':
 		return d.array(depth)
 	case c == '"':
-		return d.str()
+		return d.strValue()
 	case c == '-' || (c >= '0' && c <= '9'):
 		if d.hasWord("-Infinity") {
 			d.pos += len("-Infinity")
@@ -159,12 +196,12 @@ func (d *decoder) hasWord(w string) bool {
 
 func (d *decoder) object(depth int) (Value, error) {
 	d.pos++ // '{'
-	obj := &Dict{}
 	d.skipSpace()
 	if d.pos < len(d.data) && d.data[d.pos] == '}' {
 		d.pos++
-		return obj, nil
+		return &Dict{}, nil
 	}
+	base := len(d.pairs)
 	for {
 		d.skipSpace()
 		if d.pos >= len(d.data) {
@@ -173,7 +210,7 @@ func (d *decoder) object(depth int) (Value, error) {
 		if d.data[d.pos] != '"' {
 			return nil, d.fail(d.pos, "expected a double-quoted key")
 		}
-		key, err := d.str()
+		key, err := d.key()
 		if err != nil {
 			return nil, err
 		}
@@ -189,7 +226,7 @@ func (d *decoder) object(depth int) (Value, error) {
 			return nil, err
 		}
 		d.path = d.path[:len(d.path)-1]
-		obj.Set(key, v)
+		d.setPair(base, key, v)
 		d.skipSpace()
 		if d.pos >= len(d.data) {
 			return nil, d.fail(d.pos, "unexpected end of input: expected ',' or '}'")
@@ -199,6 +236,10 @@ func (d *decoder) object(depth int) (Value, error) {
 			d.pos++
 		case '}':
 			d.pos++
+			obj := &Dict{Pairs: make([]Pair, len(d.pairs)-base)}
+			copy(obj.Pairs, d.pairs[base:])
+			clear(d.pairs[base:])
+			d.pairs = d.pairs[:base]
 			return obj, nil
 		default:
 			return nil, d.fail(d.pos, "expected ',' or '}' after a value")
@@ -206,14 +247,27 @@ func (d *decoder) object(depth int) (Value, error) {
 	}
 }
 
+// setPair adds a member to the object whose members start at base: a
+// repeated key keeps its first position and takes the last value, as
+// Python's dict does.
+func (d *decoder) setPair(base int, key string, v Value) {
+	for i := base; i < len(d.pairs); i++ {
+		if d.pairs[i].Key == key {
+			d.pairs[i].Val = v
+			return
+		}
+	}
+	d.pairs = append(d.pairs, Pair{key, v})
+}
+
 func (d *decoder) array(depth int) (Value, error) {
 	d.pos++ // '['
-	list := &List{}
 	d.skipSpace()
 	if d.pos < len(d.data) && d.data[d.pos] == ']' {
 		d.pos++
-		return list, nil
+		return &List{}, nil
 	}
+	base := len(d.items)
 	for i := 0; ; i++ {
 		d.skipSpace()
 		d.path = append(d.path, pathElem{index: i})
@@ -222,7 +276,7 @@ func (d *decoder) array(depth int) (Value, error) {
 			return nil, err
 		}
 		d.path = d.path[:len(d.path)-1]
-		list.Items = append(list.Items, v)
+		d.items = append(d.items, v)
 		d.skipSpace()
 		if d.pos >= len(d.data) {
 			return nil, d.fail(d.pos, "unexpected end of input: expected ',' or ']'")
@@ -232,11 +286,58 @@ func (d *decoder) array(depth int) (Value, error) {
 			d.pos++
 		case ']':
 			d.pos++
+			list := &List{Items: make([]Value, len(d.items)-base)}
+			copy(list.Items, d.items[base:])
+			clear(d.items[base:])
+			d.items = d.items[:base]
 			return list, nil
 		default:
 			return nil, d.fail(d.pos, "expected ',' or ']' after a value")
 		}
 	}
+}
+
+// key reads an object key; keys without escapes are shared.
+func (d *decoder) key() (string, error) {
+	for i := d.pos + 1; i < len(d.data); i++ {
+		c := d.data[i]
+		if c == '"' {
+			s := d.internKey(d.data[d.pos+1 : i])
+			d.pos = i + 1
+			return s, nil
+		}
+		if c == '\\' || c < 0x20 {
+			break
+		}
+	}
+	return d.str()
+}
+
+// strValue reads a string value; short ones are shared, boxed once.
+func (d *decoder) strValue() (Value, error) {
+	for i := d.pos + 1; i < len(d.data) && i-d.pos <= internLimit+1; i++ {
+		c := d.data[i]
+		if c == '"' {
+			b := d.data[d.pos+1 : i]
+			d.pos = i + 1
+			if v, ok := d.intern[string(b)]; ok {
+				return v, nil
+			}
+			var v Value = string(b)
+			if d.intern == nil {
+				d.intern = make(map[string]Value, 64)
+			}
+			if len(d.intern) < maxInterned {
+				d.intern[v.(string)] = v
+			}
+			return v, nil
+		}
+		if c == '\\' || c < 0x20 {
+			break
+		}
+	}
+	s, err := d.str()
+	return s, err
 }
 
 func (d *decoder) str() (string, error) {
@@ -369,7 +470,16 @@ func (d *decoder) number() (Value, error) {
 	text := string(d.data[start:d.pos])
 	if !isFloat {
 		if text == "-0" {
-			return Int("0"), nil
+			return smallInts[0], nil
+		}
+		if len(text) <= 3 && text[0] != '-' {
+			n := 0
+			for _, c := range []byte(text) {
+				n = n*10 + int(c-'0')
+			}
+			if n < len(smallInts) {
+				return smallInts[n], nil
+			}
 		}
 		return Int(text), nil
 	}

@@ -11,9 +11,10 @@ import (
 // (plain or signature) as an object, lists and tuples as arrays, floats in
 // Python's repr (1.0, 1e+16, Infinity), integers with their exact digits.
 // indent < 0 gives one compact line; otherwise nested values are indented by
-// that many spaces. A value that contains itself is an error, as in Python.
+// that many spaces. A value that contains itself is an error, as in Python
+// (found when the nesting passes MaxDepth, which no real canvas reaches).
 func Encode(v Value, indent int) ([]byte, error) {
-	e := encoder{indent: indent, active: map[any]bool{}}
+	e := encoder{indent: indent}
 	if err := e.value(v, 0); err != nil {
 		return nil, err
 	}
@@ -32,8 +33,9 @@ func MustEncode(v Value) string {
 type encoder struct {
 	buf    []byte
 	indent int
-	active map[any]bool
 }
+
+var errCircular = &PyError{"ValueError", "Circular reference detected"}
 
 func (e *encoder) newline(depth int) {
 	if e.indent < 0 {
@@ -46,6 +48,9 @@ func (e *encoder) newline(depth int) {
 }
 
 func (e *encoder) value(v Value, depth int) error {
+	if depth > MaxDepth {
+		return errCircular
+	}
 	switch x := v.(type) {
 	case nil:
 		e.buf = append(e.buf, "null"...)
@@ -58,11 +63,6 @@ func (e *encoder) value(v Value, depth int) error {
 	case string:
 		e.buf = AppendQuoted(e.buf, x)
 	case *List:
-		if e.active[x] {
-			return &PyError{"ValueError", "Circular reference detected"}
-		}
-		e.active[x] = true
-		defer delete(e.active, x)
 		if len(x.Items) == 0 {
 			e.buf = append(e.buf, "[]"...)
 			return nil
@@ -83,11 +83,6 @@ func (e *encoder) value(v Value, depth int) error {
 		e.newline(depth)
 		e.buf = append(e.buf, ']')
 	case *Dict:
-		if e.active[x] {
-			return &PyError{"ValueError", "Circular reference detected"}
-		}
-		e.active[x] = true
-		defer delete(e.active, x)
 		if len(x.Pairs) == 0 {
 			e.buf = append(e.buf, "{}"...)
 			return nil

@@ -18,10 +18,18 @@ func Load(data []byte) (*Dict, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, ok := v.(*Dict); !ok {
+	d, ok := v.(*Dict)
+	if !ok {
 		return nil, fmt.Errorf("the document is a JSON %s, not a canvas object", jsonKind(v))
 	}
-	return SignatureOf(v)
+	c, err := fromDict(d, true)
+	if err != nil {
+		if _, ok := err.(*PathError); !ok {
+			err = &PathError{Path: "$", Err: err}
+		}
+		return nil, err
+	}
+	return c, nil
 }
 
 func jsonKind(v Value) string {
@@ -41,12 +49,17 @@ func jsonKind(v Value) string {
 // SignatureOf is celery.signature(varies): a signature is cloned, a dict goes
 // through Signature.from_dict, anything else becomes the task name of a new
 // leaf signature.
-func SignatureOf(v Value) (*Dict, error) {
+func SignatureOf(v Value) (*Dict, error) { return signatureOf(v, false) }
+
+// signatureOf is SignatureOf. owned says that v was just decoded and nothing
+// else refers to its dicts, so a leaf can become a Signature in place instead
+// of as a copy — the same result, without a second copy of every leaf.
+func signatureOf(v Value, owned bool) (*Dict, error) {
 	if d, ok := v.(*Dict); ok {
 		if d.Class.IsSignature() {
 			return Clone(d, nil, nil, nil)
 		}
-		return FromDict(d)
+		return fromDict(d, owned)
 	}
 	return newSignature(Signature, v, nil, nil, nil, nil)
 }
@@ -54,7 +67,9 @@ func SignatureOf(v Value) (*Dict, error) {
 // MaybeSignature is celery.canvas.maybe_signature(d, clone): nil stays nil, a
 // signature is returned as is (or cloned), a plain dict is loaded with
 // SignatureOf, and anything else is returned unchanged.
-func MaybeSignature(v Value, clone bool) (Value, error) {
+func MaybeSignature(v Value, clone bool) (Value, error) { return maybeSignature(v, clone, false) }
+
+func maybeSignature(v Value, clone, owned bool) (Value, error) {
 	switch d := v.(type) {
 	case *Dict:
 		if d.Class.IsSignature() {
@@ -63,7 +78,7 @@ func MaybeSignature(v Value, clone bool) (Value, error) {
 			}
 			return d, nil
 		}
-		return SignatureOf(d)
+		return signatureOf(d, owned)
 	}
 	return v, nil
 }
@@ -72,9 +87,15 @@ func MaybeSignature(v Value, clone bool) (Value, error) {
 // rebuilds itself from d; without a (truthy) subtask_type d becomes a leaf
 // Signature that is a shallow copy of d, so unknown keys are kept and links
 // stay plain dicts.
-func FromDict(d *Dict) (*Dict, error) {
+func FromDict(d *Dict) (*Dict, error) { return fromDict(d, false) }
+
+func fromDict(d *Dict, owned bool) (*Dict, error) {
 	typ := d.Lookup("subtask_type")
 	if !Truthy(typ) {
+		if owned {
+			d.Class = Signature
+			return d, nil
+		}
 		return d.CopyAs(Signature), nil
 	}
 	if err := Hashable(typ); err != nil {
@@ -87,11 +108,11 @@ func FromDict(d *Dict) (*Dict, error) {
 	}
 	switch class {
 	case Chain:
-		return chainFromDict(d)
+		return chainFromDict(d, owned)
 	case Group:
-		return groupFromDict(d)
+		return groupFromDict(d, owned)
 	case Chord:
-		return chordFromDict(d)
+		return chordFromDict(d, owned)
 	default:
 		return mapFromDict(d, class)
 	}
@@ -359,10 +380,10 @@ func NewGroup(tasks *List) *Dict {
 // NewChord is chord(header, body): header is turned into a list as Celery's
 // _maybe_group does, body goes through maybe_signature.
 func NewChord(header, body Value) (*Dict, error) {
-	return newChord(header, body, "celery.chord", nil, nil, nil)
+	return newChord(header, body, "celery.chord", nil, nil, nil, false)
 }
 
-func newChord(header, body, task, args, kwargs Value, kw *Dict) (*Dict, error) {
+func newChord(header, body, task, args, kwargs Value, kw *Dict, owned bool) (*Dict, error) {
 	if !Truthy(args) {
 		args = &List{Tuple: true}
 	}
@@ -373,13 +394,13 @@ func newChord(header, body, task, args, kwargs Value, kw *Dict) (*Dict, error) {
 	if !ok {
 		return nil, typeError("'%s' object is not a mapping", TypeName(kwargs))
 	}
-	h, err := maybeGroup(header)
+	h, err := maybeGroup(header, owned)
 	if err != nil {
-		return nil, err
+		return nil, at(err, ".kwargs.header")
 	}
-	b, err := MaybeSignature(body, false)
+	b, err := maybeSignature(body, false, owned)
 	if err != nil {
-		return nil, err
+		return nil, at(err, ".kwargs.body")
 	}
 	inner := kd.Copy()
 	inner.Set("header", h)
@@ -393,9 +414,9 @@ func newChord(header, body, task, args, kwargs Value, kw *Dict) (*Dict, error) {
 }
 
 // maybeGroup is celery.canvas._maybe_group: a chord header as a list.
-func maybeGroup(tasks Value) (Value, error) {
+func maybeGroup(tasks Value, owned bool) (Value, error) {
 	if d, ok := tasks.(*Dict); ok {
-		s, err := SignatureOf(d)
+		s, err := signatureOf(d, owned)
 		if err != nil {
 			return nil, err
 		}
@@ -410,16 +431,16 @@ func maybeGroup(tasks Value) (Value, error) {
 	}
 	out := make([]Value, len(items))
 	for i, t := range items {
-		s, err := SignatureOf(t)
+		s, err := signatureOf(t, owned)
 		if err != nil {
-			return nil, err
+			return nil, at(err, fmt.Sprintf("[%d]", i))
 		}
 		out[i] = s
 	}
 	return &List{Items: out}, nil
 }
 
-func chainFromDict(d *Dict) (*Dict, error) {
+func chainFromDict(d *Dict, owned bool) (*Dict, error) {
 	kwargs, err := item(d, "kwargs")
 	if err != nil {
 		return nil, err
@@ -439,8 +460,8 @@ func chainFromDict(d *Dict) (*Dict, error) {
 		}
 		out := make([]Value, len(items))
 		for i, t := range items {
-			if out[i], err = MaybeSignature(t, false); err != nil {
-				return nil, err
+			if out[i], err = maybeSignature(t, false, owned); err != nil {
+				return nil, at(err, fmt.Sprintf(".kwargs.tasks[%d]", i))
 			}
 		}
 		tasks = &List{Items: out}
@@ -456,7 +477,7 @@ func chainFromDict(d *Dict) (*Dict, error) {
 	return newChain(tasks, kw)
 }
 
-func groupFromDict(d *Dict) (*Dict, error) {
+func groupFromDict(d *Dict, owned bool) (*Dict, error) {
 	kwargs, err := item(d, "kwargs")
 	if err != nil {
 		return nil, err
@@ -474,8 +495,8 @@ func groupFromDict(d *Dict) (*Dict, error) {
 	}
 	rebuilt := &List{Items: make([]Value, len(ol.Items)), Tuple: ol.Tuple}
 	for i, t := range ol.Items {
-		if rebuilt.Items[i], err = MaybeSignature(t, false); err != nil {
-			return nil, err
+		if rebuilt.Items[i], err = maybeSignature(t, false, owned); err != nil {
+			return nil, at(err, fmt.Sprintf(".kwargs.tasks[%d]", i))
 		}
 	}
 	kwargs.(*Dict).Set("tasks", rebuilt)
@@ -490,7 +511,7 @@ func groupFromDict(d *Dict) (*Dict, error) {
 	return newGroup(rebuilt, kw)
 }
 
-func chordFromDict(d *Dict) (*Dict, error) {
+func chordFromDict(d *Dict, owned bool) (*Dict, error) {
 	options := d.Copy()
 	kwv, err := item(options, "kwargs")
 	if err != nil {
@@ -531,7 +552,7 @@ func chordFromDict(d *Dict) (*Dict, error) {
 			kw.Pairs = append(kw.Pairs, p)
 		}
 	}
-	return newChord(header, body, task, args, kwargs, kw)
+	return newChord(header, body, task, args, kwargs, kw, owned)
 }
 
 // mapFromDict is xmap/xstarmap/chunks.from_dict: the class is rebuilt from

@@ -4,6 +4,8 @@
 package stamping
 
 import (
+	"errors"
+	"fmt"
 	"github.com/stampede-dev/stampede/canvas"
 	"github.com/stampede-dev/stampede/visitors"
 )
@@ -38,7 +40,61 @@ func Stamp(root *canvas.Dict, opts Options) (*Trace, error) {
 		headers = &canvas.Dict{}
 	}
 	err := r.stamp(root, node{path: visitors.Root(), self: root}, opts.Append, headers.Copy())
-	return r.trace, err
+	return r.trace, r.explain(err)
+}
+
+// StepError is a failure of Celery's own code right after a hook returned
+// (merging what it returned, writing the stamps), placed at that hook.
+type StepError struct {
+	Step int           // index of the hook call
+	Hook visitors.Hook // the hook
+	Path string        // the node it visited
+	ID   string        // its task_id, if any
+	Ret  canvas.Value  // what the hook returned
+	Def  string        // where the visitor defines the hook (file:line:col), if known
+	Err  error         // Celery's exception
+}
+
+func (e *StepError) Error() string {
+	where := e.Path
+	if e.ID != "" {
+		where += " (" + e.ID + ")"
+	}
+	msg := fmt.Sprintf("step %d, after %s on %s: %v", e.Step+1, e.Hook, where, e.Err)
+	if e.Def != "" {
+		msg = e.Def + ": " + msg
+	}
+	switch e.Ret.(type) {
+	case nil, *canvas.Dict:
+	default:
+		msg += fmt.Sprintf(" — the hook returned %s, not a dict", canvas.Repr(e.Ret))
+	}
+	return msg
+}
+
+func (e *StepError) Unwrap() error { return e.Err }
+
+// explain places an error raised by Celery's code (not inside a hook) at the
+// last hook call, which is where a user has to look.
+func (r *run) explain(err error) error {
+	if err == nil || len(r.trace.Steps) == 0 {
+		return err
+	}
+	var he *visitors.HookError
+	if errors.As(err, &he) {
+		return err
+	}
+	i := len(r.trace.Steps) - 1
+	s := &r.trace.Steps[i]
+	if s.Err == nil {
+		s.Err = err
+	}
+	id, _ := s.ID.(string)
+	e := &StepError{Step: i, Hook: s.Hook, Path: s.Target.Path.String(), ID: id, Ret: s.Ret, Err: err}
+	if l, ok := r.v.(visitors.Locator); ok {
+		e.Def = l.HookPos(s.Hook)
+	}
+	return e
 }
 
 // node is where a value sits and what it hangs from.

@@ -66,6 +66,13 @@ type Target struct {
 	Depth  int          // nesting depth of the node (the root is 0)
 	Parent Path         // the enclosing chain, group or chord, or the signature a link hangs from
 	Owner  canvas.Value // the object at Parent (nil at the root)
+
+	// Log, when the run is recorded, is the mutation log of the canvas.
+	// A visitor that changes the canvas the way Celery's default
+	// on_chord_header_start does (a Python visitor calling
+	// super().on_chord_header_start) records the change here, so that
+	// stepping back undoes it. Nil when the run is not recorded.
+	Log *canvas.Log
 }
 
 // ErrUndefined is what a hook returns when the visitor does not define it;
@@ -140,6 +147,12 @@ func Call(v Visitor, h Hook, t Target, headers *canvas.Dict) (canvas.Value, erro
 // called before each stamp() run, so every run begins fresh.
 type Starter interface {
 	Start() error
+}
+
+// Locator is implemented by visitors defined in a file: HookPos says where
+// hook h is defined (file:line:col), or "" when the visitor does not define it.
+type Locator interface {
+	HookPos(h Hook) string
 }
 
 // HookError is a failure inside a hook, with where it happened.
