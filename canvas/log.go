@@ -16,18 +16,18 @@ const (
 	logReplace
 )
 
+// logEntry is one mutation: d[key] = new (old, existed: what was there), or
+// list.extend(new) from length n, or list[:] = new (old: the items before).
+// List items travel boxed in old/new, keeping the common entry (a dict key
+// set) at 72 bytes.
 type logEntry struct {
-	kind    logKind
-	dict    *Dict
-	list    *List
-	key     string
-	old     Value
-	new     Value
-	existed bool
-	oldLen  int
-	items   []Value // appended items, or the new items of a replace
-	prev    []Value // the items before a replace
-	prevTup bool
+	dict     *Dict
+	list     *List
+	key      string
+	old, new Value
+	n        int32
+	kind     logKind
+	existed  bool
 }
 
 // Len is the number of mutations recorded.
@@ -66,7 +66,7 @@ func (l *Log) Set(d *Dict, key string, v Value) {
 // Append is list.extend(items).
 func (l *Log) Append(list *List, items ...Value) {
 	if l != nil {
-		l.record(logEntry{kind: logAppend, list: list, oldLen: len(list.Items), items: items})
+		l.record(logEntry{kind: logAppend, list: list, n: int32(len(list.Items)), new: items})
 	}
 	list.Items = append(list.Items, items...)
 }
@@ -74,7 +74,7 @@ func (l *Log) Append(list *List, items ...Value) {
 // Replace is list[:] = items (the list keeps its identity).
 func (l *Log) Replace(list *List, items []Value) {
 	if l != nil {
-		l.record(logEntry{kind: logReplace, list: list, items: items, prev: list.Items, prevTup: list.Tuple})
+		l.record(logEntry{kind: logReplace, list: list, new: items, old: list.Items})
 	}
 	list.Items = items
 }
@@ -92,10 +92,9 @@ func (l *Log) Rewind(n int) {
 				e.dict.Delete(e.key)
 			}
 		case logAppend:
-			e.list.Items = e.list.Items[:e.oldLen]
+			e.list.Items = e.list.Items[:e.n]
 		case logReplace:
-			e.list.Items = e.prev
-			e.list.Tuple = e.prevTup
+			e.list.Items = e.old.([]Value)
 		}
 	}
 }
@@ -108,9 +107,9 @@ func (l *Log) Replay(n int) {
 		case logSet:
 			e.dict.Set(e.key, e.new)
 		case logAppend:
-			e.list.Items = append(e.list.Items[:e.oldLen], e.items...)
+			e.list.Items = append(e.list.Items[:e.n], e.new.([]Value)...)
 		case logReplace:
-			e.list.Items = e.items
+			e.list.Items = e.new.([]Value)
 		}
 		l.applied++
 	}

@@ -3,6 +3,7 @@ package stamping_test
 import (
 	"fmt"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"testing"
 
@@ -122,7 +123,8 @@ func BenchmarkStampNested(b *testing.B) {
 }
 
 // BenchmarkStampRecorded is the same flat group stamped with the mutation
-// log on (what the TUI does to step back).
+// log on (what the TUI does to step back). It reports the memory the trace
+// and its log keep per step.
 func BenchmarkStampRecorded(b *testing.B) {
 	for _, n := range []int{100_000, 1_000_000} {
 		b.Run(strconv.Itoa(n), func(b *testing.B) {
@@ -135,7 +137,18 @@ func BenchmarkStampRecorded(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				b.ReportMetric(float64(tr.Len()), "steps")
+				b.StopTimer()
+				steps := tr.Len()
+				var with, without runtime.MemStats
+				runtime.GC()
+				runtime.ReadMemStats(&with)
+				runtime.KeepAlive(tr)
+				tr = nil
+				runtime.GC()
+				runtime.ReadMemStats(&without)
+				runtime.KeepAlive(c)
+				b.ReportMetric(float64(with.HeapAlloc-without.HeapAlloc)/float64(steps), "trace-bytes/step")
+				b.StartTimer()
 			}
 		})
 	}

@@ -16,9 +16,18 @@ import (
 // Lists under the key "stamped_headers" mean a set of keys; they are extended
 // without repeating a key, which keeps their meaning and keeps stamping
 // linear where Celery's list grows by one entry per stamped child.
-func mergeDicts(log *canvas.Log, d1 *canvas.Dict, d2 canvas.Value, aggregate bool) error {
+//
+// fresh says d1 is a dict the traversal just made (the headers being
+// built), not part of the canvas: assigning its keys needs no undo record.
+// What d1 holds may be shared with the canvas, so changes inside it are
+// always recorded.
+func mergeDicts(log *canvas.Log, d1 *canvas.Dict, d2 canvas.Value, aggregate, fresh bool) error {
 	if !canvas.Truthy(d2) {
 		return nil
+	}
+	setLog := log
+	if fresh {
+		setLog = nil
 	}
 	for i := 0; i < len(d1.Pairs); i++ {
 		key, value := d1.Pairs[i].Key, d1.Pairs[i].Val
@@ -34,14 +43,14 @@ func mergeDicts(log *canvas.Log, d1 *canvas.Dict, d2 canvas.Value, aggregate boo
 			return err
 		}
 		if sub, ok := value.(*canvas.Dict); ok {
-			if err := mergeDicts(log, sub, other, true); err != nil {
+			if err := mergeDicts(log, sub, other, true, false); err != nil {
 				return err
 			}
 			continue
 		}
 		if canvas.IsScalar(value) && aggregate {
 			value = canvas.NewList(value)
-			log.Set(d1, key, value)
+			setLog.Set(d1, key, value)
 		}
 		l1, ok1 := value.(*canvas.List)
 		l2, ok2 := other.(*canvas.List)
@@ -67,7 +76,7 @@ func mergeDicts(log *canvas.Log, d1 *canvas.Dict, d2 canvas.Value, aggregate boo
 				l = canvas.NewList(append([]canvas.Value{}, items...)...)
 			}
 			l.Items = append(l.Items, other)
-			log.Set(d1, key, l)
+			setLog.Set(d1, key, l)
 		}
 	}
 	src, ok := d2.(*canvas.Dict)
@@ -76,7 +85,7 @@ func mergeDicts(log *canvas.Log, d1 *canvas.Dict, d2 canvas.Value, aggregate boo
 	}
 	for _, p := range src.Pairs {
 		if !d1.Has(p.Key) {
-			log.Set(d1, p.Key, p.Val)
+			setLog.Set(d1, p.Key, p.Val)
 		}
 	}
 	return nil

@@ -22,7 +22,7 @@ type Options struct {
 // canvas in place. It returns the trace of every hook call even when a hook
 // fails, together with the error that stopped the run.
 func Stamp(root *canvas.Dict, opts Options) (*Trace, error) {
-	r := &run{v: opts.Visitor, trace: &Trace{Root: root}}
+	r := &run{v: opts.Visitor, trace: &Trace{Root: root}, scratch: &canvas.Dict{}}
 	if opts.Record {
 		r.log = &canvas.Log{}
 		r.trace.Log = r.log
@@ -120,6 +120,7 @@ type run struct {
 	trace *Trace
 
 	lastHeaders, lastSnap *canvas.Dict // see snapshot
+	scratch               *canvas.Dict // see stampSignature
 }
 
 // stamp dispatches to the class's stamp method, as Python's v.stamp(...) does.
@@ -150,11 +151,16 @@ func (r *run) stampSignature(sig *canvas.Dict, at node, appendStamps bool, heade
 	if err != nil {
 		return err
 	}
-	h, err := r.stampHeaders(sig, vh, appendStamps, true, headers)
+	// The merged headers only live until set() copies them into options,
+	// so they are built in a dict reused from one signature to the next.
+	r.scratch.Pairs = append(r.scratch.Pairs[:0], headers.Pairs...)
+	h, err := r.stampHeadersInto(r.scratch, sig, vh, appendStamps, true)
 	if err != nil {
 		return err
 	}
-	return canvas.Set(r.log, sig, h)
+	err = canvas.Set(r.log, sig, h)
+	clear(r.scratch.Pairs)
+	return err
 }
 
 // stampLinks is Signature.stamp_links: every callback, then every errback,
@@ -360,7 +366,11 @@ func (r *run) stampChord(sig *canvas.Dict, at node, appendStamps bool, headers *
 // in, then — when selfHeaders — the stamps stored on sig itself.
 // vh is the visitor's result, or noVisitor when there is no visitor.
 func (r *run) stampHeaders(sig *canvas.Dict, vh canvas.Value, appendStamps, selfHeaders bool, in *canvas.Dict) (*canvas.Dict, error) {
-	h := in.Copy()
+	return r.stampHeadersInto(in.Copy(), sig, vh, appendStamps, selfHeaders)
+}
+
+// stampHeadersInto is stampHeaders working on h, a copy of the incoming headers.
+func (r *run) stampHeadersInto(h, sig *canvas.Dict, vh canvas.Value, appendStamps, selfHeaders bool) (*canvas.Dict, error) {
 	if !h.Has("stamped_headers") {
 		keys := make([]canvas.Value, len(h.Pairs))
 		for i, p := range h.Pairs {
@@ -385,9 +395,10 @@ func (r *run) stampHeaders(sig *canvas.Dict, vh canvas.Value, appendStamps, self
 			for i, p := range vd.Pairs {
 				keys[i] = p.Key
 			}
-			r.log.Set(vd, "stamped_headers", canvas.NewList(keys...))
+			// The hook's result is a fresh dict, not part of the canvas.
+			vd.Set("stamped_headers", canvas.NewList(keys...))
 		}
-		if err := mergeDicts(r.log, h, vh, appendStamps); err != nil {
+		if err := mergeDicts(r.log, h, vh, appendStamps, true); err != nil {
 			return nil, err
 		}
 		set, err := keySet(h.Lookup("stamped_headers"))
@@ -431,7 +442,7 @@ func (r *run) stampHeaders(sig *canvas.Dict, vh canvas.Value, appendStamps, self
 			}
 		}
 		if redacted != nil {
-			if err := mergeDicts(r.log, h, redacted, appendStamps); err != nil {
+			if err := mergeDicts(r.log, h, redacted, appendStamps, true); err != nil {
 				return nil, err
 			}
 			// list(set(...)) again, unless the merge left our fresh set as it was.
