@@ -14,7 +14,7 @@ func DeepCopy(v Value) Value {
 		}
 		var m memo
 		return deepCopy(v, &m)
-	case *List:
+	case *List, *Lazy:
 		var m memo
 		return deepCopy(v, &m)
 	}
@@ -110,6 +110,10 @@ func deepCopy(v Value, m *memo) Value {
 			c.Items[i] = deepCopy(item, m)
 		}
 		return c
+	case *Lazy:
+		// _regen reduces to list(self.data): every member is produced.
+		items, _ := x.All()
+		return deepCopy(&List{Items: items}, m)
 	}
 	return v
 }
@@ -131,6 +135,9 @@ func JSONCopy(v Value) Value {
 			c.Items[i] = JSONCopy(item)
 		}
 		return c
+	case *Lazy:
+		items, _ := x.All()
+		return JSONCopy(&List{Items: items})
 	}
 	return v
 }

@@ -62,6 +62,13 @@ func (e *encoder) value(v Value, depth int) error {
 		e.buf = append(e.buf, FormatFloat(x)...)
 	case string:
 		e.buf = AppendQuoted(e.buf, x)
+	case *Lazy:
+		// json.dumps iterates a _regen, producing (and stamping) every member.
+		items, err := x.All()
+		if err != nil {
+			return err
+		}
+		return e.value(&List{Items: items}, depth)
 	case *List:
 		if len(x.Items) == 0 {
 			e.buf = append(e.buf, "[]"...)

@@ -308,7 +308,7 @@ func newSignature(class Class, task, args, kwargs Value, kw *Dict, fixed *sigPar
 // and tuples are kept as they are.
 func isList(v Value) bool {
 	switch v.(type) {
-	case *List:
+	case *List, *Lazy:
 		return true
 	}
 	return false
@@ -415,6 +415,10 @@ func newChord(header, body, task, args, kwargs Value, kw *Dict, owned bool) (*Di
 
 // maybeGroup is celery.canvas._maybe_group: a chord header as a list.
 func maybeGroup(tasks Value, owned bool) (Value, error) {
+	if lz, ok := tasks.(*Lazy); ok {
+		// A generator header: regen(signature(t) for t in tasks).
+		return lazyMap(lz, func(t Value) (Value, error) { return signatureOf(t, owned) }), nil
+	}
 	if d, ok := tasks.(*Dict); ok {
 		s, err := signatureOf(d, owned)
 		if err != nil {
@@ -485,6 +489,21 @@ func groupFromDict(d *Dict, owned bool) (*Dict, error) {
 	orig, err := item(kwargs, "tasks")
 	if err != nil {
 		return nil, err
+	}
+	if lz, ok := orig.(*Lazy); ok {
+		// type(orig_tasks)(maybe_signature(t) for t in orig_tasks): a new
+		// _regen reading the old one lazily, member by member.
+		rebuilt := lazyMap(lz, func(t Value) (Value, error) { return maybeSignature(t, false, owned) })
+		kwargs.(*Dict).Set("tasks", rebuilt)
+		opts, err := item(d, "options")
+		if err != nil {
+			return nil, err
+		}
+		kw, ok := opts.(*Dict)
+		if !ok {
+			return nil, typeError("group() argument after ** must be a mapping, not %s", TypeName(opts))
+		}
+		return newGroup(rebuilt, kw)
 	}
 	ol, ok := orig.(*List)
 	if !ok {

@@ -263,6 +263,12 @@ func Link(sig *Dict, callback Value) error {
 		if err != nil {
 			return err
 		}
+		if z, ok := tasks.(*Lazy); ok { // tasks[0] of a _regen produces the first member
+			if _, err := z.Consume(1); err != nil {
+				return err
+			}
+			tasks = &List{Items: z.Consumed()}
+		}
 		tl, ok := tasks.(*List)
 		if !ok {
 			return typeError("'%s' object is not subscriptable", TypeName(tasks))

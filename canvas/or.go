@@ -89,6 +89,13 @@ func maybeUnrollGroup(g *Dict) (Value, error) {
 	if err != nil {
 		return nil, err
 	}
+	if z, ok := tasks.(*Lazy); ok { // len() of a _regen produces every member
+		items, err := z.All()
+		if err != nil {
+			return nil, err
+		}
+		tasks = &List{Items: items}
+	}
 	if l, ok := tasks.(*List); ok && len(l.Items) == 1 {
 		return l.Items[0], nil
 	}
@@ -259,6 +266,13 @@ func chordOr(self *Dict, other Value) (Value, error) {
 		tasks, err := Tasks(other.(*Dict))
 		if err != nil {
 			return nil, err
+		}
+		if z, ok := tasks.(*Lazy); ok {
+			items, err := z.All()
+			if err != nil {
+				return nil, err
+			}
+			tasks = &List{Items: items}
 		}
 		l, ok := tasks.(*List)
 		if !ok {

@@ -26,6 +26,8 @@ func Iterate(v Value) ([]Value, error) {
 			chars = append(chars, string(r))
 		}
 		return chars, nil
+	case *Lazy:
+		return x.All()
 	}
 	return nil, typeError("'%s' object is not iterable", TypeName(v))
 }
@@ -65,7 +67,7 @@ func Repr(v Value) string {
 // Hashable reports whether v can be a dict key or set member in Python.
 func Hashable(v Value) error {
 	switch x := v.(type) {
-	case *Dict:
+	case *Dict, *Lazy:
 		return typeError("unhashable type: '%s'", TypeName(x))
 	case *List:
 		if !x.Tuple {
@@ -83,6 +85,14 @@ func Hashable(v Value) error {
 // Equal is Python's ==: dicts compare by content whatever their class, a list
 // never equals a tuple, and numbers compare by value (True == 1 == 1.0).
 func Equal(a, b Value) bool {
+	if z, ok := a.(*Lazy); ok {
+		items, _ := z.All()
+		a = &List{Items: items}
+	}
+	if z, ok := b.(*Lazy); ok {
+		items, _ := z.All()
+		b = &List{Items: items}
+	}
 	if na, ok := number(a); ok {
 		nb, ok := number(b)
 		return ok && na.Cmp(nb) == 0
@@ -182,6 +192,9 @@ func In(key string, container Value) (bool, error) {
 		return Contains(c.Items, key), nil
 	case string:
 		return strings.Contains(c, key), nil
+	case *Lazy:
+		items, err := c.All()
+		return Contains(items, key), err
 	}
 	return false, typeError("argument of type '%s' is not iterable", TypeName(container))
 }

@@ -168,6 +168,8 @@ func Truthy(v Value) bool {
 		return len(x.Items) > 0
 	case *Dict:
 		return len(x.Pairs) > 0
+	case *Lazy:
+		return x.Truthy()
 	}
 	return true
 }
@@ -192,6 +194,8 @@ func TypeName(v Value) string {
 		return "list"
 	case *Dict:
 		return x.Class.String()
+	case *Lazy:
+		return "_regen"
 	}
 	return "object"
 }

@@ -272,6 +272,13 @@ func (r *run) stampGroup(sig *canvas.Dict, at node, appendStamps bool, headers *
 	if err != nil {
 		return err
 	}
+	if z, ok := tasks.(*canvas.Lazy); ok {
+		if err := r.stampLazy(z, at, "tasks", appendStamps, h); err != nil {
+			return err
+		}
+		_, err = r.call(visitors.OnGroupEnd, sig, at, h)
+		return err
+	}
 	items, err := canvas.Iterate(tasks)
 	if err != nil {
 		return err
@@ -332,13 +339,19 @@ func (r *run) stampChord(sig *canvas.Dict, at node, appendStamps bool, headers *
 	if err := r.stampLinks(sig, at, appendStamps, h); err != nil {
 		return err
 	}
-	items, err := canvas.Iterate(tasks)
-	if err != nil {
-		return err
-	}
-	for i, t := range items {
-		if err := r.stamp(t, at.index("header", i), appendStamps, h); err != nil {
+	if z, ok := tasks.(*canvas.Lazy); ok {
+		if err := r.stampLazy(z, at, "header", appendStamps, h); err != nil {
 			return err
+		}
+	} else {
+		items, err := canvas.Iterate(tasks)
+		if err != nil {
+			return err
+		}
+		for i, t := range items {
+			if err := r.stamp(t, at.index("header", i), appendStamps, h); err != nil {
+				return err
+			}
 		}
 	}
 	if r.v == nil {
@@ -359,6 +372,21 @@ func (r *run) stampChord(sig *canvas.Dict, at node, appendStamps bool, headers *
 		return err
 	}
 	return r.stamp(body, at.field("body"), appendStamps, h)
+}
+
+// stampLazy is how Celery stamps a group or chord header built from a
+// generator: tasks.map(partial(_stamp_regen_task, visitor, append_stamps,
+// **headers)). Members already produced are stamped now; the others are
+// stamped when something produces them — after on_group_end — and their
+// hook calls join this trace then, in the order they happen.
+func (r *run) stampLazy(z *canvas.Lazy, at node, name string, appendStamps bool, headers *canvas.Dict) error {
+	h := headers.Copy() // partial(**headers) keeps its own dict
+	return z.Map(func(i int, task canvas.Value) (canvas.Value, error) {
+		if err := r.stamp(task, at.index(name, i), appendStamps, h); err != nil {
+			return nil, r.explain(err)
+		}
+		return task, nil
+	})
 }
 
 // stampHeaders is Signature._stamp_headers: the incoming headers (their

@@ -211,3 +211,14 @@ func (s *Stepper) Back() bool {
 	s.Goto(s.pos - 1)
 	return true
 }
+
+// Produce makes a lazy group (or chord header) of the stepped canvas yield
+// up to n more members (all for n < 0). Their deferred hook calls join the
+// trace as they run; the stepper moves to the new end, since members can
+// only be produced from the state where everything before them is done.
+func (s *Stepper) Produce(z *canvas.Lazy, n int) (int, error) {
+	s.Goto(len(s.trace.Steps))
+	made, err := z.Consume(n)
+	s.Goto(len(s.trace.Steps))
+	return made, err
+}
