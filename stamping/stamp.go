@@ -119,8 +119,9 @@ type run struct {
 	log   *canvas.Log
 	trace *Trace
 
-	lastHeaders, lastSnap *canvas.Dict // see snapshot
-	scratch               *canvas.Dict // see stampSignature
+	snaps    [4]*canvas.Dict // recent header snapshots, see snapshot
+	nextSnap int
+	scratch  *canvas.Dict // see stampSignature
 }
 
 // stamp dispatches to the class's stamp method, as Python's v.stamp(...) does.

@@ -73,14 +73,18 @@ func (r *run) callHook(h visitors.Hook, obj canvas.Value, at node, headers *canv
 }
 
 // snapshot is a deep copy of the headers a hook is given, as they are now.
-// Siblings usually receive the same unchanged headers, so an unchanged dict
-// shares the previous snapshot instead of copying it again.
+// Hooks mostly receive headers equal to ones seen just before (siblings,
+// a task and its links), so a snapshot equal to one of the last few is
+// shared instead of copying again; snapshots are never changed.
 func (r *run) snapshot(headers *canvas.Dict) *canvas.Dict {
-	if headers == r.lastHeaders && canvas.SameJSON(headers, r.lastSnap) {
-		return r.lastSnap
+	for _, s := range r.snaps {
+		if s != nil && canvas.SameJSON(headers, s) {
+			return s
+		}
 	}
 	snap := canvas.DeepCopy(headers).(*canvas.Dict)
-	r.lastHeaders, r.lastSnap = headers, snap
+	r.snaps[r.nextSnap] = snap
+	r.nextSnap = (r.nextSnap + 1) % len(r.snaps)
 	return snap
 }
 
