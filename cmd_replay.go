@@ -1,9 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 
 	"github.com/stampede-dev/stampede/canvas"
@@ -13,33 +13,34 @@ import (
 )
 
 func init() {
-	register("replay", "run a session of canvas operations", cmdReplay)
+	register("replay", "run a session of canvas operations (-check: fail when stamps are lost)", cmdReplay)
 }
+
+// exitFound is the exit status of a command that ran fine and found what it
+// looks for: lost stamps (replay -check), a visitor diverging from its
+// recording (replay -verify), differing stamps (diff), pitfalls (lint).
+const exitFound = 3
 
 func cmdReplay(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("replay", "SESSION.json", stderr)
 	dir := fs.String("visitors", "", "folder where the visitor scripts named in stamp ops are (default: the session file's folder)")
 	out := fs.String("o", "", "write the result here instead of stdout")
-	force := fs.Bool("force", false, "allow -o to overwrite the session file")
+	force := fs.Bool("force", false, "allow -o or -record to overwrite the session file")
+	check := fs.Bool("check", false, "report every stamp lost after the op that made it (node, key, op, reason) and exit 3 if any was; protected and changed stamps are reported, not failed")
+	verify := fs.Bool("verify", false, "run the visitors live beside their recordings and report the first hook call where they differ (exit 3)")
+	record := fs.String("record", "", "write the session as played to this file, every stamp op with the recording of its visitor (stamp ops without one run live and are recorded)")
+	live := fs.Bool("live", false, "ignore the recordings: run every visitor live (and record it anew with -record)")
+	ledger := fs.Bool("ledger", false, "print the stamp ledger: for every node and stamp, where it came from and what happened to it")
 	in, code, ok := parse(fs, args, stderr)
 	if !ok {
 		return code
 	}
-	data, err := os.ReadFile(in)
+	if *live && *verify {
+		return failf(stderr, "-live and -verify exclude each other: -verify compares live visitors with the recordings")
+	}
+	sess, err := replay.ReadSession(in)
 	if err != nil {
 		return failf(stderr, "%v", err)
-	}
-	sv, err := canvas.Decode(data)
-	if err != nil {
-		return failf(stderr, "%s: %v", in, err)
-	}
-	sess, isDict := sv.(*canvas.Dict)
-	if !isDict || !sess.Has("canvas") {
-		return failf(stderr, `%s: a session is a JSON object {"canvas": …, "ops": […]}`, in)
-	}
-	ops, isList := sess.Lookup("ops").(*canvas.List)
-	if !isList {
-		return failf(stderr, `%s: $.ops must be a list of operations`, in)
 	}
 	if *dir == "" {
 		*dir = filepath.Dir(in)
@@ -55,22 +56,80 @@ func cmdReplay(args []string, stdout, stderr io.Writer) int {
 		}
 		return v, err
 	}
-	res, err := replay.Run(sess.Lookup("canvas"), ops.Items, resolve)
+	p, err := replay.Play(sess, replay.Config{Resolve: resolve, Live: *live, Verify: *verify, Ledger: *check || *ledger})
 	if err != nil {
 		return failf(stderr, "%s: %v", in, err)
 	}
-	outDoc := replayDocument(res)
-	body, err := canvas.Encode(outDoc, 2)
-	if err != nil {
-		return failf(stderr, "%s: %v", in, err)
+	reports := *check || *verify || *ledger
+	if *out != "" || !reports {
+		body, err := canvas.Encode(replayDocument(p.Result()), 2)
+		if err != nil {
+			return failf(stderr, "%s: %v", in, err)
+		}
+		if err := output(*out, in, *force, append(body, '\n'), stdout); err != nil {
+			return failf(stderr, "-o: %v", err)
+		}
 	}
-	if err := output(*out, in, *force, append(body, '\n'), stdout); err != nil {
-		return failf(stderr, "-o: %v", err)
+	if *record != "" {
+		data, err := p.Session.Encode()
+		if err != nil {
+			return failf(stderr, "-record: %v", err)
+		}
+		if err := output(*record, in, *force, data, stdout); err != nil {
+			return failf(stderr, "-record: %v", err)
+		}
 	}
-	if res.Err != nil {
-		return failf(stderr, "%s: %v", in, res.Err)
+	status := 0
+	var report bytes.Buffer
+	if *ledger {
+		if err := replay.WriteLedger(&report, p.Ledger); err != nil {
+			return failf(stderr, "%v", err)
+		}
 	}
-	return 0
+	if *check {
+		lost, err := replay.WriteCheck(&report, p.Ledger)
+		if err != nil {
+			return failf(stderr, "%v", err)
+		}
+		if lost > 0 {
+			status = exitFound
+		}
+	}
+	if *verify {
+		for _, i := range p.Unverified {
+			fmt.Fprintf(&report, "verify: op %d has no recording: its visitor ran live, nothing to compare\n", i)
+		}
+		if d := p.Divergence; d != nil {
+			fmt.Fprintf(&report, "verify: the live visitor diverges from the recording at %v\n", d)
+			status = exitFound
+		} else {
+			fmt.Fprintf(&report, "verify: %s\n", verifiedSummary(p))
+		}
+	}
+	if _, err := stdout.Write(report.Bytes()); err != nil {
+		return failf(stderr, "%v", err)
+	}
+	if p.Err != nil {
+		return failf(stderr, "%s: %v", in, p.Err)
+	}
+	return status
+}
+
+// verifiedSummary counts what -verify compared.
+func verifiedSummary(p *replay.Player) string {
+	ops, calls := 0, 0
+	skip := map[int]bool{}
+	for _, i := range p.Unverified {
+		skip[i] = true
+	}
+	for i, op := range p.Session.Ops {
+		if i >= len(p.Traces) || op.Record == nil || skip[i] {
+			continue
+		}
+		ops++
+		calls += len(op.Record.Calls)
+	}
+	return fmt.Sprintf("%d recorded stamp op(s), %d hook calls: the live visitors return what was recorded", ops, calls)
 }
 
 // replayDocument is the result of a replay in the conformance ops form:

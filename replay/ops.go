@@ -1,7 +1,19 @@
-// Package replay applies sessions: an initial canvas and an ordered list of
+// Package replay plays sessions: an initial canvas and an ordered list of
 // operations (stamp, clone, set, merge, |, link, link_error, on_error,
-// replace, JSON round-trip) run with Celery's semantics, with a snapshot of
-// the canvas after each operation and the trace of every stamp.
+// replace, JSON round-trip), each applied with Celery's semantics to the
+// whole canvas or to one node addressed by path, with a snapshot of the
+// canvas after each op and the trace of every stamp.
+//
+// A Player plays a session op by op (the CLI's `replay` and the TUI both
+// drive one). Stamp ops are recorded — every value the visitor returned —
+// so that replaying is exact even for visitors that call uuid4(), and can
+// be verified against the live visitor. The Ledger says, for every node and
+// stamp key, where the stamp came from (op, hook call, visitor) and what
+// happened to it: changed, protected by Signature._merge, lost (with the
+// Celery rule that dropped it), or removed with its node. Diff compares the
+// stamps of two canvases; the lint subpackage finds pitfalls before they
+// cost a stamp. FORMAT.md in this folder documents the session file, the
+// node identity rule and the ledger's events.
 package replay
 
 import (
@@ -73,7 +85,73 @@ func Run(initial canvas.Value, ops []canvas.Value, resolve Resolver) (*Result, e
 
 // Apply runs one op on cur. It returns the op's snapshot, its trace (stamp
 // ops only) and the canvas that is current afterwards.
+//
+// An op with an "at" path (see Locate) runs on that node instead of the whole
+// canvas: stamp, set, link, link_error and on_error change the node in place;
+// clone, replace, or and json_roundtrip put their result in the node's place
+// (as `chain.tasks[1] = chain.tasks[1].clone(...)` would); merge returns the
+// node's _merge. A node still held as a plain dict (a link in its JSON form)
+// is first loaded with signature(d), as Celery code would have to: for a
+// leaf that copy shares the stored options, so in-place ops show; for a
+// composite it does not, exactly as in Celery. The
+// snapshot is always of the whole canvas (for merge: of what _merge returned).
 func Apply(cur *canvas.Dict, op *canvas.Dict, resolve Resolver) (canvas.Value, *stamping.Trace, *canvas.Dict, error) {
+	return apply(cur, op, resolve, false)
+}
+
+// apply is Apply with the visitor of a stamp op chosen by visitorFor and,
+// when record is set, the stamp's mutation log kept in its trace.
+func apply(cur *canvas.Dict, op *canvas.Dict, visitorFor func(name string) (visitors.Visitor, error), record bool) (canvas.Value, *stamping.Trace, *canvas.Dict, error) {
+	at, err := opPath(op)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if at == "$" {
+		return applyTo(cur, op, visitorFor, record)
+	}
+	node, put, err := Locate(cur, at)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if !node.Class.IsSignature() {
+		if node, err = canvas.SignatureOf(node); err != nil {
+			return nil, nil, nil, fmt.Errorf("signature(%s): %w", at, err)
+		}
+	}
+	snap, tr, next, err := applyTo(node, op, visitorFor, record)
+	if err != nil {
+		return nil, tr, nil, err
+	}
+	switch name, _ := op.Lookup("op").(string); name {
+	case "merge":
+		return snap, tr, cur, nil
+	case "clone", "replace", "or", "json_roundtrip":
+		if err := put(next); err != nil {
+			return nil, tr, nil, err
+		}
+	}
+	return canvas.JSONCopy(cur), tr, cur, nil
+}
+
+// opPath is the op's "at" path, "$" when absent.
+func opPath(op *canvas.Dict) (string, error) {
+	v, ok := op.Get("at")
+	if !ok || v == nil {
+		return "$", nil
+	}
+	s, isStr := v.(string)
+	if !isStr {
+		return "", fmt.Errorf(`"at" must be a path string like "$.tasks[1]", not %s`, canvas.TypeName(v))
+	}
+	if s == "" {
+		return "$", nil
+	}
+	return s, nil
+}
+
+// applyTo runs one op on the signature cur (the whole canvas, or the node an
+// op is addressed to).
+func applyTo(cur *canvas.Dict, op *canvas.Dict, visitorFor func(name string) (visitors.Visitor, error), record bool) (canvas.Value, *stamping.Trace, *canvas.Dict, error) {
 	name, _ := op.Lookup("op").(string)
 	dictArg := func(key string) (*canvas.Dict, error) {
 		v := op.Lookup(key)
@@ -103,7 +181,7 @@ func Apply(cur *canvas.Dict, op *canvas.Dict, resolve Resolver) (canvas.Value, *
 				return nil, nil, nil, fmt.Errorf("visitor must be a name, not %s", canvas.TypeName(vn))
 			}
 			var err error
-			if v, err = resolve(s); err != nil {
+			if v, err = visitorFor(s); err != nil {
 				return nil, nil, nil, err
 			}
 		}
@@ -111,7 +189,7 @@ func Apply(cur *canvas.Dict, op *canvas.Dict, resolve Resolver) (canvas.Value, *
 		if err != nil {
 			return nil, nil, nil, err
 		}
-		tr, err := stamping.Stamp(cur, stamping.Options{Visitor: v, Append: canvas.Truthy(op.Lookup("append_stamps")), Headers: headers})
+		tr, err := stamping.Stamp(cur, stamping.Options{Visitor: v, Append: canvas.Truthy(op.Lookup("append_stamps")), Headers: headers, Record: record})
 		if err != nil {
 			return nil, tr, nil, err
 		}
