@@ -1,0 +1,99 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/stampede-dev/stampede/canvas/sample"
+	"github.com/stampede-dev/stampede/themes"
+	"github.com/stampede-dev/stampede/tui"
+	"github.com/stampede-dev/stampede/tui/session"
+)
+
+// The TUI is what `stampede` alone and `stampede FILE.json [flags]` open.
+func init() {
+	cmdDefault = cmdTUISample
+	cmdOpen = cmdTUIOpen
+}
+
+// isTerminal reports whether w is a terminal the TUI can draw on.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// cmdTUISample opens the built-in sample with the monitoring-id visitor.
+// Without a terminal (a pipe, a test) it prints the hook calls instead.
+func cmdTUISample(stdout, stderr io.Writer) int {
+	if !isTerminal(stdout) {
+		return cmdSample(stdout, stderr)
+	}
+	cfg := tui.Config{Session: session.Config{Name: sample.Name, Data: sample.OrderJSON, Visitor: "monitoring-id"}}
+	if err := tui.Run(cfg, os.Stdin, stdout); err != nil {
+		return failf(stderr, "%v", err)
+	}
+	return 0
+}
+
+// cmdTUIOpen is `stampede CANVAS.json [flags]`.
+func cmdTUIOpen(args []string, stdout, stderr io.Writer) int {
+	file := args[0]
+	fs := newFlags(file, "", stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: stampede CANVAS.json [flags]\n\nOpens the stepping debugger on a canvas.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	visitorName := fs.String("visitor", "monitoring-id", "visitor: a built-in name (see 'stampede visitors') or a .star script")
+	appendStamps := fs.Bool("append", false, "append_stamps=True: keep every value of a repeated stamp in a list")
+	headersJSON := fs.String("headers", "", `extra headers passed to stamp(**headers), as a JSON object`)
+	themeName := fs.String("theme", "", "theme: "+strings.Join(themes.Names(), ", ")+", or a .json theme file (NO_COLOR forces mono)")
+	if err := fs.Parse(args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "stampede: unexpected arguments after the flags: %s\n", strings.Join(fs.Args(), " "))
+		return 2
+	}
+	if strings.HasSuffix(file, ".star") {
+		return failf(stderr, "%s: canvas scripts cannot be opened yet; open a canvas .json file", file)
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return failf(stderr, "%v", err)
+	}
+	if _, err := session.ParseHeaders(*headersJSON); err != nil {
+		return failf(stderr, "-headers: %v", err)
+	}
+	cfg := tui.Config{Session: session.Config{
+		Name: file, Path: file, Data: data,
+		Visitor: *visitorName, Append: *appendStamps, Headers: *headersJSON,
+	}}
+	if *themeName != "" {
+		th, err := themes.Resolve(*themeName)
+		if err != nil {
+			return failf(stderr, "-theme: %v", err)
+		}
+		cfg.Theme = th
+		if strings.HasSuffix(*themeName, ".json") && !th.Mono {
+			cfg.UserTheme = th
+		}
+	}
+	if !isTerminal(stdout) {
+		return failf(stderr, "%s: the debugger needs a terminal; use 'stampede stamp' to stamp without one", file)
+	}
+	if err := tui.Run(cfg, os.Stdin, stdout); err != nil {
+		return failf(stderr, "%v", err)
+	}
+	return 0
+}

@@ -1,0 +1,94 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/stampede-dev/stampede/themes"
+	"github.com/stampede-dev/stampede/tui/session"
+)
+
+// bigGroup is a group of n signatures, as JSON.
+func bigGroup(n int) []byte {
+	var b strings.Builder
+	b.WriteString(`{"task": "celery.group", "args": [], "kwargs": {"tasks": [`)
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, `{"task": "proj.t%d", "args": [%d], "kwargs": {}, "options": {"task_id": "t-%d"}, "subtask_type": null, "immutable": false}`, i, i, i)
+	}
+	b.WriteString(`]}, "options": {"task_id": "g"}, "subtask_type": "group", "immutable": false}`)
+	return []byte(b.String())
+}
+
+// bigModel opens the TUI on a 100k-signature group stamped with the depth
+// visitor, at 120x40, halfway through the trace.
+func bigModel(b *testing.B, n int) *Model {
+	b.Helper()
+	th, _ := themes.Get("dark")
+	m, err := New(Config{
+		Session: session.Config{Name: "big.json", Data: bigGroup(n), Visitor: "depth"},
+		Theme:   th,
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	m.sess.Goto(m.sess.Len() / 2)
+	m.moved()
+	return m
+}
+
+func benchView(b *testing.B, n int) {
+	m := bigModel(b, n)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		_ = m.View()
+	}
+}
+
+// BenchmarkView120x40 draws a whole 120x40 frame halfway through stamping
+// a group of 100 and of 100,000 signatures.
+func BenchmarkView120x40(b *testing.B) {
+	for _, n := range []int{100, 100_000} {
+		b.Run(fmt.Sprintf("signatures=%d", n), func(b *testing.B) { benchView(b, n) })
+	}
+}
+
+// BenchmarkStep is one key press of n (next) and one of p (previous),
+// through Update (the stepper's undo/redo, the diff, every pane refreshed)
+// and View, on a 100,000-signature group.
+func BenchmarkStep(b *testing.B) {
+	for _, n := range []int{100, 100_000} {
+		b.Run(fmt.Sprintf("signatures=%d", n), func(b *testing.B) {
+			m := bigModel(b, n)
+			next, prev := keyMsg("n"), keyMsg("p")
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				m.Update(next)
+				_ = m.View()
+				m.Update(prev)
+				_ = m.View()
+			}
+		})
+	}
+}
+
+// BenchmarkStepUpdate is the same pair of key presses without drawing:
+// the stepper's undo/redo, the before → after diff and the panes' refresh.
+func BenchmarkStepUpdate(b *testing.B) {
+	m := bigModel(b, 100_000)
+	next, prev := keyMsg("n"), keyMsg("p")
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		m.Update(next)
+		m.Update(prev)
+	}
+}
