@@ -10,6 +10,7 @@ import (
 
 	"github.com/stampede-dev/stampede/canvas"
 	"github.com/stampede-dev/stampede/canvas/sample"
+	"github.com/stampede-dev/stampede/replay"
 	"github.com/stampede-dev/stampede/stamping"
 	"github.com/stampede-dev/stampede/stamping/export"
 	"github.com/stampede-dev/stampede/visitors"
@@ -90,6 +91,7 @@ func cmdStamp(args []string, stdout, stderr io.Writer) int {
 	traceDetail := fs.Bool("trace-detail", false, `add "path" and "default" to every trace line`)
 	out := fs.String("o", "", "write the stamped canvas here instead of stdout")
 	force := fs.Bool("force", false, "allow -o to overwrite the input file")
+	recordPath := fs.String("record", "", "also write a session (the canvas, this stamp op and every value the visitor returned) to this file; 'stampede replay' replays it exactly")
 	in, code, ok := parse(fs, args, stderr)
 	if !ok {
 		return code
@@ -116,7 +118,14 @@ func cmdStamp(args []string, stdout, stderr io.Writer) int {
 			return failf(stderr, "-visitor: %v", err)
 		}
 	}
-	tr, err := stamping.Stamp(c, stamping.Options{Visitor: v, Append: *appendStamps, Headers: headers})
+	opts := stamping.Options{Visitor: v, Append: *appendStamps, Headers: headers}
+	var tr *stamping.Trace
+	var sess *replay.Session
+	if *recordPath != "" {
+		tr, sess, err = replay.RecordStamp(c, *visitorName, opts)
+	} else {
+		tr, err = stamping.Stamp(c, opts)
+	}
 	if err != nil {
 		return failf(stderr, "%s: stamp failed: %v", in, err)
 	}
@@ -131,6 +140,15 @@ func cmdStamp(args []string, stdout, stderr io.Writer) int {
 		}
 		if err := output(*tracePath, in, *force, lines, stdout); err != nil {
 			return failf(stderr, "-trace: %v", err)
+		}
+	}
+	if sess != nil {
+		data, err := sess.Encode()
+		if err != nil {
+			return failf(stderr, "-record: %v", err)
+		}
+		if err := output(*recordPath, in, *force, data, stdout); err != nil {
+			return failf(stderr, "-record: %v", err)
 		}
 	}
 	if err := output(*out, in, *force, data, stdout); err != nil {
