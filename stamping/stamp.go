@@ -202,10 +202,16 @@ func (r *run) stampLinks(sig *canvas.Dict, at node, appendStamps bool, headers *
 	return nil
 }
 
-// maybeSignature is maybe_signature(link) inside the traversal; loading a
-// group from a stored dict rewrites that dict's tasks, which the log records.
+// maybeSignature is maybe_signature(link, app=self.app) inside the
+// traversal; loading a group from a stored dict rewrites that dict's tasks,
+// which the log records.
 func (r *run) maybeSignature(v canvas.Value) (canvas.Value, error) {
 	d, ok := v.(*canvas.Dict)
+	if !ok && v != nil {
+		// maybe_signature(v, app=self.app) sets v._app, and self.app always
+		// has a value (current_app at worst): anything else but a dict fails.
+		return nil, canvas.AttrError(v, "_app")
+	}
 	if !ok || d.Class.IsSignature() || r.log == nil {
 		return canvas.MaybeSignature(v, false)
 	}
