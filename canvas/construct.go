@@ -15,7 +15,7 @@ func NewSignature(task, args, kwargs Value, kw *Dict) (*Dict, error) {
 }
 
 // ChainOf is chain(*tasks, **kw) as celery.chain.__new__ runs it. Without
-// keyword arguments, several tasks (or a single list of them) are folded
+// keyword arguments, several tasks (or a single list or generator of them) are folded
 // with `|` onto an empty chain, exactly like reduce(operator.or_, tasks,
 // _chain()): so chain(a, group, b) makes a chord of the group and b, chains
 // given as tasks are flattened, and all but the last task are cloned. The
@@ -24,11 +24,14 @@ func NewSignature(task, args, kwargs Value, kw *Dict) (*Dict, error) {
 // (_chain.__init__).
 func ChainOf(tasks []Value, kw *Dict) (Value, error) {
 	if (kw == nil || kw.Len() == 0) && len(tasks) > 0 && (len(tasks) != 1 || isList(tasks[0])) {
-		var seq []Value
+		seq := tasks
 		if len(tasks) == 1 {
-			seq = tasks[0].(*List).Items
-		} else {
-			seq = tasks
+			// A list, or a generator, which the reduce consumes.
+			items, err := Iterate(tasks[0])
+			if err != nil {
+				return nil, err
+			}
+			seq = items
 		}
 		acc, err := newChain(&List{Tuple: true}, nil)
 		if err != nil {
