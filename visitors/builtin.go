@@ -35,6 +35,13 @@ var builtins = map[string]struct {
 	doc  string
 }{
 	"monitoring-id": {func() Visitor { return MonitoringID{} }, "a fresh uuid4 mtask_id on every signature (the Celery docs' example)"},
+	"workflow-id":   {func() Visitor { return &WorkflowID{} }, "one workflow_id for the whole stamp run, on every signature"},
+	"static":        {func() Visitor { return NewStatic(nil) }, "the headers given with -headers, stamped by the visitor on every signature"},
+	"path":          {func() Visitor { return &NodePath{} }, `each signature's position in the canvas, e.g. "chain[1].header[0]"`},
+	"depth":         {func() Visitor { return Depth{} }, "each signature's nesting depth (0 for the root)"},
+	"traceparent":   {func() Visitor { return &Traceparent{} }, "W3C trace context: one trace per run, a span per node, parent = enclosing chain/group/chord"},
+	"link-role":     {func() Visitor { return LinkRole{} }, "marks callbacks and errbacks with link_role and the task they hang from"},
+	"audit":         {func() Visitor { return Audit{} }, `adds "audit" to a stamped_by list on every signature (use with -append)`},
 }
 
 // Builtin returns a new instance of the named built-in visitor.

@@ -1,11 +1,15 @@
 // Package script runs stamping visitors written in Starlark: a file of
 // top-level functions named after Celery's hooks, each `def HOOK(sig,
 // **headers)` returning a dict or None, with a read-only `sig`, a `state`
-// dict that lives for one stamp() run and a `uuid4()` builtin.
+// dict that lives for one stamp() run, `uuid4()`, the `json` module and
+// `print()`.
 //
 // Scripts are compiled before anything runs, so syntax errors and undefined
 // names come with file:line:col; every hook call has a step budget and can
-// be cancelled through a context; `while`, recursion and load() are off.
+// be cancelled through a context; `while` and recursion are off, load() only
+// reaches an allow-list of modules, and there is no file or network access.
+// The same host runs Python visitor classes once visitors/python has
+// translated them (see Options).
 package script
 
 import (
@@ -14,9 +18,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/google/uuid"
+	"go.starlark.net/lib/json"
+	"go.starlark.net/lib/math"
 	"go.starlark.net/resolve"
 	"go.starlark.net/starlark"
 	"go.starlark.net/syntax"
@@ -29,32 +36,135 @@ import (
 // take before it is stopped.
 const DefaultBudget = 1_000_000
 
-// Visitor is a compiled visitor script.
+// Modules are the modules a script may load(), by the name it loads them
+// with: load("json.star", "json") and load("math.star", "math"). Nothing else
+// can be loaded; `json` is also predeclared.
+var Modules = map[string]starlark.StringDict{
+	"json.star": {"json": json.Module},
+	"math.star": {"math": math.Module},
+}
+
+// Options adapt the host to a dialect. The zero value runs a .star visitor
+// script; visitors/python sets them to run a translated Python class.
+type Options struct {
+	// Name is the visitor's name (default: the file's base name without
+	// its extension).
+	Name string
+	// Predeclared adds names to (or replaces names of) the predeclared
+	// environment: state, uuid4, json. The values must not be mutable:
+	// they are shared by every run.
+	Predeclared starlark.StringDict
+	// File is the dialect's syntax options (nil: the visitor script
+	// rules: set() allowed; no while, recursion or top-level if/for).
+	File *syntax.FileOptions
+	// MutableGlobals leaves module globals unfrozen after the top level
+	// ran, as Python leaves a module's dicts and lists mutable.
+	MutableGlobals bool
+	// Positions maps a position in the compiled source to the user's
+	// file; ok=false marks code the dialect generated, which backtraces
+	// leave out. Nil: positions are the user's.
+	Positions func(syntax.Position) (pos syntax.Position, ok bool)
+	// FuncName maps a compiled function's name to the name the user
+	// wrote (e.g. "Visitor__on_signature" to "Visitor.on_signature").
+	FuncName func(string) string
+	// Rewrite puts the user's names into an error message (nil: as is).
+	Rewrite func(string) string
+}
+
+// Visitor is a compiled visitor script. It is not safe for concurrent use:
+// one stamp() run at a time.
 type Visitor struct {
 	visitors.Base
 	name    string
 	file    string
 	prog    *starlark.Program
+	opts    Options
 	defined [visitors.NumHooks]bool
 
-	// Budget is the step budget of one hook call (DefaultBudget if zero).
+	// Budget is the step budget of one hook call, and of the script's top
+	// level (DefaultBudget if zero).
 	Budget uint64
 	// Context, when set, cancels a running hook when it is done.
 	Context context.Context
-	// Print receives the output of print() (stderr if nil).
+	// Print receives the output of print() (stderr if both Print and
+	// Printed are nil).
 	Print func(msg string)
+	// Printed, when set, receives each print() with the hook and node it
+	// came from; it takes precedence over Print.
+	Printed func(Output)
 
 	globals starlark.StringDict
+	hooks   [visitors.NumHooks]*starlark.Function
+	thread  *starlark.Thread
+	cur     where                     // where the running code is, for print() and errors
+	strs    map[string]starlark.Value // header keys and short values as Starlark strings, reused
+	argBuf  [1]starlark.Value         // per-call buffers (Starlark copies what it keeps)
+	kwBuf   []starlark.Tuple
+	pairBuf []starlark.Value
+	memo    memo
+	last    uint64 // steps taken by the last hook call
+	total   uint64 // steps taken since Start
 }
 
-// Error is a script failure with its position.
+// Output is one print() of a script and where the script was.
+type Output struct {
+	Hook string // the hook running, or "top level"
+	Path string // the node it was visiting ("" at top level)
+	Msg  string
+}
+
+// Error is a script failure with its position. Error() is one line
+// ("file:line:col: message"); Detail adds the hook, the node and the
+// Starlark backtrace.
 type Error struct {
-	Pos       string // file:line:col
+	Pos       string // file:line:col in the user's file
 	Msg       string
-	Backtrace string // Starlark's backtrace, for runtime errors
+	Hook      string // hook that was running ("top level" for the script's top level, "" at compile time)
+	Node      string // path of the node the hook was visiting, with its task_id
+	Backtrace string // the call stack for runtime errors, innermost last
 }
 
+// Error is "file:line:col: message".
 func (e *Error) Error() string { return e.Pos + ": " + e.Msg }
+
+// Detail is the error with the hook, the node and the backtrace, over
+// several lines, for a terminal or an error pane.
+func (e *Error) Detail() string {
+	var b strings.Builder
+	b.WriteString(e.Error())
+	b.WriteByte('\n')
+	if e.Hook != "" {
+		b.WriteString("  in " + e.Hook)
+		if e.Node != "" {
+			b.WriteString(", visiting " + e.Node)
+		}
+		b.WriteByte('\n')
+	}
+	if e.Backtrace != "" {
+		b.WriteString(e.Backtrace)
+		if !strings.HasSuffix(e.Backtrace, "\n") {
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
+}
+
+// Explain is err's Detail when err holds a script error, else err's text:
+// what a command line prints on stderr when a visitor fails.
+func Explain(err error) string {
+	var se *Error
+	if errors.As(err, &se) {
+		head := err.Error()
+		if head != se.Error() && se.Backtrace != "" { // wrapped: the wrapper says where
+			return head + "\n" + strings.TrimSuffix(se.Backtrace, "\n") + "\n"
+		}
+		if head != se.Error() {
+			return head + "\n"
+		}
+		return se.Detail()
+	}
+	return err.Error()
+}
 
 // Load reads and compiles a visitor script.
 func Load(path string) (*Visitor, error) {
@@ -65,20 +175,44 @@ func Load(path string) (*Visitor, error) {
 	return Compile(path, src)
 }
 
-var predeclaredNames = map[string]bool{"state": true, "uuid4": true}
-
 // Compile compiles a visitor script and checks that it defines hooks the
 // way Celery calls them.
 func Compile(filename string, src []byte) (*Visitor, error) {
-	opts := &syntax.FileOptions{Set: true}
-	f, prog, err := starlark.SourceProgramOptions(opts, filename, src, func(name string) bool { return predeclaredNames[name] })
+	return CompileWith(filename, src, Options{})
+}
+
+// CompileWith compiles a visitor program of the dialect described by opts.
+// Nothing runs yet: Start (or the first hook call) runs the top level.
+func CompileWith(filename string, src []byte, opts Options) (*Visitor, error) {
+	fopts := opts.File
+	if fopts == nil {
+		fopts = &syntax.FileOptions{Set: true}
+	}
+	v := &Visitor{
+		name: strings.TrimSuffix(filepath.Base(filename), filepath.Ext(filename)),
+		file: filename,
+		opts: opts,
+	}
+	if opts.Name != "" {
+		v.name = opts.Name
+	}
+	isPredeclared := func(name string) bool {
+		if _, ok := opts.Predeclared[name]; ok {
+			return true
+		}
+		return name == "json" || name == "state" || name == "uuid4"
+	}
+	f, prog, err := starlark.SourceProgramOptions(fopts, filename, src, isPredeclared)
 	if err != nil {
-		return nil, compileError(err)
+		return nil, v.compileError(err)
 	}
-	if prog.NumLoads() > 0 {
-		return nil, &Error{Pos: filename, Msg: "load() is not available in visitor scripts"}
+	for i := 0; i < prog.NumLoads(); i++ {
+		module, pos := prog.Load(i)
+		if _, ok := Modules[module]; !ok {
+			return nil, &Error{Pos: v.where(pos), Msg: fmt.Sprintf("load(%q) is not allowed: a visitor may load only %s", module, strings.Join(moduleNames(), ", "))}
+		}
 	}
-	v := &Visitor{name: strings.TrimSuffix(filepath.Base(filename), filepath.Ext(filename)), file: filename, prog: prog}
+	v.prog = prog
 	for _, stmt := range f.Stmts {
 		def, ok := stmt.(*syntax.DefStmt)
 		if !ok {
@@ -89,8 +223,7 @@ func Compile(filename string, src []byte) (*Visitor, error) {
 			continue
 		}
 		if len(def.Params) != 2 || !isKwargs(def.Params[1]) {
-			line, col := def.Def.Line, def.Def.Col
-			return nil, &Error{Pos: fmt.Sprintf("%s:%d:%d", filename, line, col),
+			return nil, &Error{Pos: v.where(def.Def),
 				Msg: fmt.Sprintf("hook %s must be declared as def %s(sig, **headers)", def.Name.Name, def.Name.Name)}
 		}
 		v.defined[h] = true
@@ -98,24 +231,59 @@ func Compile(filename string, src []byte) (*Visitor, error) {
 	return v, nil
 }
 
+func moduleNames() []string {
+	names := make([]string, 0, len(Modules))
+	for n := range Modules {
+		names = append(names, fmt.Sprintf("%q", n))
+	}
+	sort.Strings(names)
+	return names
+}
+
 func isKwargs(p syntax.Expr) bool {
 	u, ok := p.(*syntax.UnaryExpr)
 	return ok && u.Op == syntax.STARSTAR
 }
 
-func compileError(err error) error {
+// where is pos in the user's file, as file:line:col. Generated code gives
+// the position of the user's code it serves.
+func (v *Visitor) where(pos syntax.Position) string {
+	if v.opts.Positions != nil {
+		if p, ok := v.opts.Positions(pos); ok || p.Line > 0 {
+			pos = p
+		} else {
+			return v.file
+		}
+	}
+	return pos.String()
+}
+
+func (v *Visitor) rewrite(msg string) string {
+	if v.opts.Rewrite != nil {
+		return v.opts.Rewrite(msg)
+	}
+	return msg
+}
+
+func (v *Visitor) compileError(err error) error {
 	var se syntax.Error
 	if errors.As(err, &se) {
-		return &Error{Pos: se.Pos.String(), Msg: se.Msg}
+		return &Error{Pos: v.where(se.Pos), Msg: v.rewrite(se.Msg)}
 	}
 	var el resolve.ErrorList
 	if errors.As(err, &el) && len(el) > 0 {
-		return &Error{Pos: el[0].Pos.String(), Msg: el[0].Msg}
+		msg := el[0].Msg
+		if n := len(el) - 1; n == 1 {
+			msg += " (and 1 more error)"
+		} else if n > 1 {
+			msg += fmt.Sprintf(" (and %d more errors)", n)
+		}
+		return &Error{Pos: v.where(el[0].Pos), Msg: v.rewrite(msg)}
 	}
 	return err
 }
 
-// Name is the script's base name without extension.
+// Name is the visitor's name: the script's base name without extension.
 func (v *Visitor) Name() string { return v.name }
 
 // File is the script's path.
@@ -124,43 +292,108 @@ func (v *Visitor) File() string { return v.file }
 // Defines reports whether the script defines hook h.
 func (v *Visitor) Defines(h visitors.Hook) bool { return v.defined[h] }
 
+// LastSteps is the number of Starlark steps the last hook call took (0
+// when the script does not define that hook; right after Start, the steps
+// of the top level).
+func (v *Visitor) LastSteps() uint64 { return v.last }
+
+// TotalSteps is the number of Starlark steps taken since Start.
+func (v *Visitor) TotalSteps() uint64 { return v.total }
+
+// StepBudget is the step budget of one hook call.
+func (v *Visitor) StepBudget() uint64 {
+	if v.Budget == 0 {
+		return DefaultBudget
+	}
+	return v.Budget
+}
+
+var uuid4 = starlark.NewBuiltin("uuid4", func(_ *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0); err != nil {
+		return nil, err
+	}
+	return starlark.String(uuid.NewString()), nil
+})
+
 // Start begins a stamp() run: the script's top level runs again with a fresh
 // `state` dict.
 func (v *Visitor) Start() error {
-	state := starlark.NewDict(4)
 	predeclared := starlark.StringDict{
-		"state": state,
-		"uuid4": starlark.NewBuiltin("uuid4", func(*starlark.Thread, *starlark.Builtin, starlark.Tuple, []starlark.Tuple) (starlark.Value, error) {
-			return starlark.String(uuid.NewString()), nil
-		}),
+		"state": starlark.NewDict(4),
+		"uuid4": uuid4,
+		"json":  json.Module,
 	}
-	thread := v.thread("<toplevel>")
+	for k, val := range v.opts.Predeclared {
+		predeclared[k] = val
+	}
+	if v.Context != nil {
+		if err := v.Context.Err(); err != nil {
+			return fmt.Errorf("%s: not run: %w", v.file, context.Cause(v.Context))
+		}
+	}
+	v.newThread()
+	v.cur = where{hook: "top level"}
+	v.total = 0
+	thread := v.thread
+	thread.Steps = 0
+	thread.SetMaxExecutionSteps(v.StepBudget())
+	stop := v.watch()
 	globals, err := v.prog.Init(thread, predeclared)
+	stop()
+	v.last = thread.Steps
+	v.total = thread.Steps
 	if err != nil {
-		return v.runtimeError("top level", err)
+		v.globals = nil
+		return v.runtimeError(err)
 	}
-	globals.Freeze()
+	if !v.opts.MutableGlobals {
+		globals.Freeze()
+	}
 	v.globals = globals
+	for h := visitors.Hook(0); h < visitors.NumHooks; h++ {
+		v.hooks[h], _ = globals[h.String()].(*starlark.Function)
+	}
 	return nil
 }
 
-func (v *Visitor) thread(name string) *starlark.Thread {
-	t := &starlark.Thread{Name: name, Print: func(_ *starlark.Thread, msg string) {
-		if v.Print != nil {
-			v.Print(msg)
-		} else {
-			fmt.Fprintln(os.Stderr, msg)
-		}
-	}}
-	budget := v.Budget
-	if budget == 0 {
-		budget = DefaultBudget
+func (v *Visitor) newThread() {
+	v.thread = &starlark.Thread{
+		Name: v.name,
+		Print: func(_ *starlark.Thread, msg string) {
+			switch {
+			case v.Printed != nil:
+				out := Output{Hook: v.cur.hook, Msg: msg}
+				if v.cur.hook != "top level" {
+					out.Path = v.cur.path.String()
+				}
+				v.Printed(out)
+			case v.Print != nil:
+				v.Print(msg)
+			default:
+				fmt.Fprintln(os.Stderr, msg)
+			}
+		},
+		Load: func(_ *starlark.Thread, module string) (starlark.StringDict, error) {
+			if m, ok := Modules[module]; ok {
+				return m, nil
+			}
+			return nil, fmt.Errorf("load(%q) is not allowed", module)
+		},
 	}
-	t.SetMaxExecutionSteps(budget)
-	return t
+}
+
+// watch cancels the thread when the context is done; the returned function
+// stops watching.
+func (v *Visitor) watch() func() bool {
+	if v.Context == nil {
+		return func() bool { return true }
+	}
+	thread := v.thread
+	return context.AfterFunc(v.Context, func() { thread.Cancel(context.Cause(v.Context).Error()) })
 }
 
 func (v *Visitor) call(h visitors.Hook, t visitors.Target, headers *canvas.Dict) (canvas.Value, error) {
+	v.last = 0
 	if !v.defined[h] {
 		return nil, visitors.ErrUndefined
 	}
@@ -169,83 +402,224 @@ func (v *Visitor) call(h visitors.Hook, t visitors.Target, headers *canvas.Dict)
 			return nil, err
 		}
 	}
-	fn, ok := v.globals[h.String()].(*starlark.Function)
-	if !ok {
+	fn := v.hooks[h]
+	if fn == nil {
 		return nil, visitors.ErrUndefined
 	}
-	thread := v.thread(h.String())
 	if v.Context != nil {
 		if err := v.Context.Err(); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("%s not run: %w", h, context.Cause(v.Context))
 		}
-		stop := context.AfterFunc(v.Context, func() { thread.Cancel("cancelled") })
-		defer stop()
 	}
-	kwargs := make([]starlark.Tuple, len(headers.Pairs))
+	thread := v.thread
+	thread.Uncancel()
+	thread.Steps = 0
+	thread.SetMaxExecutionSteps(v.StepBudget())
+	v.cur = where{hook: h.String(), path: t.Path}
+	n := len(headers.Pairs)
+	if cap(v.kwBuf) < n {
+		v.kwBuf = make([]starlark.Tuple, n)
+		v.pairBuf = make([]starlark.Value, 2*n)
+	}
+	kwargs, pairs := v.kwBuf[:n], v.pairBuf[:2*n]
 	for i, p := range headers.Pairs {
-		kwargs[i] = starlark.Tuple{starlark.String(p.Key), toStarlarkCopy(p.Val)}
+		pair := pairs[2*i : 2*i+2 : 2*i+2]
+		pair[0], pair[1] = v.str(p.Key), v.copyIn(p.Val)
+		kwargs[i] = pair
 	}
-	res, err := starlark.Call(thread, fn, starlark.Tuple{sigValue{t.Value}}, kwargs)
+	stop := v.watch()
+	v.argBuf[0] = NewSig(t)
+	res, err := starlark.Call(thread, fn, v.argBuf[:], kwargs)
+	v.argBuf[0] = nil
+	stop()
+	v.last = thread.Steps
+	v.total += thread.Steps
 	if err != nil {
-		return nil, v.runtimeError(h.String(), err)
+		e := v.runtimeError(err)
+		if se, ok := e.(*Error); ok {
+			se.Node = nodeText(t)
+		}
+		return nil, e
 	}
-	out, err := fromStarlark(res, map[starlark.Value]canvas.Value{})
+	v.memo.reset()
+	out, err := fromStarlark(res, &v.memo)
+	clear(pairs)
 	if err != nil {
-		pos := fn.Position()
-		return nil, &Error{Pos: pos.String(), Msg: fmt.Sprintf("%s returned %s", h, err)}
+		return nil, &Error{Pos: v.where(fn.Position()), Msg: fmt.Sprintf("%s returned a value that is not JSON: %s", h, err), Hook: h.String(), Node: nodeText(t)}
 	}
 	return out, nil
 }
 
-func (v *Visitor) runtimeError(where string, err error) error {
-	var ee *starlark.EvalError
-	if errors.As(err, &ee) {
-		pos := v.file
-		if n := len(ee.CallStack); n > 0 {
-			pos = ee.CallStack[n-1].Pos.String()
-		}
-		msg := ee.Msg
-		if strings.Contains(msg, "too many steps") {
-			budget := v.Budget
-			if budget == 0 {
-				budget = DefaultBudget
-			}
-			msg = fmt.Sprintf("%s used up its budget of %d steps (an endless loop?)", where, budget)
-		}
-		return &Error{Pos: pos, Msg: msg, Backtrace: ee.Backtrace()}
+// where is the hook running and the node it visits.
+type where struct {
+	hook string
+	path visitors.Path
+}
+
+// str is a header key or value as a Starlark string. Siblings receive
+// the same headers, so short strings are made once and reused.
+func (v *Visitor) str(k string) starlark.Value {
+	if len(k) > 64 {
+		return starlark.String(k)
 	}
-	return err
+	if s, ok := v.strs[k]; ok {
+		return s
+	}
+	if v.strs == nil || len(v.strs) >= 8192 {
+		v.strs = make(map[string]starlark.Value, 64)
+	}
+	s := starlark.Value(starlark.String(k))
+	v.strs[k] = s
+	return s
+}
+
+// copyIn converts a header value into fresh Starlark values (a hook's
+// headers are a copy: mutating them changes nothing).
+func (v *Visitor) copyIn(c canvas.Value) starlark.Value {
+	switch x := c.(type) {
+	case string:
+		return v.str(x)
+	case *canvas.List:
+		items := make([]starlark.Value, len(x.Items))
+		for i, it := range x.Items {
+			items[i] = v.copyIn(it)
+		}
+		if x.Tuple {
+			return starlark.Tuple(items)
+		}
+		return starlark.NewList(items)
+	case *canvas.Dict:
+		d := starlark.NewDict(len(x.Pairs))
+		for _, p := range x.Pairs {
+			_ = d.SetKey(v.str(p.Key), v.copyIn(p.Val))
+		}
+		return d
+	}
+	return toStarlark(c)
+}
+
+// nodeText names the node a hook was visiting: its path, task_id and task.
+func nodeText(t visitors.Target) string {
+	s := t.Path.String()
+	if id, ok := visitors.TaskID(t.Value).(string); ok {
+		s += " (" + id + ")"
+	}
+	if task, ok := visitors.TaskName(t.Value).(string); ok {
+		s += " " + task
+	}
+	return s
+}
+
+// runtimeError turns a Starlark evaluation error into an Error positioned
+// in the user's file, with the backtrace of the user's code.
+func (v *Visitor) runtimeError(err error) error {
+	var ee *starlark.EvalError
+	if !errors.As(err, &ee) {
+		return err
+	}
+	where := v.cur.hook
+	msg := v.rewrite(ee.Msg)
+	switch {
+	case strings.Contains(msg, "too many steps"):
+		msg = fmt.Sprintf("%s used up its budget of %d steps (an endless loop?)", where, v.StepBudget())
+	case v.Context != nil && v.Context.Err() != nil && strings.Contains(msg, "cancelled"):
+		msg = fmt.Sprintf("%s cancelled: %v", where, context.Cause(v.Context))
+	}
+	pos, fallback := "", ""
+	var bt strings.Builder
+	builtin := ""
+	for i, fr := range ee.CallStack {
+		if fr.Pos.Filename() == "<builtin>" {
+			if i == len(ee.CallStack)-1 {
+				builtin = fr.Name
+			}
+			continue
+		}
+		p := fr.Pos
+		if v.opts.Positions != nil {
+			var ok bool
+			if p, ok = v.opts.Positions(fr.Pos); !ok {
+				if p.Line > 0 {
+					fallback = p.String()
+				}
+				continue
+			}
+		}
+		name := fr.Name
+		if v.opts.FuncName != nil {
+			name = v.opts.FuncName(name)
+		}
+		if name == "<toplevel>" {
+			name = "top level"
+		}
+		pos = p.String()
+		if bt.Len() == 0 {
+			bt.WriteString("Traceback (most recent call last):\n")
+		}
+		fmt.Fprintf(&bt, "  %s: in %s\n", p, name)
+	}
+	if pos == "" {
+		pos = fallback
+	}
+	if pos == "" {
+		pos = v.file
+	}
+	if builtin != "" {
+		fmt.Fprintf(&bt, "Error in %s: %s", builtin, msg)
+	} else {
+		fmt.Fprintf(&bt, "Error: %s", msg)
+	}
+	return &Error{Pos: pos, Msg: msg, Hook: where, Backtrace: bt.String()}
 }
 
 // The hooks: each runs the script's function of that name if defined.
 
+// OnSignature runs the script's on_signature.
 func (v *Visitor) OnSignature(t visitors.Target, h *canvas.Dict) (canvas.Value, error) {
 	return v.call(visitors.OnSignature, t, h)
 }
+
+// OnGroupStart runs the script's on_group_start.
 func (v *Visitor) OnGroupStart(t visitors.Target, h *canvas.Dict) (canvas.Value, error) {
 	return v.call(visitors.OnGroupStart, t, h)
 }
+
+// OnGroupEnd runs the script's on_group_end.
 func (v *Visitor) OnGroupEnd(t visitors.Target, h *canvas.Dict) (canvas.Value, error) {
 	return v.call(visitors.OnGroupEnd, t, h)
 }
+
+// OnChainStart runs the script's on_chain_start.
 func (v *Visitor) OnChainStart(t visitors.Target, h *canvas.Dict) (canvas.Value, error) {
 	return v.call(visitors.OnChainStart, t, h)
 }
+
+// OnChainEnd runs the script's on_chain_end.
 func (v *Visitor) OnChainEnd(t visitors.Target, h *canvas.Dict) (canvas.Value, error) {
 	return v.call(visitors.OnChainEnd, t, h)
 }
+
+// OnChordHeaderStart runs the script's on_chord_header_start.
 func (v *Visitor) OnChordHeaderStart(t visitors.Target, h *canvas.Dict) (canvas.Value, error) {
 	return v.call(visitors.OnChordHeaderStart, t, h)
 }
+
+// OnChordHeaderEnd runs the script's on_chord_header_end.
 func (v *Visitor) OnChordHeaderEnd(t visitors.Target, h *canvas.Dict) (canvas.Value, error) {
 	return v.call(visitors.OnChordHeaderEnd, t, h)
 }
+
+// OnChordBody runs the script's on_chord_body.
 func (v *Visitor) OnChordBody(t visitors.Target, h *canvas.Dict) (canvas.Value, error) {
 	return v.call(visitors.OnChordBody, t, h)
 }
+
+// OnCallback runs the script's on_callback.
 func (v *Visitor) OnCallback(t visitors.Target, h *canvas.Dict) (canvas.Value, error) {
 	return v.call(visitors.OnCallback, t, h)
 }
+
+// OnErrback runs the script's on_errback.
 func (v *Visitor) OnErrback(t visitors.Target, h *canvas.Dict) (canvas.Value, error) {
 	return v.call(visitors.OnErrback, t, h)
 }

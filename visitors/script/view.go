@@ -1,33 +1,127 @@
 package script
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"math/big"
+	"strconv"
+	"strings"
 
 	"go.starlark.net/starlark"
 
 	"github.com/stampede-dev/stampede/canvas"
+	"github.com/stampede-dev/stampede/visitors"
 )
 
-// sigValue is the read-only `sig` a hook receives: six attributes, each the
-// JSON view of the visited object at the moment of the call. Containers are
-// views over the canvas, not copies, so a hook costs the same on a chain of
-// ten tasks as on one of a million.
+// sigValue is the read-only `sig` a hook receives. The six attributes of
+// the visitor-script contract (task, args, kwargs, options, subtask_type,
+// immutable) are the JSON view of the visited object at the moment of the
+// call; the others say where it is and what it holds. Containers are views
+// over the canvas, not copies, so a hook costs the same on a chain of ten
+// tasks as on one of a million.
 type sigValue struct {
-	target canvas.Value
+	t visitors.Target
 }
 
-var sigAttrs = []string{"args", "immutable", "kwargs", "options", "subtask_type", "task"}
+// NewSig is the read-only `sig` value of a hook's target.
+func NewSig(t visitors.Target) starlark.Value { return &sigValue{t} }
 
-func (s sigValue) String() string        { return "<sig>" }
-func (s sigValue) Type() string          { return "sig" }
-func (s sigValue) Freeze()               {}
-func (s sigValue) Truth() starlark.Bool  { return true }
-func (s sigValue) Hash() (uint32, error) { return 0, fmt.Errorf("unhashable type: sig") }
-func (s sigValue) AttrNames() []string   { return sigAttrs }
+// SigTarget is the target a `sig` value shows, for built-ins of a dialect.
+func SigTarget(v starlark.Value) (visitors.Target, bool) {
+	s, ok := v.(*sigValue)
+	if !ok {
+		return visitors.Target{}, false
+	}
+	return s.t, true
+}
 
-func (s sigValue) Attr(name string) (starlark.Value, error) {
-	d, ok := s.target.(*canvas.Dict)
+var (
+	_ starlark.HasAttrs = (*sigValue)(nil)
+	_ starlark.Mapping  = (*sigValue)(nil)
+)
+
+// sigAttrs are the attributes of sig, sorted (dir(sig)).
+var sigAttrs = []string{
+	"args", "body", "depth", "errbacks", "header", "id", "immutable", "kind", "kwargs",
+	"links", "name", "options", "owner", "path", "subtask_type", "task", "tasks",
+}
+
+func (s *sigValue) String() string {
+	task, _ := visitors.TaskName(s.t.Value).(string)
+	if task == "" {
+		return "<sig " + visitors.Kind(s.t.Value) + ">"
+	}
+	return "<sig " + visitors.Kind(s.t.Value) + " " + task + ">"
+}
+func (s *sigValue) Type() string          { return "sig" }
+func (s *sigValue) Freeze()               {}
+func (s *sigValue) Truth() starlark.Bool  { return true }
+func (s *sigValue) Hash() (uint32, error) { return 0, fmt.Errorf("unhashable type: sig") }
+func (s *sigValue) AttrNames() []string   { return sigAttrs }
+
+// MarshalJSON makes json.encode(sig) the signature's JSON (compact, keys in
+// the canvas's order).
+func (s *sigValue) MarshalJSON() ([]byte, error) {
+	b, err := canvas.Encode(s.t.Value, -1)
+	if err != nil {
+		return nil, err
+	}
+	var out bytes.Buffer
+	if err := json.Compact(&out, b); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
+}
+
+// Get makes sig["task"] and "task" in sig work, as on Celery's Signature
+// (a dict).
+func (s *sigValue) Get(k starlark.Value) (starlark.Value, bool, error) {
+	d, ok := s.t.Value.(*canvas.Dict)
+	key, isStr := k.(starlark.String)
+	if !ok || !isStr {
+		return nil, false, nil
+	}
+	val, found := d.Get(string(key))
+	if !found {
+		return nil, false, nil
+	}
+	return toStarlark(val), true, nil
+}
+
+func (s *sigValue) Attr(name string) (starlark.Value, error) {
+	t := s.t
+	switch name {
+	case "id":
+		return toStarlark(visitors.TaskID(t.Value)), nil
+	case "name":
+		return toStarlark(visitors.TaskName(t.Value)), nil
+	case "kind":
+		return starlark.String(visitors.Kind(t.Value)), nil
+	case "path":
+		return starlark.String(t.Path.String()), nil
+	case "depth":
+		return starlark.MakeInt(t.Depth), nil
+	case "owner":
+		if t.Owner == nil {
+			return starlark.None, nil
+		}
+		return &sigValue{visitors.Target{Value: t.Owner, Path: t.Parent, Depth: t.Parent.Depth(), Parent: t.Parent.Parent()}}, nil
+	case "tasks", "header", "links", "errbacks":
+		return s.children(name), nil
+	case "body":
+		d, ok := t.Value.(*canvas.Dict)
+		if !ok || visitors.Kind(d) != "chord" {
+			return starlark.None, nil
+		}
+		body := lookup(d, "kwargs", "body")
+		if body == nil {
+			return starlark.None, nil
+		}
+		p := t.Path.Field("body")
+		return &sigValue{visitors.Target{Value: body, Path: p, Depth: p.Depth(), Parent: t.Path, Owner: d}}, nil
+	}
+	d, ok := t.Value.(*canvas.Dict)
 	if !ok {
 		// Not a signature (a chord header still held as a plain list).
 		switch name {
@@ -49,6 +143,131 @@ func (s sigValue) Attr(name string) (starlark.Value, error) {
 	return nil, nil // no such attribute
 }
 
+// lookup is d[k1][k2]…, or nil when a step is missing or not a dict.
+func lookup(d *canvas.Dict, keys ...string) canvas.Value {
+	var v canvas.Value = d
+	for _, k := range keys {
+		x, ok := v.(*canvas.Dict)
+		if !ok {
+			return nil
+		}
+		v = x.Lookup(k)
+	}
+	return v
+}
+
+// items is a value read as a list of members: a list's items, a dict alone.
+func items(v canvas.Value) []canvas.Value {
+	switch x := v.(type) {
+	case *canvas.List:
+		return x.Items
+	case *canvas.Dict:
+		return []canvas.Value{x}
+	}
+	return nil
+}
+
+// children is sig.tasks, sig.header, sig.links or sig.errbacks: read-only
+// lists of sig values, with the paths the traversal gives those nodes.
+func (s *sigValue) children(name string) starlark.Value {
+	t := s.t
+	var members []canvas.Value
+	step := name
+	switch v := t.Value.(type) {
+	case *canvas.List: // a chord header handed over as a list
+		if name == "tasks" || name == "header" {
+			members, step = v.Items, ""
+		}
+	case *canvas.Dict:
+		kind := visitors.Kind(v)
+		switch name {
+		case "tasks", "header":
+			switch {
+			case kind == "chord":
+				members, step = header(v), "header"
+			case name == "tasks" && (kind == "chain" || kind == "group"):
+				members = items(lookup(v, "kwargs", "tasks"))
+				if last, _ := t.Path.Last(); last == "header" && !t.Path.IsRoot() {
+					step = "" // a chord header wrapped in a group: its tasks are the header's
+				}
+			}
+		case "links":
+			members, step = items(lookup(v, "options", "link")), "link"
+		case "errbacks":
+			members, step = items(lookup(v, "options", "link_error")), "link_error"
+		}
+	}
+	return &sigList{owner: t, step: step, items: members}
+}
+
+// header is a chord's header tasks: a group header's tasks, a list's items.
+func header(chord *canvas.Dict) []canvas.Value {
+	h := lookup(chord, "kwargs", "header")
+	if g, ok := h.(*canvas.Dict); ok && visitors.Kind(g) == "group" {
+		return items(lookup(g, "kwargs", "tasks"))
+	}
+	return items(h)
+}
+
+// sigList is a read-only list of sig values (sig.tasks, sig.links, …).
+type sigList struct {
+	owner visitors.Target
+	step  string // path step of the members ("" : index the owner's path)
+	items []canvas.Value
+}
+
+var (
+	_ starlark.Indexable = (*sigList)(nil)
+	_ starlark.Sequence  = (*sigList)(nil)
+)
+
+func (l *sigList) String() string {
+	parts := make([]string, len(l.items))
+	for i := range l.items {
+		parts[i] = l.Index(i).String()
+	}
+	return "[" + strings.Join(parts, ", ") + "]"
+}
+func (l *sigList) Type() string          { return "list" }
+func (l *sigList) Freeze()               {}
+func (l *sigList) Truth() starlark.Bool  { return len(l.items) > 0 }
+func (l *sigList) Hash() (uint32, error) { return 0, fmt.Errorf("unhashable type: list") }
+func (l *sigList) Len() int              { return len(l.items) }
+func (l *sigList) Iterate() starlark.Iterator {
+	return &sigIter{l: l}
+}
+
+// Index is the i-th member as a sig value.
+func (l *sigList) Index(i int) starlark.Value {
+	var p visitors.Path
+	if l.step == "" {
+		name, _ := l.owner.Path.Last()
+		p = l.owner.Path.Parent().Index(name, i)
+	} else {
+		p = l.owner.Path.Index(l.step, i)
+	}
+	owner, parent := l.owner.Value, l.owner.Path
+	if l.step == "" && !l.owner.Path.IsRoot() {
+		owner, parent = l.owner.Owner, l.owner.Parent
+	}
+	return &sigValue{visitors.Target{Value: l.items[i], Path: p, Depth: p.Depth(), Parent: parent, Owner: owner}}
+}
+
+type sigIter struct {
+	l *sigList
+	i int
+}
+
+func (it *sigIter) Next(p *starlark.Value) bool {
+	if it.i >= len(it.l.items) {
+		return false
+	}
+	*p = it.l.Index(it.i)
+	it.i++
+	return true
+}
+func (it *sigIter) Done() {}
+
 // toStarlark converts a canvas value for a script: scalars become Starlark
 // values, containers read-only views.
 func toStarlark(v canvas.Value) starlark.Value {
@@ -58,6 +277,9 @@ func toStarlark(v canvas.Value) starlark.Value {
 	case bool:
 		return starlark.Bool(x)
 	case canvas.Int:
+		if i, err := strconv.ParseInt(string(x), 10, 64); err == nil {
+			return starlark.MakeInt64(i)
+		}
 		b, ok := new(big.Int).SetString(string(x), 10)
 		if !ok {
 			return starlark.String(string(x))
@@ -245,31 +467,92 @@ func toStarlarkCopy(v canvas.Value) starlark.Value {
 	return toStarlark(v)
 }
 
-// fromStarlark converts what a hook returned into canvas values. One object
+// CanvasValuer is a Starlark value that stands for a canvas value when a
+// hook returns it (a Python uuid.UUID stands for its string form).
+type CanvasValuer interface {
+	CanvasValue() canvas.Value
+}
+
+// FromStarlark converts what a hook returned into canvas values. One object
 // returned in two places stays one object, as Python would hand it over;
-// read-only views give back the canvas value they show.
-func fromStarlark(v starlark.Value, memo map[starlark.Value]canvas.Value) (canvas.Value, error) {
+// read-only views give back a copy of the canvas value they show.
+func FromStarlark(v starlark.Value) (canvas.Value, error) {
+	var m memo
+	return fromStarlark(v, &m)
+}
+
+// memo remembers the containers converted so far, so that one object
+// returned in two places stays one object. A hook's result holds few
+// containers: a short list searched in order beats a map.
+type memo struct {
+	from []starlark.Value
+	to   []canvas.Value
+	buf  [4]starlark.Value
+	tbuf [4]canvas.Value
+}
+
+func (m *memo) reset() {
+	clear(m.from)
+	clear(m.to)
+	m.from, m.to = nil, nil
+}
+
+func (m *memo) get(v starlark.Value) (canvas.Value, bool) {
+	for i, f := range m.from {
+		if f == v {
+			return m.to[i], true
+		}
+	}
+	return nil, false
+}
+
+func (m *memo) put(v starlark.Value, c canvas.Value) {
+	if m.from == nil {
+		m.from, m.to = m.buf[:0], m.tbuf[:0]
+	}
+	m.from = append(m.from, v)
+	m.to = append(m.to, c)
+}
+
+func fromStarlark(v starlark.Value, memo *memo) (canvas.Value, error) {
 	switch x := v.(type) {
 	case starlark.NoneType:
 		return nil, nil
 	case starlark.Bool:
 		return bool(x), nil
 	case starlark.Int:
+		if i, ok := x.Int64(); ok {
+			return canvas.Int(strconv.FormatInt(i, 10)), nil
+		}
 		return canvas.Int(x.String()), nil
 	case starlark.Float:
 		return float64(x), nil
 	case starlark.String:
 		return string(x), nil
+	case CanvasValuer:
+		return x.CanvasValue(), nil
 	case listView:
-		return x.l, nil
+		// A copy, not the canvas's own list: a stamp holding the canvas's
+		// options would make the canvas contain itself.
+		return canvas.JSONCopy(x.l), nil
 	case dictView:
-		return x.d, nil
+		return canvas.JSONCopy(x.d), nil
+	case *sigValue:
+		return canvas.JSONCopy(x.t.Value), nil
+	case *sigList:
+		l := &canvas.List{Items: make([]canvas.Value, len(x.items))}
+		for i, it := range x.items {
+			l.Items[i] = canvas.JSONCopy(it)
+		}
+		return l, nil
+	}
+	switch x := v.(type) {
 	case *starlark.List:
-		if m, ok := memo[x]; ok {
+		if m, ok := memo.get(x); ok {
 			return m, nil
 		}
 		l := &canvas.List{Items: make([]canvas.Value, x.Len())}
-		memo[x] = l
+		memo.put(x, l)
 		for i := range l.Items {
 			item, err := fromStarlark(x.Index(i), memo)
 			if err != nil {
@@ -289,11 +572,11 @@ func fromStarlark(v starlark.Value, memo map[starlark.Value]canvas.Value) (canva
 		}
 		return l, nil
 	case *starlark.Dict:
-		if m, ok := memo[x]; ok {
+		if m, ok := memo.get(x); ok {
 			return m, nil
 		}
-		d := &canvas.Dict{Pairs: make([]canvas.Pair, 0, x.Len())}
-		memo[x] = d
+		d := &canvas.Dict{Pairs: make([]canvas.Pair, 0, x.Len()+1)} // room for stamped_headers
+		memo.put(x, d)
 		for _, kv := range x.Items() {
 			k, ok := kv[0].(starlark.String)
 			if !ok {
@@ -307,5 +590,5 @@ func fromStarlark(v starlark.Value, memo map[starlark.Value]canvas.Value) (canva
 		}
 		return d, nil
 	}
-	return nil, fmt.Errorf("a %s is not a JSON value", v.Type())
+	return nil, fmt.Errorf("a %s cannot be a stamp (stamps are None, bools, numbers, strings, lists and dicts)", v.Type())
 }

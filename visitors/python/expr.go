@@ -1,0 +1,401 @@
+package python
+
+import (
+	"strconv"
+	"strings"
+
+	"go.starlark.net/syntax"
+)
+
+// expr translates a Python expression (or an expression statement, an
+// assignment or a for header: anything whose tokens Starlark reads the same
+// way once the Python-only forms are rewritten).
+func (t *translator) expr(toks []token) ([]otok, error) {
+	var out []otok
+	for i := 0; i < len(toks); i++ {
+		tk := toks[i]
+		switch tk.kind {
+		case kString:
+			j := i
+			for j < len(toks) && toks[j].kind == kString {
+				j++
+			}
+			// "...".format(...) on a literal: Python's str.format.
+			if j-i == 1 && j+2 < len(toks) && toks[j].is(".") && toks[j+1].kind == kName && toks[j+1].text == "format" && toks[j+2].is("(") {
+				end := matching(toks, j+2)
+				if end < 0 {
+					return nil, errAt(toks[j+2], "syntax error: '(' was never closed")
+				}
+				lit, err := t.stringLiteral(tk)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, otok{"_str_format(", tk.line, tk.col})
+				out = append(out, lit...)
+				if end > j+3 {
+					args, err := t.expr(toks[j+3 : end])
+					if err != nil {
+						return nil, err
+					}
+					out = append(out, otok{",", 0, 0})
+					out = append(out, args...)
+				}
+				out = append(out, otok{")", toks[end].line, toks[end].col})
+				i = end
+				continue
+			}
+			var pieces [][]otok
+			for k := i; k < j; k++ {
+				p, err := t.stringLiteral(toks[k])
+				if err != nil {
+					return nil, err
+				}
+				pieces = append(pieces, p)
+			}
+			if len(pieces) == 1 {
+				out = append(out, pieces[0]...)
+			} else { // implicit concatenation
+				out = append(out, otok{"(", tk.line, tk.col})
+				for k, p := range pieces {
+					if k > 0 {
+						out = append(out, otok{"+", 0, 0})
+					}
+					out = append(out, p...)
+				}
+				out = append(out, otok{")", 0, 0})
+			}
+			i = j - 1
+		case kNumber:
+			n, err := number(tk)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, otok{n, tk.line, tk.col})
+		case kName:
+			o, skip, err := t.name(toks, i)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, o...)
+			i += skip
+		case kOp:
+			switch tk.text {
+			case "(", "[", "{":
+				end := matching(toks, i)
+				if end < 0 {
+					return nil, errAt(tk, "syntax error: '%s' was never closed", tk.text)
+				}
+				o, err := t.bracket(toks, i, end)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, o...)
+				i = end
+			case "@", "@=":
+				return nil, unsupportedAt(tk, "@ (decorators and matrix multiplication)")
+			case ":=":
+				return nil, unsupportedAt(tk, "assignment expression :=")
+			case "->":
+				return nil, errAt(tk, "syntax error: '->' outside a def")
+			case "...":
+				return nil, unsupportedAt(tk, "Ellipsis (...) as a value")
+			case "**", "**=":
+				if tk.text == "**=" || i > 0 && !(toks[i-1].is(",") || toks[i-1].is("(") || toks[i-1].is("lambda")) {
+					return nil, unsupportedAt(tk, "the ** power operator (use math.pow from load(\"math.star\", \"math\"))")
+				}
+				out = append(out, otok{"**", tk.line, tk.col})
+			case "!":
+				return nil, errAt(tk, "syntax error: invalid syntax")
+			default:
+				out = append(out, otok{tk.text, tk.line, tk.col})
+			}
+		}
+	}
+	return out, nil
+}
+
+// name translates the name at toks[i]; skip is the number of extra tokens
+// it consumed.
+func (t *translator) name(toks []token, i int) ([]otok, int, error) {
+	tk := toks[i]
+	afterDot := i > 0 && toks[i-1].is(".")
+	if afterDot {
+		if tk.text == "load" {
+			return nil, 0, unsupportedAt(tk, "an attribute named load (a Starlark keyword)")
+		}
+		return []otok{{tk.text, tk.line, tk.col}}, 0, nil
+	}
+	switch tk.text {
+	case "is":
+		if i+1 < len(toks) && toks[i+1].is("not") {
+			return []otok{{"!=", tk.line, tk.col}}, 1, nil
+		}
+		return []otok{{"==", tk.line, tk.col}}, 0, nil
+	case "super":
+		return t.super(toks, i)
+	case "load":
+		return nil, 0, unsupportedAt(tk, "a name load (a Starlark keyword: rename it)")
+	case "exec":
+		return nil, 0, unsupportedAt(tk, "exec")
+	case "eval", "open", "compile", "__import__", "globals", "locals", "vars", "input":
+		if i+1 < len(toks) && toks[i+1].is("(") {
+			return nil, 0, unsupportedAt(tk, tk.text+"() (no file, network or code access in a visitor)")
+		}
+	}
+	if what, bad := notStarlark[tk.text]; bad {
+		return nil, 0, unsupportedAt(tk, what)
+	}
+	if _, ok := t.byName[tk.text]; ok && !(i+1 < len(toks) && toks[i+1].is("=") && i > 0 && (toks[i-1].is("(") || toks[i-1].is(","))) {
+		return []otok{{"__class_" + tk.text, tk.line, tk.col}}, 0, nil
+	}
+	return []otok{{tk.text, tk.line, tk.col}}, 0, nil
+}
+
+// super translates super() and super(Class, self) inside a method.
+func (t *translator) super(toks []token, i int) ([]otok, int, error) {
+	tk := toks[i]
+	if i+1 >= len(toks) || !toks[i+1].is("(") {
+		return []otok{{"super", tk.line, tk.col}}, 0, nil
+	}
+	end := matching(toks, i+1)
+	m := t.method()
+	cls := t.class()
+	args := splitTop(toks[i+2:end], ",")
+	switch {
+	case end == i+2:
+		if m == nil || cls == nil {
+			return nil, 0, errAt(tk, "RuntimeError: super(): no arguments (super() works only in a method)")
+		}
+		return []otok{{"_super(", tk.line, tk.col}, {m.self, tk.line, tk.col}, {", " + strconv.Quote(cls.name) + ")", tk.line, tk.col}}, end - i, nil
+	case len(args) == 2 && len(args[0]) == 1 && args[0][0].kind == kName:
+		obj, err := t.expr(args[1])
+		if err != nil {
+			return nil, 0, err
+		}
+		out := []otok{{"_super(", tk.line, tk.col}}
+		out = append(out, obj...)
+		out = append(out, otok{", " + strconv.Quote(args[0][0].text) + ")", 0, 0})
+		return out, end - i, nil
+	}
+	return nil, 0, unsupportedAt(tk, "this form of super()")
+}
+
+// bracket translates a bracketed group toks[open..end].
+func (t *translator) bracket(toks []token, open, end int) ([]otok, error) {
+	o, c := toks[open], toks[end]
+	inner := toks[open+1 : end]
+	wrap := func(body []otok, a, b string) []otok {
+		out := []otok{{a, o.line, o.col}}
+		out = append(out, body...)
+		return append(out, otok{b, c.line, c.col})
+	}
+	switch o.text {
+	case "(":
+		body, err := t.expr(inner)
+		if err != nil {
+			return nil, err
+		}
+		if indexTop(inner, "for") >= 0 && indexTop(inner, ",") < 0 {
+			// a generator expression: Starlark has list comprehensions
+			body = wrap(body, "[", "]")
+		}
+		return wrap(body, "(", ")"), nil
+	case "[":
+		body, err := t.expr(inner)
+		if err != nil {
+			return nil, err
+		}
+		return wrap(body, "[", "]"), nil
+	}
+	// { ... }: a dict, a set, a comprehension, or a dict with ** unpacking
+	if len(inner) == 0 {
+		return []otok{{"{}", o.line, o.col}}, nil
+	}
+	if f := indexTop(inner, "for"); f >= 0 {
+		body, err := t.expr(inner)
+		if err != nil {
+			return nil, err
+		}
+		if c := indexTop(inner[:f], ":"); c >= 0 {
+			return wrap(body, "{", "}"), nil // dict comprehension
+		}
+		return append([]otok{{"set(", o.line, o.col}}, append(wrap(body, "[", "]"), otok{")", c.line, c.col})...), nil
+	}
+	elems := splitTop(inner, ",")
+	if len(elems[len(elems)-1]) == 0 {
+		elems = elems[:len(elems)-1]
+	}
+	splat, keyed := false, 0
+	for _, e := range elems {
+		if len(e) == 0 {
+			return nil, errAt(o, "syntax error: invalid syntax")
+		}
+		if e[0].is("**") {
+			splat = true
+		} else if headerColon(e) >= 0 || indexTop(e, ":") >= 0 {
+			keyed++
+		}
+	}
+	if !splat && keyed == 0 { // a set display
+		body, err := t.expr(inner)
+		if err != nil {
+			return nil, err
+		}
+		return append([]otok{{"set(", o.line, o.col}}, append(wrap(body, "[", "]"), otok{")", c.line, c.col})...), nil
+	}
+	if !splat {
+		body, err := t.expr(inner)
+		if err != nil {
+			return nil, err
+		}
+		return wrap(body, "{", "}"), nil
+	}
+	// {**a, "k": v, **b} → _merge_dicts(a, {"k": v}, b)
+	out := []otok{{"_merge_dicts(", o.line, o.col}}
+	var group []otok
+	flush := func() {
+		if group != nil {
+			if len(out) > 1 {
+				out = append(out, otok{",", 0, 0})
+			}
+			out = append(out, otok{"{", 0, 0})
+			out = append(out, group...)
+			out = append(out, otok{"}", 0, 0})
+			group = nil
+		}
+	}
+	for _, e := range elems {
+		if e[0].is("**") {
+			flush()
+			v, err := t.expr(e[1:])
+			if err != nil {
+				return nil, err
+			}
+			if len(out) > 1 {
+				out = append(out, otok{",", e[0].line, e[0].col})
+			}
+			out = append(out, v...)
+			continue
+		}
+		v, err := t.expr(e)
+		if err != nil {
+			return nil, err
+		}
+		if group != nil {
+			group = append(group, otok{",", e[0].line, e[0].col})
+		}
+		group = append(group, v...)
+	}
+	flush()
+	return append(out, otok{")", c.line, c.col}), nil
+}
+
+// number translates a Python number literal.
+func number(tk token) (string, error) {
+	s := strings.ReplaceAll(tk.text, "_", "")
+	low := strings.ToLower(s)
+	switch {
+	case strings.HasSuffix(low, "j") && !strings.HasPrefix(low, "0x"):
+		return "", unsupportedAt(tk, "complex number")
+	case strings.HasPrefix(low, "0x"), strings.HasPrefix(low, "0o"), strings.HasPrefix(low, "0b"):
+		return s, nil
+	}
+	if strings.HasPrefix(s, ".") {
+		s = "0" + s
+	}
+	if strings.HasSuffix(s, ".") {
+		s += "0"
+	}
+	if strings.ContainsAny(low, ".e") {
+		if _, err := strconv.ParseFloat(s, 64); err != nil {
+			return "", errAt(tk, "syntax error: invalid number %s", tk.text)
+		}
+		return s, nil
+	}
+	if len(s) > 1 && s[0] == '0' && strings.Trim(s, "0") != "" {
+		return "", errAt(tk, "syntax error: leading zeros in decimal integer literals are not permitted")
+	}
+	return s, nil
+}
+
+// stringLiteral translates one Python string literal (an f-string becomes
+// an expression).
+func (t *translator) stringLiteral(tk token) ([]otok, error) {
+	lit := splitLiteral(tk)
+	if !lit.fstr {
+		s, err := unescape(lit.body, lit.raw)
+		if err != nil {
+			return nil, errAt(tk, "syntax error: %v", err)
+		}
+		if lit.bytes {
+			return []otok{{syntax.Quote(s, true), tk.line, tk.col}}, nil
+		}
+		return []otok{{syntax.Quote(s, false), tk.line, tk.col}}, nil
+	}
+	if lit.bytes {
+		return nil, errAt(tk, "syntax error: bytes f-strings are not allowed")
+	}
+	parts, err := parseFString(lit)
+	if err != nil {
+		return nil, errAt(tk, "syntax error: %v", err)
+	}
+	return t.fstring(tk, parts)
+}
+
+// fstring translates the pieces of an f-string into a concatenation of
+// literal text and _pyformat(value, spec, conversion) calls.
+func (t *translator) fstring(tk token, parts []fpart) ([]otok, error) {
+	if len(parts) == 0 {
+		return []otok{{`""`, tk.line, tk.col}}, nil
+	}
+	if len(parts) == 1 && !parts[0].field {
+		return []otok{{syntax.Quote(parts[0].text, false), tk.line, tk.col}}, nil
+	}
+	out := []otok{{"(", tk.line, tk.col}}
+	for i, p := range parts {
+		if i > 0 {
+			out = append(out, otok{"+", 0, 0})
+		}
+		if !p.field {
+			out = append(out, otok{syntax.Quote(p.text, false), tk.line, tk.col})
+			continue
+		}
+		if p.debug != "" {
+			out = append(out, otok{syntax.Quote(p.debug, false), p.line, p.col}, otok{"+", 0, 0})
+		}
+		lines, err := tokenize(p.expr, p.line, p.col)
+		if err != nil {
+			if se, ok := err.(*syntaxError); ok {
+				return nil, &perr{se.line, se.col, "syntax error in f-string: " + se.msg}
+			}
+			return nil, err
+		}
+		if len(lines) != 1 {
+			return nil, errAt(tk, "syntax error: f-string: invalid expression")
+		}
+		val, err := t.expr(lines[0].toks)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, otok{"_pyformat(", p.line, p.col})
+		out = append(out, val...)
+		out = append(out, otok{",", 0, 0})
+		spec, err := t.fstring(tk, p.spec)
+		if err != nil {
+			return nil, err
+		}
+		if !p.hasSpec {
+			spec = []otok{{`""`, 0, 0}}
+		}
+		out = append(out, spec...)
+		conv := p.conv
+		if p.debug != "" && conv == 0 && !p.hasSpec {
+			conv = 'r'
+		}
+		out = append(out, otok{", " + strconv.Quote(string(rune(conv))) + ")", 0, 0})
+		if conv == 0 {
+			out[len(out)-1].text = `, "")`
+		}
+	}
+	return append(out, otok{")", 0, 0}), nil
+}

@@ -1,0 +1,584 @@
+package python_test
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stampede-dev/stampede/canvas"
+	"github.com/stampede-dev/stampede/stamping"
+	"github.com/stampede-dev/stampede/visitors"
+	"github.com/stampede-dev/stampede/visitors/python"
+	"github.com/stampede-dev/stampede/visitors/script"
+)
+
+// workflow is visitors/testdata/workflow.json: a chain t-0 of a leaf t-1
+// with a callback t-2 and an errback t-3, a chord t-4 (header t-5 and a
+// group t-6 of t-7, t-8; body t-9 with errback t-10), and a chain t-11
+// of t-12, t-13 with a group callback t-14 of t-15, t-16.
+func workflow(t *testing.T) *canvas.Dict {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "testdata", "workflow.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := canvas.Load(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// leaves maps each signature's task_id to its options.
+func leaves(c canvas.Value) map[string]*canvas.Dict {
+	out := map[string]*canvas.Dict{}
+	var walk func(canvas.Value)
+	walk = func(v canvas.Value) {
+		switch x := v.(type) {
+		case *canvas.Dict:
+			if o, ok := x.Lookup("options").(*canvas.Dict); ok && x.Has("task") && x.Lookup("subtask_type") == nil {
+				if id, ok := o.Lookup("task_id").(string); ok {
+					out[id] = o
+				}
+			}
+			for _, p := range x.Pairs {
+				walk(p.Val)
+			}
+		case *canvas.List:
+			for _, it := range x.Items {
+				walk(it)
+			}
+		}
+	}
+	walk(c)
+	return out
+}
+
+func compile(t *testing.T, name, src string) *script.Visitor {
+	t.Helper()
+	v, err := python.Compile(name, []byte(src), "")
+	if err != nil {
+		t.Fatalf("compile %s: %v", name, err)
+	}
+	return v
+}
+
+// stamp stamps the workflow with a Python visitor and returns its leaves.
+func stamp(t *testing.T, v visitors.Visitor) (*canvas.Dict, map[string]*canvas.Dict) {
+	t.Helper()
+	c := workflow(t)
+	if _, err := stamping.Stamp(c, stamping.Options{Visitor: v}); err != nil {
+		t.Fatal(script.Explain(err))
+	}
+	return c, leaves(c)
+}
+
+var uuidRE = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+
+// seedVisitor is the seed documentation's MonitoringIdStampingVisitor as it
+// reads with Python's indentation.
+const seedVisitor = `from uuid import uuid4
+from celery.canvas import StampingVisitor, Signature
+class MonitoringIdStampingVisitor(StampingVisitor):
+    def on_signature(self, sig: Signature, **headers) -> dict:
+        # Generate a unique ID for every task signature encountered
+        mtask_id = str(uuid4())
+        return {"mtask_id": mtask_id}
+`
+
+// seedVisitorFlat is the same lines as the seed's text holds them: the page
+// it was extracted from lost the indentation.
+const seedVisitorFlat = `from uuid import uuid4
+from celery.canvas import StampingVisitor, Signature
+class MonitoringIdStampingVisitor(StampingVisitor):
+def on_signature(self, sig: Signature, **headers) -> dict:
+# Generate a unique ID for every task signature encountered
+mtask_id = str(uuid4())
+return {"mtask_id": mtask_id}
+`
+
+func TestTheSeedsMonitoringVisitorRunsUnchanged(t *testing.T) {
+	sources := map[string]string{"indented": seedVisitor, "as the seed's text holds it": seedVisitorFlat}
+	// The shared seed, when this checkout sits next to it.
+	if data, err := os.ReadFile(filepath.Join("..", "..", "..", "shared", "seed", "stamping-api.txt")); err == nil {
+		text := string(data)
+		start := strings.Index(text, "from uuid import uuid4")
+		end := strings.Index(text, `return {"mtask_id": mtask_id}`)
+		if start < 0 || end < start {
+			t.Fatal("the seed no longer holds MonitoringIdStampingVisitor")
+		}
+		sources["pasted from the seed"] = text[start:end+len(`return {"mtask_id": mtask_id}`)] + "\n"
+	}
+	for name, src := range sources {
+		t.Run(name, func(t *testing.T) {
+			v := compile(t, "monitoring.py", src)
+			if v.Name() != "MonitoringIdStampingVisitor" {
+				t.Errorf("Name() = %q", v.Name())
+			}
+			_, ls := stamp(t, v)
+			seen := map[string]bool{}
+			for id, o := range ls {
+				m, _ := o.Lookup("mtask_id").(string)
+				if !uuidRE.MatchString(m) || seen[m] {
+					t.Errorf("%s: mtask_id %q is not a fresh uuid4", id, m)
+				}
+				seen[m] = true
+			}
+			if len(seen) != 12 {
+				t.Errorf("%d signatures stamped, want 12", len(seen))
+			}
+		})
+	}
+}
+
+// guideStyle holds visitors written the way Celery's stamping guide and
+// examples write them: state set in __init__ and reset in an end hook,
+// uuid4().hex, **header, super() into the default chord-header hook,
+// f-strings over sig attributes, print, logging, isinstance.
+const guideStyle = `import uuid
+from uuid import uuid4
+from typing import Any, Dict
+
+from celery.canvas import Signature, StampingVisitor, group
+from celery.utils.log import get_task_logger
+
+logger = get_task_logger(__name__)
+
+
+class GroupMarker(StampingVisitor):
+    """Tells every task whether it runs inside a group."""
+
+    def __init__(self) -> None:
+        self.inside = False
+        self.groups = 0
+
+    def on_group_start(self, group, **headers) -> dict:
+        self.inside = True
+        self.groups += 1
+        return {}
+
+    def on_group_end(self, group, **headers) -> None:
+        self.inside = False
+
+    def on_signature(self, sig, **headers) -> dict:
+        return {"inside": self.inside, "groups_so_far": self.groups, "stamped_headers": ["inside"]}
+
+
+class HexIds(StampingVisitor):
+    def on_signature(self, sig, **headers) -> dict:
+        return {"hex_id": uuid4().hex, "dashed": str(uuid.uuid4())}
+
+
+class EveryHook(StampingVisitor):
+    kind_names: Dict[str, Any] = {"chain": "C", "group": "G"}
+
+    def on_signature(self, sig: Signature, **headers) -> dict:
+        return {"every": "sig"}
+
+    def on_callback(self, callback, **header) -> dict:
+        return {"every_cb": f"callback of {callback.owner.name}"}
+
+    def on_chord_header_start(self, sig: Signature, **headers) -> dict:
+        s = super().on_chord_header_start(sig, **headers)
+        s.update({"header_seen": f"{sig.id}:{len(sig.tasks)}"})
+        return s
+
+    def on_group_start(self, sig, **headers) -> dict:
+        return {"grp": self.kind_names["group"] + str(sig.path)}
+
+
+class Logging(StampingVisitor):
+    def on_signature(self, sig: Signature, **headers) -> dict:
+        msg = f"Examining signature '{sig.name}' with stamps: {sig.options.get('stamped_headers', 'None')}"
+        print(msg)
+        logger.info("visited %s", sig.id)
+        if isinstance(sig, group) or sig.id is None:
+            print("unexpected")
+        return super().on_signature(sig, **headers)
+`
+
+func TestVisitorsWrittenTheWayCeleryDocumentsThem(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "guide.py")
+	if err := os.WriteFile(path, []byte(guideStyle), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	names, err := python.Classes(path, []byte(guideStyle))
+	if err != nil || strings.Join(names, ",") != "GroupMarker,HexIds,EveryHook,Logging" {
+		t.Fatalf("Classes() = %v, %v", names, err)
+	}
+	load := func(class string) *script.Visitor {
+		v, err := python.Resolve(path+":"+class, "")
+		if err != nil {
+			t.Fatalf("Resolve(%s:%s): %v", path, class, err)
+		}
+		return v.(*script.Visitor)
+	}
+
+	t.Run("state set in __init__ and in hooks", func(t *testing.T) {
+		// The chord's default header hook wraps its header in a group and
+		// calls on_group_start; a group's end resets the flag even inside
+		// an enclosing group, as the guide's visitor does in Celery.
+		_, ls := stamp(t, load("GroupMarker"))
+		want := map[string]string{
+			"t-1": "false 0", "t-2": "false 0", "t-3": "false 0", "t-5": "true 1", "t-7": "true 2", "t-8": "true 2",
+			"t-9": "false 2", "t-10": "false 2", "t-15": "true 3", "t-16": "true 3", "t-12": "false 3", "t-13": "false 3",
+		}
+		for id, w := range want {
+			got := canvas.MustEncode(ls[id].Lookup("inside")) + " " + canvas.MustEncode(ls[id].Lookup("groups_so_far"))
+			if got != w {
+				t.Errorf("%s: inside, groups_so_far = %s, want %s", id, got, w)
+			}
+		}
+	})
+	t.Run("uuid4().hex and str(uuid.uuid4())", func(t *testing.T) {
+		_, ls := stamp(t, load("HexIds"))
+		h, _ := ls["t-1"].Lookup("hex_id").(string)
+		d, _ := ls["t-1"].Lookup("dashed").(string)
+		if !regexp.MustCompile(`^[0-9a-f]{32}$`).MatchString(h) || !uuidRE.MatchString(d) {
+			t.Errorf("hex_id %q, dashed %q", h, d)
+		}
+	})
+	t.Run("super() reaches Celery's default chord-header hook", func(t *testing.T) {
+		c, ls := stamp(t, load("EveryHook"))
+		chord := c.Lookup("kwargs").(*canvas.Dict).Lookup("tasks").(*canvas.List).Items[1].(*canvas.Dict)
+		header, _ := chord.Lookup("kwargs").(*canvas.Dict).Lookup("header").(*canvas.Dict)
+		if header == nil || header.Class != canvas.Group {
+			t.Fatalf("the default hook did not wrap the header in a group: %s", canvas.MustEncode(chord.Lookup("kwargs")))
+		}
+		o := ls["t-5"]
+		if o.Lookup("header_seen") != "t-4:2" || o.Lookup("grp") != "G$.tasks[1].header" {
+			t.Errorf("t-5: header_seen %v, grp %v", o.Lookup("header_seen"), o.Lookup("grp"))
+		}
+		if got := ls["t-2"].Lookup("every_cb"); got != "callback of proj.add" {
+			t.Errorf("t-2: every_cb = %v", got)
+		}
+	})
+	t.Run("print, logging and super().on_signature", func(t *testing.T) {
+		v := load("Logging")
+		var out []string
+		v.Print = func(msg string) { out = append(out, msg) }
+		_, ls := stamp(t, v)
+		if len(out) != 24 {
+			t.Fatalf("printed %d lines, want 24: %q", len(out), out)
+		}
+		if out[0] != "Examining signature 'proj.log' with stamps: None" || out[1] != "INFO guide: visited t-2" {
+			t.Errorf("first lines: %q", out[:2])
+		}
+		if ls["t-1"].Has("stamped_headers") && ls["t-1"].Len() != 4 {
+			t.Errorf("super().on_signature returned something: %s", canvas.MustEncode(ls["t-1"]))
+		}
+	})
+}
+
+func TestPythonFormattingMatchesPython(t *testing.T) {
+	v := compile(t, "fmt.py", `from celery.canvas import StampingVisitor
+
+class Fmt(StampingVisitor):
+    width = 8
+
+    def on_signature(self, sig, **headers):
+        n, x, name = 42, 3.14159, sig.name
+        return {"out": [
+            f"{n:05d}|{n:>6}|{n:<4}|{n:^7}|{n:+d}|{n:x}|{n:#o}|{1234567:,}|{-n:08d}",
+            f"{x:.2f}|{x:10.3f}|{x:e}|{x:.3g}|{0.25:%}|{x}|{1e20}|{2.0}",
+            f"{name}|{name!r}|{name:>12}|{name:.4}|{name=}|{self.width * 2}|{len(name):{self.width}}",
+            f"{{literal}}|{None}|{True}|{[1, 'a']}|{ {'k': 'v'} }|{sig.id!s:*^9}",
+            "{}-{name}-{0}".format(n, name=name) if False else "{0}-{name}-{0:>4}".format(n, name=name),
+            "a" "b" f"{n}",
+        ]}
+`)
+	_, ls := stamp(t, v)
+	got := ls["t-1"].Lookup("out").(*canvas.List).Items
+	want := []string{
+		"00042|    42|42  |  42   |+42|2a|0o52|1,234,567|-0000042",
+		"3.14|     3.142|3.141590e+00|3.14|25.000000%|3.14159|1e+20|2.0",
+		"proj.add|'proj.add'|    proj.add|proj|name='proj.add'|16|       8",
+		"{literal}|None|True|[1, 'a']|{'k': 'v'}|***t-1***",
+		"42-proj.add-  42",
+		"ab42",
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("line %d:\n got %v\nwant %s", i, got[i], want[i])
+		}
+	}
+}
+
+func TestSeveralClassesNeedAChoice(t *testing.T) {
+	src := "from celery.canvas import StampingVisitor\n\nclass A(StampingVisitor):\n    def on_signature(self, sig, **headers):\n        return {\"who\": \"A\"}\n\nclass B(StampingVisitor):\n    def on_signature(self, sig, **headers):\n        return {\"who\": \"B\"}\n"
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "two.py"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := python.Resolve("two.py", dir)
+	if err == nil || err.Error() != "two.py:1:1: the file defines several visitor classes (A, B): pick one with FILE.py:CLASS" &&
+		err.Error() != filepath.Join(dir, "two.py")+":1:1: the file defines several visitor classes (A, B): pick one with FILE.py:CLASS" {
+		t.Errorf("error = %v", err)
+	}
+	v, err := python.Resolve("two.py:B", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ls := stamp(t, v); ls["t-1"].Lookup("who") != "B" {
+		t.Errorf("two.py:B stamped who = %v", ls["t-1"].Lookup("who"))
+	}
+	if _, err := python.Resolve("two.py:C", dir); err == nil || !strings.HasSuffix(err.Error(), "no visitor class named C (the file defines A, B)") {
+		t.Errorf("two.py:C: %v", err)
+	}
+	// A subclass is the obvious choice: its base is not a candidate.
+	sub := src[:strings.Index(src, "class B")] + "class B(A):\n    def on_group_start(self, sig, **headers):\n        return {\"g\": 1}\n"
+	if v, err := python.Compile("sub.py", []byte(sub), ""); err != nil || v.Name() != "B" {
+		t.Errorf("subclass choice: %v, %v", v, err)
+	}
+	if v, err := python.Resolve("monitoring-id", dir); err != nil || v.Name() != "monitoring-id" {
+		t.Errorf("Resolve(monitoring-id) = %v, %v", v, err)
+	}
+}
+
+func TestUnsupportedPythonIsNamedWithItsLine(t *testing.T) {
+	head := "from celery.canvas import StampingVisitor\n\nclass V(StampingVisitor):\n    def on_signature(self, sig, **headers):\n"
+	cases := []struct{ name, body, want string }{
+		{"while loop", "        while True:\n            pass\n", "v.py:5:9: unsupported Python construct: while loop (a hook must finish: loop with for … in range(n))"},
+		{"try", "        try:\n            return {}\n        except KeyError:\n            return {}\n", "v.py:5:9: unsupported Python construct: try statement (exceptions cannot be caught in a visitor)"},
+		{"with", "        with open('x') as f:\n            return {}\n", "v.py:5:9: unsupported Python construct: with statement"},
+		{"global", "        global counter\n        return {}\n", "v.py:5:9: unsupported Python construct: global statement (keep state in self.attr or state)"},
+		{"power operator", "        return {'n': 2 ** 8}\n", `v.py:5:24: unsupported Python construct: the ** power operator (use math.pow from load("math.star", "math"))`},
+		{"walrus", "        if (n := 3):\n            return {}\n", "v.py:5:15: unsupported Python construct: assignment expression :="},
+		{"open()", "        return {'f': open('x')}\n", "v.py:5:22: unsupported Python construct: open() (no file, network or code access in a visitor)"},
+		{"yield", "        yield {}\n", "v.py:5:9: unsupported Python construct: yield (generators)"},
+		{"lambda default in class", "        del headers['x']\n", "v.py:5:9: unsupported Python construct: del statement"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := python.Compile("v.py", []byte(head+c.body), "")
+			if err == nil || err.Error() != c.want {
+				t.Errorf("error = %v\nwant    %s", err, c.want)
+			}
+		})
+	}
+	top := []struct{ name, src, want string }{
+		{"import of another module", "import os\n", "v.py:1:8: unsupported Python construct: import of os (a visitor can import only from uuid, celery, celery.canvas, typing, json and logging)"},
+		{"from-import of another module", "from celery.result import AsyncResult\n", "v.py:1:6: unsupported Python construct: from celery.result import AsyncResult (a visitor can import only from uuid, celery, celery.canvas, typing, json and logging)"},
+		{"decorator", head[:len(head)-len("    def on_signature(self, sig, **headers):\n")] + "    @staticmethod\n    def on_signature(sig, **headers):\n        return {}\n", "v.py:4:5: unsupported Python construct: decorator (@staticmethod, @property, … are not supported)"},
+		{"class not deriving from StampingVisitor", "class Config:\n    x = 1\n", "v.py:1:7: unsupported Python construct: class Config does not derive from StampingVisitor (only visitor classes are supported)"},
+		{"multiple inheritance", "from celery.canvas import StampingVisitor\nclass M:\n    pass\n", "v.py:2:7: unsupported Python construct: class M does not derive from StampingVisitor (only visitor classes are supported)"},
+		{"nested class", head + "        class Inner(StampingVisitor):\n            pass\n", "v.py:5:9: unsupported Python construct: class definition inside a function or block"},
+	}
+	for _, c := range top {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := python.Compile("v.py", []byte(c.src), "")
+			if err == nil || err.Error() != c.want {
+				t.Errorf("error = %v\nwant    %s", err, c.want)
+			}
+		})
+	}
+}
+
+func TestPythonErrorsPointAtThePythonFile(t *testing.T) {
+	head := "from celery.canvas import StampingVisitor\n\nclass V(StampingVisitor):\n"
+	compileCases := []struct{ name, src, want string }{
+		{"syntax error", head + "    def on_signature(self, sig, **headers):\n        return {\"a\": \"open}\n",
+			"v.py:5:22: syntax error: unterminated string literal"},
+		{"undefined name", head + "    def on_signature(self, sig, **headers):\n        return {\"a\": missing_name}\n",
+			"v.py:5:22: undefined: missing_name"},
+		{"bad indentation", head + "    def on_signature(self, sig, **headers):\n      return {}\n     x = 1\n",
+			"v.py:6:6: IndentationError: unindent does not match any outer indentation level"},
+		{"no on_signature", head + "    def on_group_start(self, sig, **headers):\n        return {}\n",
+			"v.py:3:1: TypeError: Can't instantiate abstract class V without an implementation for abstract method 'on_signature' (StampingVisitor declares it abstract: define on_signature)"},
+		{"no class", "x = 1\n", "v.py:1:1: no visitor class: the file must define a class deriving from celery.canvas.StampingVisitor"},
+	}
+	for _, c := range compileCases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := python.Compile("v.py", []byte(c.src), "")
+			if err == nil || err.Error() != c.want {
+				t.Errorf("error = %v\nwant    %s", err, c.want)
+			}
+		})
+	}
+
+	t.Run("runtime error", func(t *testing.T) {
+		v := compile(t, "v.py", head+"    def _half(self, n):\n        return 1 // n\n\n    def on_signature(self, sig, **headers):\n        return {\"a\": self._half(0)}\n")
+		_, err := stamping.Stamp(workflow(t), stamping.Options{Visitor: v})
+		if err == nil || err.Error() != "on_signature on $.tasks[0].link[0] (t-2): v.py:5:18: floored division by zero" {
+			t.Fatalf("error = %v", err)
+		}
+		var se *script.Error
+		if !errors.As(err, &se) {
+			t.Fatal("not a script error")
+		}
+		want := "Traceback (most recent call last):\n  v.py:8:32: in V.on_signature\n  v.py:5:18: in V._half\nError: floored division by zero"
+		if se.Backtrace != want {
+			t.Errorf("backtrace:\n%s\nwant\n%s", se.Backtrace, want)
+		}
+		if se.Hook != "on_signature" || se.Node != "$.tasks[0].link[0] (t-2) proj.log" {
+			t.Errorf("hook %q node %q", se.Hook, se.Node)
+		}
+	})
+	t.Run("missing attribute", func(t *testing.T) {
+		v := compile(t, "v.py", head+"    def on_signature(self, sig, **headers):\n        return {\"a\": self.nope}\n")
+		_, err := stamping.Stamp(workflow(t), stamping.Options{Visitor: v})
+		if err == nil || !strings.HasSuffix(err.Error(), "v.py:5:26: 'V' object has no attribute 'nope'") {
+			t.Errorf("error = %v", err)
+		}
+	})
+	t.Run("step budget exceeded", func(t *testing.T) {
+		v := compile(t, "v.py", head+"    def on_signature(self, sig, **headers):\n        n = 0\n        for i in range(100000000):\n            n += i\n        return {\"n\": n}\n")
+		v.Budget = 5000
+		_, err := stamping.Stamp(workflow(t), stamping.Options{Visitor: v})
+		if err == nil || err.Error() != "on_signature on $.tasks[0].link[0] (t-2): v.py:7:15: on_signature used up its budget of 5000 steps (an endless loop?)" {
+			t.Errorf("error = %v", err)
+		}
+	})
+	t.Run("a hook returning a non-dict", func(t *testing.T) {
+		v := compile(t, "v.py", head+"    def on_signature(self, sig, **headers):\n        return \"oops\"\n")
+		_, err := stamping.Stamp(workflow(t), stamping.Options{Visitor: v})
+		if err == nil || !strings.Contains(err.Error(), "on_signature on $.tasks[0].link[0] (t-2): AttributeError: 'str' object has no attribute 'keys'") {
+			t.Errorf("error = %v", err)
+		}
+	})
+	t.Run("raise", func(t *testing.T) {
+		v := compile(t, "v.py", head+"    def on_signature(self, sig, **headers):\n        raise ValueError(f\"no {sig.id}\")\n")
+		_, err := stamping.Stamp(workflow(t), stamping.Options{Visitor: v})
+		if err == nil || !strings.HasSuffix(err.Error(), "v.py:5:9: ValueError: no t-2") {
+			t.Errorf("error = %v", err)
+		}
+	})
+	t.Run("__init__ that needs arguments", func(t *testing.T) {
+		v := compile(t, "v.py", head+"    def __init__(self, prefix):\n        self.prefix = prefix\n\n    def on_signature(self, sig, **headers):\n        return {}\n")
+		_, err := stamping.Stamp(workflow(t), stamping.Options{Visitor: v})
+		want := "v.py:3:1: TypeError: V() missing 1 argument (prefix): stampede creates the visitor as V(), so every __init__ parameter needs a default"
+		if err == nil || err.Error() != want {
+			t.Errorf("error = %v\nwant    %s", err, want)
+		}
+	})
+}
+
+func TestSelfStateIsFreshForEveryRun(t *testing.T) {
+	v := compile(t, "count.py", `from celery.canvas import StampingVisitor
+
+class Count(StampingVisitor):
+    total = 0
+
+    def __init__(self):
+        self.n = 0
+
+    def on_signature(self, sig, **headers):
+        self.n += 1
+        Count.total += 1
+        return {"n": self.n}
+`)
+	for run := 0; run < 2; run++ {
+		if _, ls := stamp(t, v); ls["t-1"].Lookup("n") != canvas.Int("3") || ls["t-13"].Lookup("n") != canvas.Int("12") {
+			t.Errorf("run %d: n = %v, %v", run, ls["t-1"].Lookup("n"), ls["t-13"].Lookup("n"))
+		}
+	}
+}
+
+func TestTranslationKeepsLinesAndNames(t *testing.T) {
+	src := "from celery.canvas import StampingVisitor\n\n\nclass V(StampingVisitor):\n    def on_signature(self, sig, **headers):\n        return {\"a\": 1}\n"
+	out, err := python.Translate("v.py", []byte(src), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(out, "\n")
+	if lines[4] != "def V__on_signature(self, sig, **headers):" || lines[5] != `    return {"a": 1}` {
+		t.Errorf("lines 5-6 of the translation:\n%s\n%s", lines[4], lines[5])
+	}
+	if file, class := python.SplitSpec("dir/x.py:Cls"); file != "dir/x.py" || class != "Cls" {
+		t.Errorf("SplitSpec = %q, %q", file, class)
+	}
+}
+
+func TestMorePythonThatVisitorsUse(t *testing.T) {
+	v := compile(t, "more.py", `import json
+from typing import Optional
+from celery import canvas
+from celery.canvas import Signature, StampingVisitor, chain, group
+
+
+class Base(StampingVisitor):
+    tag = "base"
+
+    def label(self, sig) -> str:
+        return self.tag + ":" + sig.kind
+
+    def on_signature(self, sig: Signature, **headers) -> Optional[dict]:
+        return {"label": self.label(sig)}
+
+
+class Child(Base):
+    tag = "child"
+
+    def label(self, sig):
+        return super().label(sig).upper()
+
+    def on_signature(self, sig, **headers):
+        out = super(Child, self).on_signature(sig, **headers)
+        assert out is not None, "base returned nothing"
+        setattr(self, "last", sig.id)
+        sizes = {k: len(k) for k in ("ab", "c")}
+        total = sum(n for n in sizes.values())
+        out.update({
+            "total": total,
+            "rounded": round(2.675, 2),
+            "fmt": format(7, "03d"),
+            "types": [isinstance(sig, Signature), isinstance(sig, canvas.group), isinstance(sig, (chain, group)),
+                      isinstance(sig.id, str), isinstance(True, int), isinstance(sig.options, dict)],
+            "json": json.dumps({"a": [1, None]}),
+            "set": sorted({1, 2, 2, 3}),
+            "last": self.last,
+            "cls": Child.tag,
+        })
+        return out
+
+    def on_chain_start(self, sig, **headers):
+        assert sig.kind == "group", f"{sig.id} is a {sig.kind}"
+        return {}
+`)
+	c := workflow(t)
+	_, err := stamping.Stamp(c, stamping.Options{Visitor: v})
+	if err == nil || !strings.HasSuffix(err.Error(), "more.py:43:9: AssertionError: t-0 is a chain") {
+		t.Fatalf("assert: %v", err)
+	}
+	leaf, err := canvas.Load([]byte(`{"task": "proj.add", "args": [], "kwargs": {}, "options": {"task_id": "r"}, "subtask_type": null, "immutable": false}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := stamping.Stamp(leaf, stamping.Options{Visitor: v}); err != nil {
+		t.Fatal(script.Explain(err))
+	}
+	got := canvas.MustEncode(leaves(leaf)["r"])
+	want := `{"task_id": "r", "stamped_headers": ["label", "total", "rounded", "fmt", "types", "json", "set", "last", "cls"], "label": "CHILD:SIGNATURE", "total": 3, "rounded": 2.67, "fmt": "007", "types": [true, false, false, true, true, true], "json": "{\"a\": [1, null]}", "set": [1, 2, 3], "last": "r", "cls": "child"}`
+	if got != want {
+		t.Errorf("options:\n%s\nwant\n%s", got, want)
+	}
+}
+
+func TestAClassIsBoundAfterItsBodyAsInPython(t *testing.T) {
+	v := compile(t, "bound.py", `from celery.canvas import StampingVisitor
+
+class Counter(StampingVisitor):
+    def __init__(self, start=10):
+        self.n = start
+
+    def on_signature(self, sig, **headers):
+        self.n += 1
+        return {"n": self.n, "proto": PROTOTYPE.n, "is_counter": isinstance(self, Counter)}
+
+PROTOTYPE = Counter(start=100)
+`)
+	leaf, err := canvas.Load([]byte(`{"task": "proj.add", "args": [], "kwargs": {}, "options": {"task_id": "r"}, "subtask_type": null, "immutable": false}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := stamping.Stamp(leaf, stamping.Options{Visitor: v}); err != nil {
+		t.Fatal(script.Explain(err))
+	}
+	got := leaves(leaf)["r"]
+	if got.Lookup("n") != canvas.Int("11") || got.Lookup("proto") != canvas.Int("100") || got.Lookup("is_counter") != true {
+		t.Errorf("options = %s", canvas.MustEncode(got))
+	}
+}

@@ -1,0 +1,155 @@
+package script_test
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stampede-dev/stampede/canvas"
+	"github.com/stampede-dev/stampede/stamping"
+	"github.com/stampede-dev/stampede/visitors"
+	"github.com/stampede-dev/stampede/visitors/script"
+)
+
+// bigCanvas is a group of n/10 chains of ten tasks, each chain's last task
+// with a callback: n leaves and about 1.3 n hook calls per stamp.
+func bigCanvas(tb testing.TB, n int) *canvas.Dict {
+	tb.Helper()
+	var b strings.Builder
+	b.WriteString(`{"task": "celery.group", "subtask_type": "group", "args": [], "immutable": false, "options": {}, "kwargs": {"tasks": [`)
+	id := 0
+	leaf := func(link string) string {
+		id++
+		return fmt.Sprintf(`{"task": "proj.add", "args": [%d], "kwargs": {}, "options": {"task_id": "t-%d"%s}, "subtask_type": null, "immutable": false}`, id, id, link)
+	}
+	for c := 0; c < n/10; c++ {
+		if c > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(`{"task": "celery.chain", "subtask_type": "chain", "args": [], "immutable": false, "options": {}, "kwargs": {"tasks": [`)
+		for i := 0; i < 10; i++ {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			link := ""
+			if i == 9 {
+				link = `, "link": [` + leaf("") + `]`
+			}
+			b.WriteString(leaf(link))
+		}
+		b.WriteString(`]}}`)
+	}
+	b.WriteString(`]}}`)
+	c, err := canvas.Load([]byte(b.String()))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return c
+}
+
+func markStar(tb testing.TB) *script.Visitor {
+	tb.Helper()
+	v, err := script.Load(filepath.Join("..", "..", "testdata", "conformance", "visitors", "mark.star"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return v
+}
+
+// BenchmarkHookCall calls mark.star's on_signature directly: the cost of
+// one Starlark hook call (converting the headers in, running the hook,
+// converting its dict out).
+func BenchmarkHookCall(b *testing.B) {
+	v := markStar(b)
+	if err := v.Start(); err != nil {
+		b.Fatal(err)
+	}
+	sig, err := canvas.Load([]byte(`{"task": "proj.add", "args": [1, 2], "kwargs": {}, "options": {"task_id": "t-1"}, "subtask_type": null, "immutable": false}`))
+	if err != nil {
+		b.Fatal(err)
+	}
+	headers, err := canvas.Decode([]byte(`{"origin": "cli", "grp": "g1@1", "stamped_headers": ["origin", "grp"]}`))
+	if err != nil {
+		b.Fatal(err)
+	}
+	t := visitors.Target{Value: sig, Path: visitors.Root().Index("tasks", 0)}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := v.OnSignature(t, headers.(*canvas.Dict)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "hooks/s")
+}
+
+// timed measures the time spent inside a visitor's hooks.
+type timed struct {
+	*script.Visitor
+	in    time.Duration
+	calls int
+}
+
+func (t *timed) hook(h visitors.Hook, tg visitors.Target, hd *canvas.Dict) (canvas.Value, error) {
+	start := time.Now()
+	v, err := visitors.Call(t.Visitor, h, tg, hd)
+	t.in += time.Since(start)
+	if !errors.Is(err, visitors.ErrUndefined) {
+		t.calls++
+	}
+	return v, err
+}
+
+func (t *timed) OnSignature(g visitors.Target, h *canvas.Dict) (canvas.Value, error) {
+	return t.hook(visitors.OnSignature, g, h)
+}
+func (t *timed) OnGroupStart(g visitors.Target, h *canvas.Dict) (canvas.Value, error) {
+	return t.hook(visitors.OnGroupStart, g, h)
+}
+func (t *timed) OnGroupEnd(g visitors.Target, h *canvas.Dict) (canvas.Value, error) {
+	return t.hook(visitors.OnGroupEnd, g, h)
+}
+func (t *timed) OnChainStart(g visitors.Target, h *canvas.Dict) (canvas.Value, error) {
+	return t.hook(visitors.OnChainStart, g, h)
+}
+func (t *timed) OnChainEnd(g visitors.Target, h *canvas.Dict) (canvas.Value, error) {
+	return t.hook(visitors.OnChainEnd, g, h)
+}
+func (t *timed) OnChordHeaderStart(g visitors.Target, h *canvas.Dict) (canvas.Value, error) {
+	return t.hook(visitors.OnChordHeaderStart, g, h)
+}
+func (t *timed) OnChordHeaderEnd(g visitors.Target, h *canvas.Dict) (canvas.Value, error) {
+	return t.hook(visitors.OnChordHeaderEnd, g, h)
+}
+func (t *timed) OnChordBody(g visitors.Target, h *canvas.Dict) (canvas.Value, error) {
+	return t.hook(visitors.OnChordBody, g, h)
+}
+func (t *timed) OnCallback(g visitors.Target, h *canvas.Dict) (canvas.Value, error) {
+	return t.hook(visitors.OnCallback, g, h)
+}
+func (t *timed) OnErrback(g visitors.Target, h *canvas.Dict) (canvas.Value, error) {
+	return t.hook(visitors.OnErrback, g, h)
+}
+
+// BenchmarkStampWithMarkStar stamps a 100,000-leaf canvas with mark.star.
+// "hooks/s" counts hook calls per second of the whole traversal (Celery's
+// merging and writing included); "starlark-hooks/s" counts them per second
+// spent inside the Starlark hooks.
+func BenchmarkStampWithMarkStar(b *testing.B) {
+	v := &timed{Visitor: markStar(b)}
+	calls := 0
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		c := bigCanvas(b, 100_000)
+		b.StartTimer()
+		tr, err := stamping.Stamp(c, stamping.Options{Visitor: v})
+		if err != nil {
+			b.Fatal(err)
+		}
+		calls += tr.Len()
+	}
+	b.ReportMetric(float64(calls)/b.Elapsed().Seconds(), "hooks/s")
+	b.ReportMetric(float64(v.calls)/v.in.Seconds(), "starlark-hooks/s")
+}
