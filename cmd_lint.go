@@ -10,7 +10,7 @@ import (
 	"github.com/stampede-dev/stampede/replay"
 	"github.com/stampede-dev/stampede/replay/lint"
 	"github.com/stampede-dev/stampede/visitors"
-	"github.com/stampede-dev/stampede/visitors/script"
+	"github.com/stampede-dev/stampede/visitors/python"
 )
 
 func init() {
@@ -62,7 +62,7 @@ func lintInput(path, dir string) (*canvas.Dict, error) {
 		if dir == "" {
 			dir = filepath.Dir(path)
 		}
-		p, err := replay.Play(s, replay.Config{Resolve: func(name string) (visitors.Visitor, error) { return script.Resolve(name, dir) }})
+		p, err := replay.Play(s, replay.Config{Resolve: func(name string) (visitors.Visitor, error) { return python.Resolve(name, dir) }})
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}

@@ -9,7 +9,7 @@ import (
 	"github.com/stampede-dev/stampede/canvas"
 	"github.com/stampede-dev/stampede/replay"
 	"github.com/stampede-dev/stampede/visitors"
-	"github.com/stampede-dev/stampede/visitors/script"
+	"github.com/stampede-dev/stampede/visitors/python"
 )
 
 func init() {
@@ -50,7 +50,7 @@ func cmdReplay(args []string, stdout, stderr io.Writer) int {
 		if v, ok := cache[name]; ok {
 			return v, nil
 		}
-		v, err := script.Resolve(name, *dir)
+		v, err := python.Resolve(name, *dir)
 		if err == nil {
 			cache[name] = v
 		}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/stampede-dev/stampede/canvas/build"
 	"github.com/stampede-dev/stampede/canvas/sample"
 	"github.com/stampede-dev/stampede/themes"
 	"github.com/stampede-dev/stampede/tui"
@@ -51,7 +52,7 @@ func cmdTUIOpen(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "Usage: stampede CANVAS.json [flags]\n\nOpens the stepping debugger on a canvas.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
-	visitorName := fs.String("visitor", "monitoring-id", "visitor: a built-in name (see 'stampede visitors') or a .star script")
+	visitorName := fs.String("visitor", "monitoring-id", "visitor: a built-in name (see 'stampede visitors'), a .star script or a .py StampingVisitor file")
 	appendStamps := fs.Bool("append", false, "append_stamps=True: keep every value of a repeated stamp in a list")
 	headersJSON := fs.String("headers", "", `extra headers passed to stamp(**headers), as a JSON object`)
 	themeName := fs.String("theme", "", "theme: "+strings.Join(themes.Names(), ", ")+", or a .json theme file (NO_COLOR forces mono)")
@@ -65,9 +66,6 @@ func cmdTUIOpen(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "stampede: unexpected arguments after the flags: %s\n", strings.Join(fs.Args(), " "))
 		return 2
 	}
-	if strings.HasSuffix(file, ".star") {
-		return failf(stderr, "%s: canvas scripts cannot be opened yet; open a canvas .json file", file)
-	}
 	data, err := os.ReadFile(file)
 	if err != nil {
 		return failf(stderr, "%v", err)
@@ -79,6 +77,9 @@ func cmdTUIOpen(args []string, stdout, stderr io.Writer) int {
 		Name: file, Path: file, Data: data,
 		Visitor: *visitorName, Append: *appendStamps, Headers: *headersJSON,
 	}}
+	if strings.HasSuffix(file, ".star") {
+		cfg.Session.Load = build.Load // a canvas script: run it to build the canvas
+	}
 	if *themeName != "" {
 		th, err := themes.Resolve(*themeName)
 		if err != nil {

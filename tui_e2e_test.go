@@ -254,7 +254,7 @@ func TestTUIFlagErrors(t *testing.T) {
 		{[]string{canvasFile, "-nope"}, 2, "flag provided but not defined"},
 		{[]string{canvasFile, "extra"}, 2, "unexpected arguments"},
 		{[]string{"missing.json"}, 1, "missing.json"},
-		{[]string{"canvas.star"}, 1, "canvas scripts cannot be opened yet"},
+		{[]string{"missing.star"}, 1, "missing.star"},
 	} {
 		var stdout, stderr bytes.Buffer
 		code := run(tc.args, &stdout, &stderr)

@@ -18,6 +18,9 @@ type Step struct {
 	Default bool            // the visitor does not define the hook: Celery's default ran
 	Nested  bool            // called by a default hook (on_group_start from on_chord_header_start…)
 	Err     error           // the hook failed (the run stopped here)
+	// ScriptSteps is the number of interpreter steps a scripted hook used
+	// (0 for Go visitors and hooks the visitor does not define).
+	ScriptSteps uint64
 
 	logStart int // first mutation of this step in the trace's log
 }
@@ -40,7 +43,7 @@ func (r *run) call(h visitors.Hook, obj canvas.Value, at node, headers *canvas.D
 }
 
 func (r *run) callHook(h visitors.Hook, obj canvas.Value, at node, headers *canvas.Dict, nested bool) (canvas.Value, error) {
-	target := visitors.Target{Value: obj, Path: at.path, Depth: at.path.Depth(), Parent: at.path.Parent(), Owner: at.owner}
+	target := visitors.Target{Value: obj, Path: at.path, Depth: at.path.Depth(), Parent: at.path.Parent(), Owner: at.owner, Log: r.log}
 	i := len(r.trace.Steps)
 	snap := r.snapshot(headers)
 	r.trace.Steps = append(r.trace.Steps, Step{
@@ -53,6 +56,9 @@ func (r *run) callHook(h visitors.Hook, obj canvas.Value, at node, headers *canv
 		logStart: r.log.Len(),
 	})
 	ret, err := visitors.Call(r.v, h, target, snap)
+	if sc, ok := r.v.(visitors.StepCounter); ok && !errors.Is(err, visitors.ErrUndefined) {
+		r.trace.Steps[i].ScriptSteps = sc.LastSteps()
+	}
 	if errors.Is(err, visitors.ErrUndefined) {
 		r.trace.Steps[i].Default = true
 		ret, err = r.defaultHook(h, obj, at, headers)

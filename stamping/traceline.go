@@ -1,10 +1,15 @@
 package stamping
 
-import "github.com/stampede-dev/stampede/canvas"
+import (
+	"strconv"
+
+	"github.com/stampede-dev/stampede/canvas"
+)
 
 // Line is the step as a trace line in the conformance corpus's form:
 // {"hook", "id", "task", "headers", "ret"}. With detail it also carries the
-// node's path and whether Celery's default hook ran ("path", "default").
+// node's path, whether Celery's default hook ran, and for scripted hooks the
+// interpreter steps used ("path", "default", "steps").
 func (s *Step) Line(detail bool) *canvas.Dict {
 	line := &canvas.Dict{Pairs: make([]canvas.Pair, 0, 7)}
 	line.Pairs = append(line.Pairs,
@@ -19,6 +24,9 @@ func (s *Step) Line(detail bool) *canvas.Dict {
 			canvas.Pair{Key: "path", Val: s.Target.Path.String()},
 			canvas.Pair{Key: "default", Val: s.Default},
 		)
+		if s.ScriptSteps > 0 {
+			line.Pairs = append(line.Pairs, canvas.Pair{Key: "steps", Val: canvas.Int(strconv.FormatUint(s.ScriptSteps, 10))})
+		}
 	}
 	return line
 }

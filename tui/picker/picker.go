@@ -22,12 +22,12 @@ import (
 
 // Item is one visitor the user can pick.
 type Item struct {
-	Spec string // what is passed to script.Resolve: a built-in name or a .star path
+	Spec string // what is passed to python.Resolve: a built-in name, a .star or a .py path
 	Name string // shown and matched
 	Desc string
 }
 
-// Discover lists the built-in visitors and the .star files in dirs (in
+// Discover lists the built-in visitors and the .star and .py files in dirs (in
 // that order, without duplicates). extra, when not empty, is a visitor in
 // use that must be listed even if it lives elsewhere.
 func Discover(extra string, dirs ...string) []Item {
@@ -49,12 +49,14 @@ func Discover(extra string, dirs ...string) []Item {
 			d = "."
 		}
 		files, _ := filepath.Glob(filepath.Join(d, "*.star"))
+		py, _ := filepath.Glob(filepath.Join(d, "*.py"))
+		files = append(files, py...)
 		sort.Strings(files)
 		for _, f := range files {
 			addFile(f)
 		}
 	}
-	if strings.HasSuffix(extra, ".star") {
+	if strings.HasSuffix(extra, ".star") || strings.HasSuffix(extra, ".py") || strings.Contains(extra, ".py:") {
 		addFile(extra)
 	}
 	return items

@@ -13,6 +13,7 @@ import (
 	"github.com/stampede-dev/stampede/canvas"
 	"github.com/stampede-dev/stampede/stamping"
 	"github.com/stampede-dev/stampede/visitors"
+	"github.com/stampede-dev/stampede/visitors/python"
 	"github.com/stampede-dev/stampede/visitors/script"
 )
 
@@ -91,7 +92,7 @@ func Open(cfg Config) (*Session, error) {
 	if cfg.Visitor == "" {
 		return nil, errors.New("no visitor: pick a built-in visitor or a .star script")
 	}
-	v, err := script.Resolve(cfg.Visitor, cfg.Dir())
+	v, err := python.Resolve(cfg.Visitor, cfg.Dir())
 	if err != nil {
 		return nil, fmt.Errorf("visitor %s: %w", cfg.Visitor, err)
 	}
