@@ -8,11 +8,14 @@ import (
 	"os"
 	"strings"
 
+	"github.com/stampede-dev/stampede/canvas"
 	"github.com/stampede-dev/stampede/canvas/build"
 	"github.com/stampede-dev/stampede/canvas/sample"
+	"github.com/stampede-dev/stampede/replay"
 	"github.com/stampede-dev/stampede/themes"
 	"github.com/stampede-dev/stampede/tui"
 	"github.com/stampede-dev/stampede/tui/session"
+	"github.com/stampede-dev/stampede/visitors/python"
 )
 
 // The TUI is what `stampede` alone and `stampede FILE.json [flags]` open.
@@ -44,12 +47,59 @@ func cmdTUISample(stdout, stderr io.Writer) int {
 	return 0
 }
 
+// isSessionFile reports whether data is a session (replay/FORMAT.md):
+// {"format": "stampede.session", ...} or the legacy {"canvas", "ops"}.
+func isSessionFile(data []byte) bool {
+	v, err := canvas.Decode(data)
+	if err != nil {
+		return false
+	}
+	d, ok := v.(*canvas.Dict)
+	if !ok {
+		return false
+	}
+	if d.Lookup("format") == replay.Format {
+		return true
+	}
+	_, hasCanvas := d.Get("canvas")
+	_, hasOps := d.Get("ops")
+	return hasCanvas && hasOps && d.Lookup("task") == nil
+}
+
+// openSession sets cfg up for a session file: the ops mode plays its ops;
+// the stepping debugger gets its initial canvas and, unless -visitor was
+// given, the visitor of its first stamp op when that visitor can be found.
+func openSession(cfg *tui.Config, file string, data []byte, visitorSet bool) error {
+	s, err := replay.ParseSession(data)
+	if err != nil {
+		return fmt.Errorf("%s: %w", file, err)
+	}
+	initial, err := canvas.Encode(s.Canvas, 2)
+	if err != nil {
+		return fmt.Errorf("%s: canvas: %w", file, err)
+	}
+	cfg.Session.Data = initial
+	cfg.Session.Load = nil
+	cfg.Ops, cfg.OpsPath = s, file
+	if !visitorSet {
+		for _, op := range s.Ops {
+			if name := op.Visitor(); op.Name() == "stamp" && name != "" {
+				if _, err := python.Resolve(name, cfg.Session.Dir()); err == nil {
+					cfg.Session.Visitor = name
+				}
+				break
+			}
+		}
+	}
+	return nil
+}
+
 // cmdTUIOpen is `stampede CANVAS.json [flags]`.
 func cmdTUIOpen(args []string, stdout, stderr io.Writer) int {
 	file := args[0]
 	fs := newFlags(file, "", stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: stampede CANVAS.json [flags]\n\nOpens the stepping debugger on a canvas.\n\nFlags:\n")
+		fmt.Fprintf(stderr, "Usage: stampede CANVAS.json [flags]\n\nOpens the stepping debugger on a canvas, or a recorded session (replay/FORMAT.md) in the ops mode.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	visitorName := fs.String("visitor", "monitoring-id", "visitor: a built-in name (see 'stampede visitors'), a .star script or a .py StampingVisitor file")
@@ -77,6 +127,15 @@ func cmdTUIOpen(args []string, stdout, stderr io.Writer) int {
 		Name: file, Path: file, Data: data,
 		Visitor: *visitorName, Append: *appendStamps, Headers: *headersJSON,
 	}}
+	if isSessionFile(data) {
+		// a recorded session: open it in the ops mode, its initial canvas
+		// in the stepping debugger
+		visitorSet := false
+		fs.Visit(func(f *flag.Flag) { visitorSet = visitorSet || f.Name == "visitor" })
+		if err := openSession(&cfg, file, data, visitorSet); err != nil {
+			return failf(stderr, "%v", err)
+		}
+	}
 	if strings.HasSuffix(file, ".star") {
 		cfg.Session.Load = build.Load // a canvas script: run it to build the canvas
 	}

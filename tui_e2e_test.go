@@ -9,6 +9,11 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stampede-dev/stampede/canvas"
+	"github.com/stampede-dev/stampede/replay"
+	"github.com/stampede-dev/stampede/tui"
+	"github.com/stampede-dev/stampede/tui/session"
 )
 
 // tmuxSession drives one program in a detached tmux server of its own.
@@ -261,5 +266,351 @@ func TestTUIFlagErrors(t *testing.T) {
 		if code != tc.code || !strings.Contains(stderr.String(), tc.msg) {
 			t.Errorf("stampede %s: exit %d, stderr %q; want exit %d mentioning %q", strings.Join(tc.args, " "), code, stderr.String(), tc.code, tc.msg)
 		}
+	}
+}
+
+// TestTUIOpsInTmux records a session in the real binary: a stamp op, then
+// replace(options=…) on a stamped node from the op menu (with a JSON error
+// on the way), sees the lost stamps struck in the tree and inspector, opens
+// the node's ledger, saves the session, checks it with `stampede replay
+// -check`, reopens it (the ops are replayed), undoes the replace and goes
+// back to stepping.
+func TestTUIOpsInTmux(t *testing.T) {
+	tmux, err := exec.LookPath("tmux")
+	if err != nil {
+		t.Skip("tmux is not installed: the end-to-end TUI test drives the binary in tmux (.ci/run installs it)")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "stampede")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	data, err := os.ReadFile(filepath.Join("tui", "testdata", "order.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	input := filepath.Join(dir, "order.json")
+	if err := os.WriteFile(input, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	visitor, err := filepath.Abs(filepath.Join("testdata", "conformance", "visitors", "mark.star"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &tmuxSession{t: t, tmux: tmux, socket: fmt.Sprintf("stampede-e2e-ops-%d", os.Getpid())}
+	t.Cleanup(func() { s.cmd("kill-server") })
+	start := func(args string) {
+		t.Helper()
+		command := "env LANG=C.UTF-8 TERM=xterm-256color " + shellQuote(bin) + " " + args
+		if out, err := s.cmd("new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40", command); err != nil {
+			t.Fatalf("tmux new-session: %v: %s", err, out)
+		}
+	}
+	quit := func() {
+		t.Helper()
+		s.keys("q")
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			if _, err := s.cmd("has-session", "-t", "e2e"); err != nil {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("q did not quit; the screen shows:\n%s", s.screen())
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+
+	start(shellQuote(input) + " -visitor " + shellQuote(visitor))
+	s.waitFor("step 0/20")
+
+	// op 0: stamp the whole canvas with the visitor the menu offers
+	s.keys("o")
+	s.waitFor("Apply an op to celery.chain $", "› stamp(visitor, append_stamps, headers)")
+	s.keys("Enter")
+	s.waitFor("stamp at $", `"`+visitor+`"`)
+	s.keys("Enter")
+	s.waitFor("Canvas after op 0", "ops 0:stamp", "op 0 stamp: no stamp lost")
+
+	// op 1: replace(options=…) on charge_card, which is stamped
+	s.keys("j", "j", "j", "j", "j")
+	s.waitFor("header sig shop.charge_card charge-1", "✦ s ")
+	s.keys("o")
+	s.waitFor("Apply an op to shop.charge_card $.tasks[1].header[0]")
+	for i := 0; i < 8; i++ {
+		s.keys("Down")
+	}
+	s.waitFor("› replace(args, kwargs, options)")
+	s.keys("Enter", "Tab", "Tab")
+	s.waitFor("replace at $.tasks[1].header[0]", `e.g. {"queue": "fast"}`)
+	if out, err := s.cmd("send-keys", "-t", "e2e", "-l", `{"task_id": "charge-1", "queue": "slow"`); err != nil {
+		t.Fatalf("send-keys: %v: %s", err, out)
+	}
+	s.waitFor("✗ line 1") // the half-typed object is reported on the spot
+	s.keys("}")
+	s.keys("Enter")
+	scr := s.waitFor("Canvas after op 1", "ops 0:stamp 1:replace✗3", "2 ops · 3 lost · unsaved",
+		"op 1 replace: lost chh, chn, s on shop.charge_card (charge-1)")
+	var row string
+	for _, l := range strings.Split(scr, "\n") {
+		if strings.Contains(l, "header sig shop.charge") && !strings.Contains(l, "▾ chain") {
+			row = l
+		}
+	}
+	if !strings.Contains(row, "✗chh,chn,s") {
+		t.Errorf("the tree row of charge_card does not show its lost stamps: %q", row)
+	}
+	for _, want := range []string{`✗ chh     lost, was "h1@7"`, `✗ s       lost, was "s4@8"`} {
+		if !strings.Contains(scr, want) {
+			t.Errorf("the inspector does not show %q:\n%s", want, scr)
+		}
+	}
+
+	// the node's ledger
+	s.keys("s")
+	s.waitFor("Ledger of $.tasks[1].header[0]", "shop.charge_card (charge-1) · lost chh, chn, s",
+		"s added at op 0 (stamp) step 7 on_signature", "s lost at op 1 (replace at $.tasks[1].header[0])")
+
+	// save beside the canvas
+	s.keys("w")
+	saved := filepath.Join(dir, "order.session.json")
+	s.waitFor("Save session", "enter: …/order.session.json")
+	s.keys("Enter")
+	s.waitFor("saved the session (2 ops)")
+	check := exec.Command(bin, "replay", "-check", saved)
+	out, err := check.CombinedOutput()
+	if code := check.ProcessState.ExitCode(); code != 3 || strings.Count(string(out), "LOST") != 3 ||
+		!strings.Contains(string(out), "shop.charge_card (charge-1)  s lost at op 1") {
+		t.Errorf("stampede replay -check on the saved session: exit %d (%v):\n%s", code, err, out)
+	}
+	quit()
+
+	// reopen: the ops are replayed from the file
+	start(shellQuote(saved))
+	s.waitFor("Canvas after op 1", "ops 0:stamp 1:replace✗3", "✗chh,chn,s", "2 ops played, 3 stamps lost")
+	s.keys("z")
+	s.waitFor("undone: replace at $.tasks[1].header[0]", "Canvas after op 0", "1 ops · unsaved")
+	if scr := s.screen(); strings.Contains(scr, "✗chh") {
+		t.Errorf("after undo the loss is still shown:\n%s", scr)
+	}
+	// back to stepping, with the visitor of the session's stamp op
+	s.keys("O")
+	s.waitFor("stepping mode", "step 0/20")
+	s.keys("n")
+	s.waitFor("step 1/20", "on_chain_start")
+	quit()
+}
+
+// TestBuilderInTmux builds a small canvas from nothing with `stampede new`
+// and real key presses — three inserts (one by fuzzy completion), two
+// tasks marked and wrapped in a group, which makes chain(group, task) the
+// chord Celery makes of it, args edited — saves it, and compares the file
+// with the canvas the same steps make through the canvas package. Leaving
+// builder mode stamps the new canvas.
+func TestBuilderInTmux(t *testing.T) {
+	tmux, err := exec.LookPath("tmux")
+	if err != nil {
+		t.Skip("tmux is not installed: the end-to-end TUI test drives the binary in tmux (.ci/run installs it)")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "stampede")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	out := filepath.Join(dir, "pipeline.json")
+	recovery := filepath.Join(dir, ".pipeline.json.recover.json")
+
+	s := &tmuxSession{t: t, tmux: tmux, socket: fmt.Sprintf("stampede-e2e-builder-%d", os.Getpid())}
+	t.Cleanup(func() { s.cmd("kill-server") })
+	command := "cd " + shellQuote(dir) + " && env LANG=C.UTF-8 TERM=xterm-256color " + shellQuote(bin) + " new pipeline.json"
+	if out, err := s.cmd("new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40", command); err != nil {
+		t.Fatalf("tmux new-session: %v: %s", err, out)
+	}
+	s.waitFor("Builder", "chain (0)", "builder mode: i inserts a task")
+
+	// typeText types text as it is (send-keys -l: no key names)
+	typeText := func(text string) {
+		t.Helper()
+		if out, err := s.cmd("send-keys", "-t", "e2e", "-l", text); err != nil {
+			t.Fatalf("send-keys -l %q: %v: %s", text, err, out)
+		}
+	}
+	insert := func(typed, want string) {
+		t.Helper()
+		s.keys("i")
+		s.waitFor("Insert task")
+		typeText(typed)
+		s.waitFor("task " + typed)
+		if typed != want {
+			s.keys("Down")
+		}
+		s.keys("Enter")
+		s.waitFor("inserted " + want)
+	}
+	insert("proj.add", "proj.add")
+	if _, err := os.Stat(recovery); err != nil {
+		t.Errorf("no recovery file while editing: %v", err)
+	}
+	insert("pad", "proj.add") // fuzzy: "pad" completes to proj.add
+	insert("proj.tsum", "proj.tsum")
+	s.waitFor("chain (3)", "3 edits · unsaved")
+
+	// the selection is on tsum: up twice, mark both adds, wrap them in a group
+	s.keys("k", "k", "m")
+	s.waitFor("1 marked")
+	s.keys("j", "m")
+	s.waitFor("2 marked")
+	s.keys("w")
+	s.waitFor("Wrap 2 marked nodes in")
+	s.keys("j", "Enter")
+	s.waitFor("wrapped in group", "chord (2 → body)", "body sig proj.tsum")
+
+	// args of the first add: [2, 2]
+	s.keys("g", "j", "e")
+	s.waitFor("Edit", "$.header[0]")
+	s.keys("BSpace", "BSpace")
+	typeText("[2, 2")
+	s.waitFor("✗")
+	typeText("]")
+	s.keys("Enter")
+	s.waitFor("edited $.header[0]", "args   [2, 2]")
+
+	s.keys("S")
+	s.waitFor("Save canvas", "saves Celery JSON")
+	s.keys("Enter")
+	s.waitFor("saved Celery JSON to pipeline.json", "builder · saved")
+
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := canvas.Load(data)
+	if err != nil {
+		t.Fatalf("the saved file does not load: %v\n%s", err, data)
+	}
+	sig := func(name string, args ...canvas.Value) *canvas.Dict {
+		var a canvas.Value
+		if len(args) > 0 {
+			a = canvas.NewList(args...)
+		}
+		d, err := canvas.NewSignature(name, a, nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	g := canvas.NewGroup(canvas.NewList(sig("proj.add", canvas.Int("2"), canvas.Int("2")), sig("proj.add")))
+	want, err := canvas.ChainOf([]canvas.Value{g, sig("proj.tsum")}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantJSON, err := canvas.Encode(want, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantLoaded, err := canvas.Load(wantJSON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g, w := canvas.MustEncode(got), canvas.MustEncode(wantLoaded); g != w {
+		t.Errorf("saved\n%s\nwant chain(group(add(2, 2), add()), tsum())\n%s", g, w)
+	}
+	if _, err := os.Stat(recovery); err == nil {
+		t.Error("the recovery file is still there after saving")
+	}
+
+	// leave builder mode: the new canvas is stamped and can be stepped
+	s.keys("E")
+	s.waitFor("builder edits: trace restarted", "step 0/")
+	s.keys("n")
+	s.waitFor("step 1/", "on_chord_header_start")
+	s.keys("q")
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if out, err := s.cmd("has-session", "-t", "e2e"); err != nil {
+			break // the program ended, and tmux with it
+		} else if time.Now().After(deadline) {
+			t.Fatalf("q did not quit with everything saved: %s\n%s", out, s.screen())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestSessionFileDetection: `stampede FILE.json` opens a session in the
+// ops mode when the file is one (by its "format" key or the legacy
+// {"canvas", "ops"} shape), and a canvas otherwise.
+func TestSessionFileDetection(t *testing.T) {
+	canvasData, err := os.ReadFile(filepath.Join("tui", "testdata", "order.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	scenario, err := os.ReadFile(filepath.Join("testdata", "scenarios", "replace-options.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		data string
+		want bool
+	}{
+		{"a canvas", string(canvasData), false},
+		{"a session", string(scenario), true},
+		{"a legacy session", `{"canvas": {"task": "a"}, "ops": []}`, true},
+		{"a signature with canvas and ops kwargs", `{"task": "a", "canvas": 1, "ops": 2}`, false},
+		{"not JSON", `{`, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := isSessionFile([]byte(tc.data)); got != tc.want {
+				t.Errorf("isSessionFile = %v, want %v", got, tc.want)
+			}
+		})
+	}
+	var cfg tui.Config
+	cfg.Session = session.Config{Name: "s.json", Path: filepath.Join("testdata", "scenarios", "replace-options.json"), Visitor: "depth"}
+	if err := openSession(&cfg, cfg.Session.Path, scenario, false); err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Ops == nil || len(cfg.Ops.Ops) != 2 || cfg.Session.Visitor != "monitoring-id" || !strings.Contains(string(cfg.Session.Data), "proj.charge") {
+		t.Errorf("openSession: ops %v, visitor %q, canvas %.60q", cfg.Ops != nil, cfg.Session.Visitor, cfg.Session.Data)
+	}
+	cfg.Session.Visitor = "depth"
+	if err := openSession(&cfg, cfg.Session.Path, scenario, true); err != nil || cfg.Session.Visitor != "depth" {
+		t.Errorf("-visitor given: visitor %q (%v), want depth", cfg.Session.Visitor, err)
+	}
+}
+
+// TestTUIOpensEveryScenario opens each scenario session as `stampede
+// FILE.json` would and checks that the ops mode shows the ledger's losses.
+func TestTUIOpensEveryScenario(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("testdata", "scenarios", "*.json"))
+	if err != nil || len(files) < 10 {
+		t.Fatalf("scenarios: %v (%d files)", err, len(files))
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !isSessionFile(data) {
+				t.Fatal("not detected as a session")
+			}
+			cfg := tui.Config{Session: session.Config{Name: f, Path: f, Data: data, Visitor: "monitoring-id"}}
+			if err := openSession(&cfg, f, data, false); err != nil {
+				t.Fatal(err)
+			}
+			m, err := tui.New(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := m.OpsPlayer()
+			if !m.OpsMode() || p == nil || p.Err != nil || len(p.Snapshots) != len(cfg.Ops.Ops) {
+				t.Fatalf("ops mode %v, player %v", m.OpsMode(), p)
+			}
+			lost := p.Ledger.Count(replay.Lost)
+			if lost > 0 && !strings.Contains(m.View(), fmt.Sprintf("%d lost", lost)) {
+				t.Errorf("%d stamps lost, not on screen:\n%s", lost, m.View())
+			}
+		})
 	}
 }

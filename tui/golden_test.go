@@ -38,6 +38,30 @@ var goldenScenes = []struct {
 	{"export", markStar, []string{"e"}},
 	{"help", markStar, []string{"?"}},
 	{"script-error", "testdata/boom.star", []string{"c"}},
+	{"ops-menu", markStar, []string{"j", "j", "j", "j", "j", "o"}},
+	{"ops-replace-form", markStar, opsKeys(false, false)},
+	{"ops-lost", markStar, opsKeys(true, false)},
+	{"ops-ledger", markStar, opsKeys(true, true)},
+}
+
+// opsKeys stamps the canvas in the ops mode, selects charge_card and fills
+// in replace(options=…) for it; apply applies it (losing its stamps) and
+// ledger then opens the node's ledger.
+func opsKeys(apply, ledger bool) []string {
+	k := []string{"o", "enter", "enter", "j", "j", "j", "j", "j", "o"}
+	for i := 0; i < 8; i++ {
+		k = append(k, "down")
+	}
+	k = append(k, "enter", "tab", "tab")
+	k = append(k, strings.Split(`{"task_id": "charge-1", "queue": "slow"`, "")...)
+	if !apply {
+		return k
+	}
+	k = append(k, "}", "enter")
+	if ledger {
+		k = append(k, "s")
+	}
+	return k
 }
 
 // TestGolden renders each scene at 80x24 and 120x40 through a real Bubble

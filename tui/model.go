@@ -22,6 +22,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/stampede-dev/stampede/canvas"
+	"github.com/stampede-dev/stampede/replay"
 	"github.com/stampede-dev/stampede/stamping"
 	"github.com/stampede-dev/stampede/stamping/export"
 	"github.com/stampede-dev/stampede/themes"
@@ -51,6 +52,14 @@ type Config struct {
 	UserTheme *themes.Theme
 	// Clipboard receives the OSC 52 sequences of copy (nil: os.Stdout).
 	Clipboard io.Writer
+	// Ops, when set, is a recorded session to open in the ops mode (its
+	// ops played, the ledger kept); OpsPath is its file, where w saves.
+	Ops     *replay.Session
+	OpsPath string
+	// Builder starts in builder mode (tui/buildmode.go); SavePath is
+	// where its save dialog offers to save first.
+	Builder  bool
+	SavePath string
 }
 
 // Screen is what the TUI shows.
@@ -113,6 +122,9 @@ type Model struct {
 	loading       bool
 	themes        []*themes.Theme
 	clip          io.Writer
+	ops           *opsMode // the ops mode (opsmode.go), nil until used
+	// bld is builder mode (buildmode.go)
+	bld *buildMode
 }
 
 // New opens the session and builds the model. An error means the canvas
@@ -158,6 +170,14 @@ func New(cfg Config) (*Model, error) {
 		m.showStampError(s)
 	}
 	m.resize()
+	m.refresh()
+	if cfg.Ops != nil {
+		if err := m.startOps(cfg.Ops, cfg.OpsPath); err != nil {
+			return nil, err
+		}
+		m.refresh()
+	}
+	m.initBuilder()
 	m.refresh()
 	return m, nil
 }
@@ -249,6 +269,7 @@ func (m *Model) refresh() {
 	m.tl.SetTrace(s.Trace.Steps, s.Pos(), s.FailedStep())
 	m.insp.SetNode(m.tree.Selected())
 	m.step.Refresh(s)
+	m.refreshOps()
 }
 
 // moved is called after the position changed.
@@ -268,6 +289,12 @@ func (m *Model) stepTo(p int) {
 
 // Update implements tea.Model.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if cmd, ok := m.builderMsg(msg); ok {
+		return m, cmd
+	}
+	if m.opsMsg(msg) {
+		return m, nil
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
@@ -334,6 +361,9 @@ func (m *Model) setFocus(p Pane) {
 func (m *Model) updateMain(msg tea.KeyMsg) tea.Cmd {
 	k := m.com.Keys
 	s := m.sess
+	if cmd, ok := m.opsKey(msg); ok {
+		return cmd
+	}
 	switch {
 	case key.Matches(msg, k.Quit):
 		return tea.Quit
@@ -679,6 +709,9 @@ func (m *Model) updateDialog(msg tea.KeyMsg) tea.Cmd {
 	back := func() {
 		m.screen = ScreenMain
 		m.resize()
+	}
+	if cmd, ok := m.opsDialog(msg); ok {
+		return cmd
 	}
 	switch m.screen {
 	case ScreenHelp:

@@ -61,6 +61,9 @@ func (m *Model) resize() {
 
 // dialog is the open dialog, or nil.
 func (m *Model) dialog() common.Component {
+	if d := m.opsComponent(); d != nil {
+		return d
+	}
 	switch {
 	case m.screen == ScreenVisitor && m.picker != nil:
 		return m.picker
@@ -80,6 +83,9 @@ func (m *Model) dialog() common.Component {
 
 // View implements tea.Model.
 func (m *Model) View() string {
+	if v, ok := m.builderView(); ok {
+		return v
+	}
 	l := m.layout()
 	var main []string
 	switch m.screen {
@@ -89,7 +95,7 @@ func (m *Model) View() string {
 		main = strings.Split(m.dialogView(l), "\n")
 	}
 	main = common.Box(main, l.w, l.mainH)
-	lines := append(main, m.tl.View(), m.statusLine(l), m.footer(l))
+	lines := append(main, m.timelineRow(l), m.statusLine(l), m.footer(l))
 	return strings.Join(lines, "\n")
 }
 
@@ -100,15 +106,20 @@ func (m *Model) mainView(l layout) []string {
 	if m.loading {
 		title += " (stamping…)"
 	}
+	title = m.opsTitle(title)
 	left = append(left, m.com.Title(title, l.treeW, m.focus == PaneTree))
 	left = append(left, strings.Split(m.tree.View(), "\n")...)
 
 	right := make([]string, 0, l.mainH)
 	right = append(right, m.com.Title("Inspector", l.rightW, m.focus == PaneInspector))
 	right = append(right, strings.Split(m.insp.View(), "\n")...)
-	stepTitle := "Step " + strconv.Itoa(m.sess.Pos()) + "/" + strconv.Itoa(m.sess.Len())
-	right = append(right, m.com.Title(stepTitle, l.rightW, m.focus == PaneStep))
-	right = append(right, strings.Split(m.step.View(), "\n")...)
+	if m.OpsMode() {
+		right = append(right, m.opsPane(l)...)
+	} else {
+		stepTitle := "Step " + strconv.Itoa(m.sess.Pos()) + "/" + strconv.Itoa(m.sess.Len())
+		right = append(right, m.com.Title(stepTitle, l.rightW, m.focus == PaneStep))
+		right = append(right, strings.Split(m.step.View(), "\n")...)
+	}
 	if m.showErrPane() {
 		right = append(right, m.com.Title("Error (esc hides)", l.rightW, true))
 		right = append(right, common.Box(m.errLines(l.rightW), l.rightW, l.errH)...)
@@ -198,6 +209,8 @@ func (m *Model) helpLines(w int) []string {
 		`conditions  KEY exists · KEY missing · KEY == "v" · KEY != 3`,
 		`            KEY contains "v"  (in what the hook returned, the node's`,
 		"            options after the step, or the headers passed in)",
+		"ops mode  N:op ✗n an op that lost n stamps · ✗key (struck) a lost stamp",
+		"          the pane under the inspector: the ops, or the node's ledger (s)",
 	}
 	body = append(body, "")
 	for _, l := range legend {
@@ -239,6 +252,7 @@ func (m *Model) statusLine(l layout) string {
 	if !m.follow {
 		parts = append(parts, t.Muted.Render("no follow"))
 	}
+	parts = m.opsStatus(parts)
 	left := strings.Join(parts, t.Muted.Render(" · "))
 	msg := m.status
 	st := t.Muted
@@ -265,6 +279,9 @@ func (m *Model) footer(l layout) string {
 	}
 	if d := m.dialog(); d != nil {
 		return common.Fit(h.View(d), l.w)
+	}
+	if c := m.opsFooter(); c != nil {
+		return common.Fit(h.View(c), l.w)
 	}
 	switch m.focus {
 	case PaneTimeline:
@@ -295,6 +312,8 @@ func (m *Model) mouse(msg tea.MouseMsg) {
 			m.tree.Scroll(d)
 		case inRight && y <= l.inspH:
 			m.insp.Scroll(d)
+		case inRight && y > l.stepY && y <= l.stepY+l.stepH && m.OpsMode():
+			m.ops.pane.Scroll(d)
 		case inRight && y > l.stepY && y <= l.stepY+l.stepH:
 			m.step.Scroll(d)
 		case y == l.mainH:

@@ -13,6 +13,7 @@ import (
 
 	"github.com/stampede-dev/stampede/canvas"
 	"github.com/stampede-dev/stampede/tui/common"
+	"github.com/stampede-dev/stampede/tui/ledger"
 	"github.com/stampede-dev/stampede/tui/outline"
 )
 
@@ -22,6 +23,7 @@ type Item struct {
 	Value canvas.Value
 	Stamp bool // the key is listed in stamped_headers
 	Info  bool // a heading line, not a value of the node
+	Lost  bool // a stamp the node lost (Value is the value it had)
 }
 
 // Model is the inspector pane.
@@ -34,6 +36,10 @@ type Model struct {
 	width   int
 	height  int
 	focused bool
+	// Lost, when set, lists the stamps the node at a path has lost (the
+	// ops mode's ledger), each an Item with Lost set and the value it had;
+	// they follow the stamps, struck through in the error colour.
+	Lost func(path string) []Item
 }
 
 // New returns an empty inspector.
@@ -63,6 +69,9 @@ func (m *Model) SetNode(n outline.Node) {
 	}
 	m.node = n
 	m.items = build(n)
+	if m.Lost != nil {
+		m.items = withLost(m.items, m.Lost(n.Path))
+	}
 	m.cursor = 0
 	for i, it := range m.items {
 		if it.Key == keep {
@@ -121,6 +130,20 @@ func build(n outline.Node) []Item {
 		add("immutable", v)
 	}
 	return items
+}
+
+// withLost puts the lost stamps after the node's stamps.
+func withLost(items, lost []Item) []Item {
+	if len(lost) == 0 {
+		return items
+	}
+	i := 0
+	for i < len(items) && items[i].Stamp {
+		i++
+	}
+	out := append([]Item(nil), items[:i]...)
+	out = append(out, lost...)
+	return append(out, items[i:]...)
 }
 
 // Selected is the item under the cursor.
@@ -242,6 +265,9 @@ func (m *Model) line(it Item, cursor bool, keyW int) string {
 	if it.Stamp {
 		mark = "✦ "
 	}
+	if it.Lost {
+		mark = "✗ "
+	}
 	k := common.Fit(it.Key, keyW)
 	var val string
 	switch {
@@ -256,6 +282,10 @@ func (m *Model) line(it Item, cursor bool, keyW int) string {
 	}
 	if cursor {
 		return t.Selected.Render(common.Fit(mark+k+" "+val, m.width))
+	}
+	if it.Lost {
+		return t.Error.Render(mark) + ledger.LostStyle(t).Render(strings.TrimRight(k, " ")) +
+			strings.Repeat(" ", keyW-common.Width(strings.TrimRight(k, " "))) + " " + t.Error.Render("lost, was "+val)
 	}
 	ks, vs := t.Muted, t.Text
 	switch {

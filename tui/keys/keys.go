@@ -46,6 +46,32 @@ type KeyMap struct {
 	Help    key.Binding
 	Quit    key.Binding
 
+	// Ops mode: a recorded session of canvas operations and its ledger
+	ApplyOp key.Binding
+	OpsMode key.Binding
+	Ledger  key.Binding
+	Undo    key.Binding
+	Save    key.Binding
+
+	// Builder mode (tui/builder): editing the canvas
+	Builder      key.Binding
+	Insert       key.Binding
+	Wrap         key.Binding
+	Mark         key.Binding
+	ChordBody    key.Binding
+	AddLink      key.Binding
+	AddErrback   key.Binding
+	EditNode     key.Binding
+	MoveUp       key.Binding
+	MoveDown     key.Binding
+	Duplicate    key.Binding
+	UndoEdit     key.Binding
+	RedoEdit     key.Binding
+	SaveCanvas   key.Binding
+	RemoveNode   key.Binding
+	ClearMarks   key.Binding
+	CompleteName key.Binding
+
 	// Dialogs
 	Confirm   key.Binding
 	Cancel    key.Binding
@@ -98,6 +124,30 @@ func Default() *KeyMap {
 		Help:    b([]string{"?"}, "?", "help"),
 		Quit:    b([]string{"q", "ctrl+c"}, "q", "quit"),
 
+		ApplyOp: b([]string{"o"}, "o", "apply op to node…"),
+		OpsMode: b([]string{"O"}, "O", "ops mode / stepping"),
+		Ledger:  b([]string{"s"}, "s", "node ledger / ops list"),
+		Undo:    b([]string{"z"}, "z", "undo last op"),
+		Save:    b([]string{"w"}, "w", "save session…"),
+
+		Builder:      b([]string{"E"}, "E", "builder mode (edit the canvas)"),
+		Insert:       b([]string{"i"}, "i", "insert task"),
+		Wrap:         b([]string{"w"}, "w", "wrap in chain/group/chord"),
+		Mark:         b([]string{"m"}, "m", "mark for wrapping"),
+		ChordBody:    b([]string{"s"}, "s", "set chord body…"),
+		AddLink:      b([]string{">"}, ">", "add link…"),
+		AddErrback:   b([]string{"!"}, "!", "add errback…"),
+		EditNode:     b([]string{"e", "enter"}, "e/enter", "edit args/kwargs/options"),
+		MoveUp:       b([]string{"K"}, "K", "move up"),
+		MoveDown:     b([]string{"J"}, "J", "move down"),
+		Duplicate:    b([]string{"D"}, "D", "duplicate"),
+		UndoEdit:     b([]string{"u", "z"}, "u/z", "undo"),
+		RedoEdit:     b([]string{"U", "ctrl+r"}, "U", "redo"),
+		SaveCanvas:   b([]string{"S", "ctrl+s"}, "S", "save .json/.star/.py"),
+		RemoveNode:   b([]string{"x", "delete"}, "x", "delete node"),
+		ClearMarks:   b([]string{"esc"}, "esc", "clear marks"),
+		CompleteName: b([]string{"tab"}, "tab", "complete"),
+
 		Confirm:   b([]string{"enter"}, "enter", "ok"),
 		Cancel:    b([]string{"esc"}, "esc", "cancel"),
 		NextField: b([]string{"tab"}, "tab", "next field"),
@@ -121,6 +171,23 @@ func (k *KeyMap) Full() [][]key.Binding {
 		{k.Breakpoint, k.Breakpoints, k.JumpStep, k.Follow, k.Focus, k.Up, k.Down, k.PageUp, k.PageDown},
 		{k.Collapse, k.Expand, k.CollapseAll, k.ExpandAll, k.Home, k.Bottom},
 		{k.Find, k.Visitor, k.Append, k.Export, k.Copy, k.Theme, k.Help, k.Quit},
+		{k.ApplyOp, k.OpsMode, k.Ledger, k.Undo, k.Save},
+		{k.Builder},
+	}
+}
+
+// BuilderShort is builder mode's one-line help.
+func (k *KeyMap) BuilderShort() []key.Binding {
+	leave := key.NewBinding(key.WithKeys(k.Builder.Keys()...), key.WithHelp(k.Builder.Help().Key, "stamp and leave"))
+	return []key.Binding{k.Insert, k.Wrap, k.EditNode, k.RemoveNode, k.UndoEdit, k.SaveCanvas, leave, k.Help}
+}
+
+// BuilderFull is every builder-mode binding, in columns, for its `?` overlay.
+func (k *KeyMap) BuilderFull() [][]key.Binding {
+	return [][]key.Binding{
+		{k.Insert, k.Wrap, k.Mark, k.ClearMarks, k.ChordBody, k.AddLink, k.AddErrback},
+		{k.EditNode, k.RemoveNode, k.MoveUp, k.MoveDown, k.Duplicate, k.UndoEdit, k.RedoEdit},
+		{k.SaveCanvas, k.Builder, k.Up, k.Down, k.Collapse, k.Expand, k.Help, k.Quit},
 	}
 }
 

@@ -20,6 +20,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/stampede-dev/stampede/tui/common"
+	"github.com/stampede-dev/stampede/tui/ledger"
 	"github.com/stampede-dev/stampede/tui/outline"
 )
 
@@ -39,6 +40,12 @@ type Model struct {
 	Current string
 	// Breakpoints reports whether a node path has a breakpoint.
 	Breakpoints func(path string) bool
+	// Lost, when set, lists the stamps the node at a path has lost (the
+	// ops mode's ledger); they are drawn struck through in the error colour.
+	Lost func(path string) []string
+	// Marked, when set, reports whether a node is marked (builder mode's
+	// nodes to wrap); a marked node shows + in the breakpoint gutter.
+	Marked func(path string) bool
 }
 
 // New returns a tree over root with every node expanded.
@@ -54,6 +61,9 @@ func (m *Model) SetRoot(root outline.Node) {
 	_, m.top = outline.At(m.root, m.top)
 	m.ensureVisible()
 }
+
+// Root is the node of the whole canvas the tree shows.
+func (m *Model) Root() outline.Node { return m.root }
 
 // SetSize sets the pane's size; the height is the number of rows.
 func (m *Model) SetSize(w, h int) {
@@ -72,6 +82,12 @@ func (m *Model) Selected() outline.Node {
 	nodes, idx := outline.At(m.root, m.sel)
 	m.sel = idx
 	return nodes[len(nodes)-1]
+}
+
+// SelectedIndex is the selected node's child indexes from the root.
+func (m *Model) SelectedIndex() []int {
+	m.Selected()
+	return append([]int(nil), m.sel...)
 }
 
 // Expanded reports whether the node is shown open.
@@ -452,6 +468,8 @@ func (m *Model) row(r Row) string {
 	isCur := m.Current != "" && (n.Path == m.Current || n.Path+".header" == m.Current && n.Kind() == "chord")
 	if isBP {
 		bp = "●"
+	} else if m.Marked != nil && m.Marked(n.Path) {
+		bp = "+"
 	}
 	if isCur {
 		cur = "▶"
@@ -489,6 +507,16 @@ func (m *Model) row(r Row) string {
 	if len(stamps) > 0 {
 		count = "✦" + strconv.Itoa(len(stamps))
 	}
+	var lost []string
+	if m.Lost != nil {
+		lost = m.Lost(n.Path)
+	}
+	if len(lost) > 0 {
+		if count != "" {
+			count += " "
+		}
+		count += "✗" + strings.Join(lost, ",")
+	}
 	prefix := guides.String() + arrow
 	if selected {
 		// one style over the whole row, so the highlight is unbroken
@@ -522,8 +550,14 @@ func (m *Model) row(r Row) string {
 	}
 	left := b.String()
 	right := ""
-	if count != "" {
-		right = t.Stamp.Render(count)
+	if len(stamps) > 0 {
+		right = t.Stamp.Render("✦" + strconv.Itoa(len(stamps)))
+	}
+	if len(lost) > 0 {
+		if right != "" {
+			right += " "
+		}
+		right += t.Error.Render("✗") + ledger.LostStyle(t).Render(strings.Join(lost, ","))
 	}
 	return fitRight(left, right, m.width)
 }

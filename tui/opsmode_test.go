@@ -1,0 +1,246 @@
+package tui
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/stampede-dev/stampede/canvas"
+	"github.com/stampede-dev/stampede/replay"
+	"github.com/stampede-dev/stampede/themes"
+	"github.com/stampede-dev/stampede/tui/session"
+)
+
+// charge is charge_card, the first task of the chord header.
+const charge = "$.tasks[1].header[0]"
+
+// chooseOp opens the op dialog on the selected node and moves to op name.
+func (h *harness) chooseOp(name string) {
+	h.t.Helper()
+	h.press("o")
+	h.wantScreen(ScreenOps)
+	for h.m.OpsDialog().Chosen() != name {
+		before := h.m.OpsDialog().Chosen()
+		h.press("down")
+		if h.m.OpsDialog().Chosen() == before {
+			h.t.Fatalf("op %q is not in the menu", name)
+		}
+	}
+	h.press("enter")
+	if !h.m.OpsDialog().InForm() {
+		h.t.Fatalf("enter on %s did not open its arguments", name)
+	}
+}
+
+// stampAndReplace records the flow of the tests: stamp the canvas with the
+// stepping session's visitor, then replace(options=…) on charge_card, which
+// loses its stamps.
+func stampAndReplace(t *testing.T, h *harness) {
+	t.Helper()
+	h.chooseOp("stamp")
+	h.press("enter")
+	h.wantScreen(ScreenMain)
+	h.wantStatus("op 0 stamp")
+	h.wantStatus("no stamp lost")
+	if !h.m.OpsMode() || len(h.m.OpsPlayer().Snapshots) != 1 {
+		t.Fatalf("after the stamp op: ops mode %v, player %+v", h.m.OpsMode(), h.m.OpsPlayer())
+	}
+	if !h.m.Tree().Reveal(charge) {
+		t.Fatal("charge_card is not in the ops canvas")
+	}
+	h.wantView("Canvas after op 0", "ops 0:stamp")
+
+	h.chooseOp("replace")
+	h.press("tab", "tab") // args, kwargs, options
+	h.typeText(`{"task_id": "charge-1", "queue": "slow"`)
+	if e := h.m.OpsDialog().FieldErr("options"); e == "" {
+		t.Fatal("half-typed JSON in options is not reported on the spot")
+	}
+	h.press("enter")
+	h.wantScreen(ScreenOps) // not applied
+	h.typeText("}")
+	if e := h.m.OpsDialog().FieldErr("options"); e != "" {
+		t.Fatalf("valid options reported as %q", e)
+	}
+	h.press("enter")
+	h.wantScreen(ScreenMain)
+	h.wantStatus("op 1 replace: lost chh, chn, s on shop.charge_card (charge-1)")
+}
+
+// TestOpsFlow records ops from the menu, sees the loss in the tree,
+// inspector and ledger, saves the session, reopens it and replays it.
+func TestOpsFlow(t *testing.T) {
+	canvasPath := copyCanvas(t)
+	h := newHarness(t, func(c *Config) { c.Session.Path = canvasPath })
+	stampAndReplace(t, h)
+
+	p := h.m.OpsPlayer()
+	var lost []string
+	for _, l := range p.Ledger.Losses() {
+		if l.Event.Op != 1 || l.Event.Path != charge {
+			t.Errorf("unexpected loss %s on %s", l.Event.Describe(), l.Node.Label())
+		}
+		lost = append(lost, l.Event.Key)
+	}
+	if len(lost) == 0 {
+		t.Fatal("replace(options=…) on a stamped node lost nothing")
+	}
+	// tree: the lost keys after ✗ on charge_card's row
+	row := ""
+	for _, r := range strings.Split(h.view(), "\n") {
+		if strings.Contains(r, "header sig shop.charge") && !strings.HasPrefix(strings.TrimSpace(r), "▾") {
+			row = r
+		}
+	}
+	if !strings.Contains(row, "✗"+strings.Join(lost, ",")) {
+		t.Errorf("charge_card's row does not show its lost stamps %v: %q", lost, row)
+	}
+	// inspector: one struck item per lost key
+	n := 0
+	for _, it := range h.m.Inspector().Items() {
+		if it.Lost {
+			n++
+		}
+	}
+	if n != len(lost) {
+		t.Errorf("the inspector shows %d lost stamps, want %d", n, len(lost))
+	}
+	h.wantView("lost, was", "1:replace✗")
+
+	// the ledger of the selected node
+	h.press("s")
+	if !h.m.LedgerShown() {
+		t.Fatal("s did not show the ledger")
+	}
+	text := strings.Join(h.m.LedgerPane().Lines(), "\n")
+	for _, want := range []string{"shop.charge_card (charge-1)", "added at op 0 (stamp", "lost at op 1 (replace at " + charge} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the ledger does not say %q:\n%s", want, text)
+		}
+	}
+	h.wantView("Ledger of " + charge)
+
+	// save: w, enter takes the default path beside the canvas
+	h.press("w")
+	h.wantScreen(ScreenSaveSession)
+	h.press("enter")
+	h.wantScreen(ScreenMain)
+	saved := strings.TrimSuffix(canvasPath, ".json") + ".session.json"
+	h.wantStatus("saved the session (2 ops) to " + saved)
+	if h.m.SessionPath() != saved {
+		t.Errorf("session path %q, want %q", h.m.SessionPath(), saved)
+	}
+	s, err := replay.ReadSession(saved)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Ops) != 2 || s.Ops[0].Record == nil || s.Ops[1].At() != charge {
+		t.Fatalf("saved session: %d ops, first recorded %v", len(s.Ops), len(s.Ops) > 0 && s.Ops[0].Record != nil)
+	}
+
+	// reopen: the ops are replayed from the file, with the same losses
+	data, _ := os.ReadFile(testCanvas)
+	th, _ := themes.Get("dark")
+	m, err := New(Config{
+		Session: session.Config{Name: saved, Path: saved, Data: data, Visitor: markStar},
+		Theme:   th, Ops: s, OpsPath: saved,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !m.OpsMode() || len(m.OpsPlayer().Snapshots) != 2 {
+		t.Fatalf("reopened: ops mode %v, %d ops played", m.OpsMode(), len(m.OpsPlayer().Snapshots))
+	}
+	if got := m.lostKeys(charge); strings.Join(got, ",") != strings.Join(lost, ",") {
+		t.Errorf("reopened: charge_card lost %v, want %v", got, lost)
+	}
+	got, _ := replay.Play(s, replay.Config{Ledger: true})
+	if g, w := string(must(t, got.Current)), string(must(t, p.Current)); g != w {
+		t.Errorf("replaying the saved session gives another canvas:\n%s\nwant\n%s", g, w)
+	}
+
+	// undo takes the replace back: nothing is lost any more
+	h.press("z")
+	h.wantStatus("undone: replace at " + charge)
+	if n := len(h.m.OpsPlayer().Session.Ops); n != 1 {
+		t.Fatalf("after undo: %d ops", n)
+	}
+	if k := h.m.lostKeys(charge); len(k) != 0 {
+		t.Errorf("after undo charge_card still lost %v", k)
+	}
+	h.wantView("unsaved")
+}
+
+func must(t *testing.T, v *canvas.Dict) []byte {
+	t.Helper()
+	b, err := canvas.Encode(v, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestOpsModeKeepsStepping checks that O goes back to the stepping
+// debugger, unchanged, and that stepping keys are explained in ops mode.
+func TestOpsModeKeepsStepping(t *testing.T) {
+	h := newHarness(t)
+	h.press("n", "n")
+	if h.pos() != 2 {
+		t.Fatalf("pos %d", h.pos())
+	}
+	h.press("O")
+	if !h.m.OpsMode() {
+		t.Fatal("O did not turn the ops mode on")
+	}
+	h.wantView("Canvas (ops mode, before any op)", "ops none yet")
+	h.press("n")
+	h.wantStatus("O goes back to stepping")
+	if h.pos() != 2 {
+		t.Fatalf("n in ops mode moved the stepper to %d", h.pos())
+	}
+	h.press("O")
+	if h.m.OpsMode() {
+		t.Fatal("O did not turn the ops mode off")
+	}
+	h.press("n")
+	if h.pos() != 3 {
+		t.Fatalf("stepping after the ops mode: pos %d, want 3", h.pos())
+	}
+	h.wantView("Step 3/20")
+}
+
+// TestOpDialogChecksArguments: each argument is decoded as it is typed,
+// with the type the op needs; esc goes back to the list, then closes.
+func TestOpDialogChecksArguments(t *testing.T) {
+	h := newHarness(t)
+	h.chooseOp("clone")
+	h.typeText(`{"a": 1}`) // args must be a list
+	if e := h.m.OpsDialog().FieldErr("args"); !strings.Contains(e, "JSON list") {
+		t.Errorf("args {…}: error %q", e)
+	}
+	h.press("enter")
+	h.wantScreen(ScreenOps)
+	h.wantView("must be a JSON list")
+	h.press("esc")
+	if h.m.OpsDialog().InForm() {
+		t.Fatal("esc did not go back to the list")
+	}
+	h.press("esc")
+	h.wantScreen(ScreenMain)
+	if n := len(h.m.OpsPlayer().Session.Ops); n != 0 {
+		t.Errorf("a cancelled dialog recorded %d ops", n)
+	}
+
+	// an op Celery refuses is reported and not recorded
+	h.chooseOp("stamp")
+	for range len(`"../testdata/conformance/visitors/mark.star"`) {
+		h.press("backspace")
+	}
+	h.typeText(`"no-such-visitor"`)
+	h.press("enter")
+	h.wantScreen(ScreenMain)
+	h.wantStatus("failed, not recorded")
+	if n := len(h.m.OpsPlayer().Session.Ops); n != 0 || h.m.OpsPlayer().Err != nil {
+		t.Errorf("after a failed op: %d ops, err %v", n, h.m.OpsPlayer().Err)
+	}
+}
