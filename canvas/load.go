@@ -594,7 +594,12 @@ func mapFromDict(d *Dict, class Class) (*Dict, error) {
 			return nil, err
 		}
 		if k == "it" && !isList(v) {
-			return nil, typeError("%s 'it' must be a list, not %s", class, TypeName(v))
+			// regen(it): any iterable, read when the signature is dumped.
+			items, err := Iterate(v)
+			if err != nil {
+				return nil, err
+			}
+			v = &List{Items: append([]Value(nil), items...)}
 		}
 		inner.Set(k, v)
 	}

@@ -1,6 +1,9 @@
 package canvas
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+)
 
 // asSig returns v as a signature, or the AttributeError Python raises when
 // a method is called on something that is not one (a plain dict link, None…).
@@ -133,13 +136,20 @@ func Clone(sig *Dict, args, kwargs Value, opts *Dict) (*Dict, error) {
 		}
 		c.Lookup("kwargs").(*Dict).Set("tasks", &List{Items: cloned})
 	case Chord:
+		// try: kwargs['body'] = maybe_signature(kwargs['body'], clone=True)
+		// except (AttributeError, KeyError): pass — a body that cannot be
+		// cloned stays, shared with the original.
 		if kd, ok := c.Lookup("kwargs").(*Dict); ok {
 			if body, ok := kd.Get("body"); ok {
 				b, err := MaybeSignature(body, true)
-				if err != nil {
+				var pe *PyError
+				switch {
+				case err == nil:
+					kd.Set("body", b)
+				case errors.As(err, &pe) && (pe.Type == "KeyError" || pe.Type == "AttributeError"):
+				default:
 					return nil, err
 				}
-				kd.Set("body", b)
 			}
 		}
 	}
@@ -334,6 +344,9 @@ func LinkError(sig *Dict, errback Value) error {
 	case Chord:
 		eb, err := MaybeSignature(errback, false)
 		if err != nil {
+			return err
+		}
+		if err := AppCheck(sig); err != nil { // self.app.conf.task_allow_error_cb_on_chord_header
 			return err
 		}
 		tasks, err := Tasks(sig)

@@ -64,6 +64,9 @@ func sigOr(self *Dict, other Value) (Value, error) {
 		if err != nil {
 			return nil, err
 		}
+		if err := AppCheck(self); err != nil { // _chain(self, other, app=self.app)
+			return nil, err
+		}
 		return NewChain(self, o), nil
 	case isSig(other):
 		return NewChain(self, other), nil
@@ -291,4 +294,67 @@ func chordOr(self *Dict, other Value) (Value, error) {
 		}
 	}
 	return sigOr(self, other)
+}
+
+// AppCheck evaluates Celery's `sig.app` for what it can raise. The property
+// has no effect on a canvas, but on some malformed ones it fails, and Celery
+// reads it in stamp_links, group.stamp, | and link_error: a chord's app reads
+// its first header task's and its body's _app (failing for anything that
+// is not a signature), a group's reads its first task's app, a chain's its
+// first task's _app.
+func AppCheck(sig *Dict) error {
+	switch sig.Class {
+	case Chord:
+		header := sig.Lookup("kwargs")
+		kd, ok := header.(*Dict)
+		if !ok {
+			return nil
+		}
+		tasks := kd.Lookup("header")
+		if g, ok := tasks.(*Dict); ok && g.Class == Group {
+			if t, err := Tasks(g); err == nil {
+				tasks = t
+			}
+		}
+		if l, ok := tasks.(*List); ok && len(l.Items) > 0 {
+			if !isSig(l.Items[0]) {
+				return attrError(l.Items[0], "_app")
+			}
+		}
+		if body := kd.Lookup("body"); body != nil && !isSig(body) {
+			return attrError(body, "_app")
+		}
+	case Group:
+		tasks, err := Tasks(sig)
+		if err != nil {
+			return err
+		}
+		switch t := tasks.(type) {
+		case nil:
+			return typeError("'NoneType' object is not subscriptable")
+		case *List:
+			if len(t.Items) == 0 {
+				return nil
+			}
+			first, ok := t.Items[0].(*Dict)
+			if !ok || !first.Class.IsSignature() {
+				return attrError(t.Items[0], "app")
+			}
+			return AppCheck(first)
+		}
+	case Chain:
+		tasks, err := Tasks(sig)
+		if err != nil {
+			return err
+		}
+		switch t := tasks.(type) {
+		case nil:
+			return typeError("'NoneType' object is not subscriptable")
+		case *List:
+			if len(t.Items) > 0 && !isSig(t.Items[0]) {
+				return attrError(t.Items[0], "_app")
+			}
+		}
+	}
+	return nil
 }

@@ -182,6 +182,9 @@ func (r *run) stampLinks(sig *canvas.Dict, at node, appendStamps bool, headers *
 		}
 		h := canvas.DeepCopy(headers).(*canvas.Dict)
 		for i, l := range links {
+			if err := canvas.AppCheck(sig); err != nil { // maybe_signature(link, app=self.app)
+				return err
+			}
 			link, err := r.maybeSignature(l)
 			if err != nil {
 				return err
@@ -203,13 +206,13 @@ func (r *run) stampLinks(sig *canvas.Dict, at node, appendStamps bool, headers *
 }
 
 // maybeSignature is maybe_signature(link, app=self.app) inside the
-// traversal; loading a group from a stored dict rewrites that dict's tasks,
-// which the log records.
+// traversal (canvas.AppCheck covers reading self.app); loading a group from a
+// stored dict rewrites that dict's tasks, which the log records.
 func (r *run) maybeSignature(v canvas.Value) (canvas.Value, error) {
 	d, ok := v.(*canvas.Dict)
 	if !ok && v != nil {
-		// maybe_signature(v, app=self.app) sets v._app, and self.app always
-		// has a value (current_app at worst): anything else but a dict fails.
+		// maybe_signature(v, app=self.app) sets v._app, and self.app has a
+		// value here (current_app at worst): anything else but a dict fails.
 		return nil, canvas.AttrError(v, "_app")
 	}
 	if !ok || d.Class.IsSignature() || r.log == nil {
@@ -291,6 +294,13 @@ func (r *run) stampGroup(sig *canvas.Dict, at node, appendStamps bool, headers *
 		return err
 	}
 	var rebuilt []canvas.Value
+	if len(items) > 0 {
+		// maybe_signature(task, app=self.app) reads self.app for every task;
+		// it can only fail the first time.
+		if err := canvas.AppCheck(sig); err != nil {
+			return err
+		}
+	}
 	for i, t := range items {
 		task, err := r.maybeSignature(t)
 		if err != nil {
