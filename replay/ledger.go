@@ -153,7 +153,7 @@ type nodeState struct {
 func readState(root *canvas.Dict) *ledgerState {
 	st := &ledgerState{nodes: Nodes(root), byID: map[string]*nodeState{}, byOpts: map[*canvas.Dict][]*nodeState{}}
 	for _, n := range st.nodes {
-		ns := &nodeState{node: n, stamps: StampsOf(n.Sig), leaf: subtype(n.Sig) == canvas.Signature}
+		ns := &nodeState{node: n, stamps: StampsOf(n.Sig), leaf: Kind(n.Sig) == canvas.Signature}
 		if opts, ok := n.Sig.Lookup("options").(*canvas.Dict); ok {
 			ns.hasSH = opts.Has("stamped_headers")
 			ns.optsRef = opts

@@ -74,9 +74,9 @@ func idText(id canvas.Value) string {
 	return string(b)
 }
 
-// subtype is the node's kind for walking: its class, or for a plain dict
-// (a link still in JSON form) its subtask_type.
-func subtype(d *canvas.Dict) canvas.Class {
+// Kind is a node's kind for walking: its class, or for a plain dict (a link
+// still in JSON form) the class its subtask_type names.
+func Kind(d *canvas.Dict) canvas.Class {
 	if d.Class.IsSignature() {
 		return d.Class
 	}
@@ -130,14 +130,14 @@ func (w *walker) visit(v canvas.Value, path string) {
 	if kw == nil {
 		return
 	}
-	switch subtype(d) {
+	switch Kind(d) {
 	case canvas.Chain, canvas.Group:
 		for i, t := range listItems(kw.Lookup("tasks")) {
 			w.visit(t, path+".tasks["+strconv.Itoa(i)+"]")
 		}
 	case canvas.Chord:
 		header := kw.Lookup("header")
-		if g, ok := header.(*canvas.Dict); ok && subtype(g) == canvas.Group {
+		if g, ok := header.(*canvas.Dict); ok && Kind(g) == canvas.Group {
 			w.visitHeaderGroup(g, path+".header")
 		} else {
 			for i, t := range listItems(header) {
@@ -349,7 +349,7 @@ func Locate(root *canvas.Dict, path string) (*canvas.Dict, func(canvas.Value) er
 func step(d *canvas.Dict, name string, idx int) (canvas.Value, func(canvas.Value) error, error) {
 	kw, _ := d.Lookup("kwargs").(*canvas.Dict)
 	opts, _ := d.Lookup("options").(*canvas.Dict)
-	kind := subtype(d)
+	kind := Kind(d)
 	switch name {
 	case "tasks":
 		if kind != canvas.Chain && kind != canvas.Group {
@@ -368,7 +368,7 @@ func step(d *canvas.Dict, name string, idx int) (canvas.Value, func(canvas.Value
 		}
 		header := kw.Lookup("header")
 		g, isGroup := header.(*canvas.Dict)
-		isGroup = isGroup && subtype(g) == canvas.Group
+		isGroup = isGroup && Kind(g) == canvas.Group
 		if idx < 0 {
 			if !isGroup {
 				return nil, nil, fmt.Errorf("the header is a %s, not a group object (address its tasks as header[i])", canvas.TypeName(header))

@@ -215,7 +215,7 @@ func Lint(root *canvas.Dict) []Warning {
 
 	// chord-body-unstamped
 	for _, n := range nodes {
-		if kindOf(n.Sig) != canvas.Chord {
+		if replay.Kind(n.Sig) != canvas.Chord {
 			continue
 		}
 		header, body := chordParts(n, byDict)
@@ -299,23 +299,8 @@ func set(names []string) map[string]bool {
 	return m
 }
 
-func kindOf(d *canvas.Dict) canvas.Class {
-	if d.Class.IsSignature() {
-		return d.Class
-	}
-	switch d.Lookup("subtask_type") {
-	case "chain":
-		return canvas.Chain
-	case "group":
-		return canvas.Group
-	case "chord":
-		return canvas.Chord
-	}
-	return canvas.Signature
-}
-
 func isLeaf(n *replay.Node) bool {
-	switch kindOf(n.Sig) {
+	switch replay.Kind(n.Sig) {
 	case canvas.Chain, canvas.Group, canvas.Chord:
 		return false
 	}
@@ -346,12 +331,12 @@ func children(n *replay.Node) []canvas.Value {
 	if kw == nil {
 		return nil
 	}
-	switch kindOf(n.Sig) {
+	switch replay.Kind(n.Sig) {
 	case canvas.Chain, canvas.Group:
 		return items(kw.Lookup("tasks"))
 	case canvas.Chord:
 		h := kw.Lookup("header")
-		if g, ok := h.(*canvas.Dict); ok && kindOf(g) == canvas.Group {
+		if g, ok := h.(*canvas.Dict); ok && replay.Kind(g) == canvas.Group {
 			if gkw, ok := g.Lookup("kwargs").(*canvas.Dict); ok {
 				return items(gkw.Lookup("tasks"))
 			}
@@ -378,7 +363,7 @@ func members(n *replay.Node, byDict map[*canvas.Dict]*replay.Node) []*replay.Nod
 	var out []*replay.Node
 	for _, c := range children(n) {
 		d, ok := c.(*canvas.Dict)
-		if !ok || kindOf(d) != canvas.Signature {
+		if !ok || replay.Kind(d) != canvas.Signature {
 			continue
 		}
 		if m, ok := byDict[d]; ok {
@@ -394,7 +379,7 @@ func chordParts(n *replay.Node, byDict map[*canvas.Dict]*replay.Node) (header, b
 	for _, sub := range replay.Nodes(n.Sig) {
 		rel := strings.TrimPrefix(sub.Path, "$")
 		m, ok := byDict[sub.Sig]
-		if !ok || kindOf(m.Sig) != canvas.Signature || isLink(rel) {
+		if !ok || replay.Kind(m.Sig) != canvas.Signature || isLink(rel) {
 			continue
 		}
 		switch {

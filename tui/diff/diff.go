@@ -50,7 +50,7 @@ func Options(before, after *canvas.Dict) Result {
 		switch {
 		case !ok:
 			r.Entries = append(r.Entries, Entry{Key: p.Key, Kind: Added, After: p.Val})
-		case same(old, p.Val):
+		case canvas.SameJSON(old, p.Val):
 			r.Unchanged++
 		default:
 			r.Entries = append(r.Entries, Entry{Key: p.Key, Kind: Changed, Before: old, After: p.Val, Note: shapeNote(old, p.Val)})
@@ -96,42 +96,9 @@ func shapeNote(a, b canvas.Value) string {
 
 func prefix(a, b []canvas.Value) bool {
 	for i := range a {
-		if !same(a[i], b[i]) {
+		if !canvas.SameJSON(a[i], b[i]) {
 			return false
 		}
 	}
 	return true
-}
-
-// same reports whether a and b have the same JSON form: same types (an int
-// is not a float, a list is not a scalar), keys in the same order, same items.
-func same(a, b canvas.Value) bool {
-	switch x := a.(type) {
-	case *canvas.Dict:
-		y, ok := b.(*canvas.Dict)
-		if !ok || len(x.Pairs) != len(y.Pairs) {
-			return false
-		}
-		for i := range x.Pairs {
-			if x.Pairs[i].Key != y.Pairs[i].Key || !same(x.Pairs[i].Val, y.Pairs[i].Val) {
-				return false
-			}
-		}
-		return true
-	case *canvas.List:
-		y, ok := b.(*canvas.List)
-		if !ok || len(x.Items) != len(y.Items) {
-			return false
-		}
-		for i := range x.Items {
-			if !same(x.Items[i], y.Items[i]) {
-				return false
-			}
-		}
-		return true
-	case float64:
-		y, ok := b.(float64)
-		return ok && (x == y || (x != x && y != y))
-	}
-	return a == b
 }
