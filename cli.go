@@ -6,15 +6,19 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
 	"strings"
 
 	"github.com/stampede-dev/stampede/canvas"
+	"github.com/stampede-dev/stampede/canvas/build"
 	"github.com/stampede-dev/stampede/canvas/sample"
 	"github.com/stampede-dev/stampede/replay"
 	"github.com/stampede-dev/stampede/stamping"
 	"github.com/stampede-dev/stampede/stamping/export"
 	"github.com/stampede-dev/stampede/visitors"
-	"github.com/stampede-dev/stampede/visitors/script"
+	"github.com/stampede-dev/stampede/visitors/python"
 )
 
 func init() {
@@ -56,18 +60,9 @@ func parse(fs *flag.FlagSet, args []string, stderr io.Writer) (string, int, bool
 	return fs.Arg(0), 0, true
 }
 
-// readCanvas reads and loads a canvas file as celery.signature(dict) would.
-func readCanvas(path string) (*canvas.Dict, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	c, err := canvas.Load(data)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return c, nil
-}
+// readCanvas reads a canvas: Celery JSON loaded as celery.signature(dict)
+// does, or a canvas script (.star) run to build one.
+func readCanvas(path string) (*canvas.Dict, error) { return build.LoadFile(path) }
 
 // output writes data to path (stdout for "" or "-"), refusing to overwrite
 // the input unless force is set.
@@ -80,6 +75,107 @@ func output(path, input string, force bool, data []byte, stdout io.Writer) error
 		return fmt.Errorf("%s is the input file; pass -force to overwrite it", path)
 	}
 	return export.WriteFile(path, data)
+}
+
+// dest is one output of a command: the flag that names it, where it goes
+// (stdout for "" or "-") and what it holds.
+type dest struct {
+	flag, path string
+	data       []byte
+}
+
+// writeOutputs writes a command's outputs, refusing to overwrite the input
+// unless force is set. Every file is written and synced before any of them
+// replaces its target, so a failure (the input named as an output, a missing
+// folder, a full disk) leaves all of them as they were; stdout gets its
+// parts, in order, once the files are in place.
+func writeOutputs(input string, force bool, stdout io.Writer, dests ...dest) error {
+	var staged []*export.Staged
+	var flags []string
+	abort := func(from int) {
+		for _, s := range staged[from:] {
+			s.Abort()
+		}
+	}
+	for _, d := range dests {
+		if d.path == "" || d.path == "-" {
+			continue
+		}
+		if !force && input != "" && export.SameFile(d.path, input) {
+			abort(0)
+			return fmt.Errorf("%s: %s is the input file; pass -force to overwrite it", d.flag, d.path)
+		}
+		s, err := export.Stage(d.path, d.data)
+		if err != nil {
+			abort(0)
+			return fmt.Errorf("%s: %w", d.flag, err)
+		}
+		staged = append(staged, s)
+		flags = append(flags, d.flag)
+	}
+	for i, s := range staged {
+		if err := s.Commit(); err != nil {
+			abort(i + 1)
+			return fmt.Errorf("%s: %w", flags[i], err)
+		}
+	}
+	for _, d := range dests {
+		if d.path == "" || d.path == "-" {
+			if _, err := stdout.Write(d.data); err != nil {
+				return fmt.Errorf("%s: %w", d.flag, err)
+			}
+		}
+	}
+	return nil
+}
+
+// recoverPanic, deferred by run, turns a panic into one line on stderr and
+// exit status 1. The line names the panic and the function it happened in;
+// the full stack goes to a report file in the temporary folder, which the
+// line names.
+func recoverPanic(stderr io.Writer, code *int) {
+	r := recover()
+	if r == nil {
+		return
+	}
+	stack := debug.Stack()
+	what := fmt.Sprint(r)
+	if len(what) > 300 {
+		what = strings.ToValidUTF8(what[:300], "") + "…"
+	}
+	msg := "internal error: " + what
+	if where := panicSite(); where != "" {
+		msg += " (in " + where + ")"
+	}
+	msg += "; this is a bug in stampede"
+	if f, err := os.CreateTemp("", "stampede-panic-*.txt"); err == nil {
+		fmt.Fprintf(f, "stampede (%s)\nargs: %q\npanic: %v\n\n%s", runtime.Version(), os.Args, r, stack)
+		if f.Close() == nil {
+			msg += ", please report it with " + f.Name()
+		}
+	}
+	*code = failf(stderr, "%s", msg)
+}
+
+// panicSite is the function and file:line a panic was raised in, seen from
+// a deferred function that recovered it: the first frame past the runtime's
+// own panic machinery.
+func panicSite() string {
+	pcs := make([]uintptr, 64)
+	frames := runtime.CallersFrames(pcs[:runtime.Callers(2, pcs)])
+	panicking := false
+	for {
+		f, more := frames.Next()
+		switch {
+		case f.Function == "runtime.gopanic":
+			panicking = true
+		case panicking && !strings.HasPrefix(f.Function, "runtime."):
+			return fmt.Sprintf("%s at %s:%d", f.Function, filepath.Base(filepath.Dir(f.File))+"/"+filepath.Base(f.File), f.Line)
+		}
+		if !more {
+			return ""
+		}
+	}
 }
 
 func cmdStamp(args []string, stdout, stderr io.Writer) int {
@@ -114,8 +210,12 @@ func cmdStamp(args []string, stdout, stderr io.Writer) int {
 	}
 	var v visitors.Visitor
 	if *visitorName != "" {
-		if v, err = script.Resolve(*visitorName, ""); err != nil {
+		if v, err = python.Resolve(*visitorName, ""); err != nil {
 			return failf(stderr, "-visitor: %v", err)
+		}
+		if s, ok := v.(*visitors.Static); ok {
+			// -visitor static stamps the -headers itself, not also through stamp(**headers).
+			s.Headers, headers = headers, nil
 		}
 	}
 	opts := stamping.Options{Visitor: v, Append: *appendStamps, Headers: headers}
@@ -133,26 +233,24 @@ func cmdStamp(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return failf(stderr, "%s: %v", in, err)
 	}
+	var dests []dest
 	if *tracePath != "" {
 		lines, err := export.TraceJSONL(tr, *traceDetail)
 		if err != nil {
 			return failf(stderr, "-trace: %v", err)
 		}
-		if err := output(*tracePath, in, *force, lines, stdout); err != nil {
-			return failf(stderr, "-trace: %v", err)
-		}
+		dests = append(dests, dest{"-trace", *tracePath, lines})
 	}
 	if sess != nil {
-		data, err := sess.Encode()
+		rec, err := sess.Encode()
 		if err != nil {
 			return failf(stderr, "-record: %v", err)
 		}
-		if err := output(*recordPath, in, *force, data, stdout); err != nil {
-			return failf(stderr, "-record: %v", err)
-		}
+		dests = append(dests, dest{"-record", *recordPath, rec})
 	}
-	if err := output(*out, in, *force, data, stdout); err != nil {
-		return failf(stderr, "-o: %v", err)
+	dests = append(dests, dest{"-o", *out, data})
+	if err := writeOutputs(in, *force, stdout, dests...); err != nil {
+		return failf(stderr, "%v", err)
 	}
 	return 0
 }
@@ -184,6 +282,7 @@ func cmdVisitors(stdout io.Writer) int {
 		fmt.Fprintf(stdout, "%-16s %s\n", n, visitors.BuiltinDoc(n))
 	}
 	fmt.Fprintln(stdout, "FILE.star        a visitor script: top-level def HOOK(sig, **headers) functions")
+	fmt.Fprintln(stdout, "FILE.py[:CLASS]  a Python file holding a celery.canvas.StampingVisitor subclass")
 	return 0
 }
 

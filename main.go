@@ -36,8 +36,10 @@ func register(name, summary string, run func(args []string, stdout, stderr io.Wr
 	commands[name] = command{summary, run}
 }
 
-// run is the whole command line; it returns the exit status.
-func run(args []string, stdout, stderr io.Writer) int {
+// run is the whole command line; it returns the exit status. A panic ends
+// in one line on stderr and status 1 (see recoverPanic).
+func run(args []string, stdout, stderr io.Writer) (code int) {
+	defer recoverPanic(stderr, &code)
 	if len(args) == 0 {
 		return cmdDefault(stdout, stderr)
 	}

@@ -64,13 +64,24 @@ func copyShallowTree(x *Dict) (*Dict, bool) {
 }
 
 // memo is deepcopy's memo: originals and their copies. Canvases copied
-// during stamping are small and rarely share, so a slice beats a map.
+// during stamping are small and rarely share, so a slice beats a map — up
+// to smallMemo entries; past them (a large or deeply nested value) a map
+// keeps each lookup short.
 type memo struct {
-	from []any
-	to   []Value
+	from  []any
+	to    []Value
+	index map[any]int // from[i] -> i, once there are more than smallMemo
 }
 
+const smallMemo = 32
+
 func (m *memo) get(k any) (Value, bool) {
+	if m.index != nil {
+		if i, ok := m.index[k]; ok {
+			return m.to[i], true
+		}
+		return nil, false
+	}
 	for i, f := range m.from {
 		if f == k {
 			return m.to[i], true
@@ -82,6 +93,15 @@ func (m *memo) get(k any) (Value, bool) {
 func (m *memo) put(k any, v Value) {
 	m.from = append(m.from, k)
 	m.to = append(m.to, v)
+	switch {
+	case m.index != nil:
+		m.index[k] = len(m.from) - 1
+	case len(m.from) > smallMemo:
+		m.index = make(map[any]int, 2*len(m.from))
+		for i, f := range m.from {
+			m.index[f] = i
+		}
+	}
 }
 
 func deepCopy(v Value, m *memo) Value {

@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -94,8 +95,13 @@ const internLimit = 24
 // ones (task ids) would only make it grow.
 const maxInterned = 4096
 
-// internKey returns the key text, shared between equal keys.
+// internKey returns the key text, shared between equal keys (the table is
+// bounded as for values: an object of a million distinct keys would only
+// make it grow).
 func (d *decoder) internKey(b []byte) string {
+	if len(b) > internLimit {
+		return string(b)
+	}
 	if v, ok := d.intern[string(b)]; ok {
 		if s, ok := v.(string); ok {
 			return s
@@ -105,25 +111,76 @@ func (d *decoder) internKey(b []byte) string {
 	if d.intern == nil {
 		d.intern = make(map[string]Value, 64)
 	}
-	d.intern[s] = s
+	if len(d.intern) < maxInterned {
+		d.intern[s] = s
+	}
 	return s
 }
 
+// pathString is the JSON path of the value being read. A path of more than
+// pathHead+pathTail elements (a document nested thousands of levels deep)
+// keeps its first and last elements around a count of those left out, so
+// that an error stays one readable line.
 func (d *decoder) pathString() string {
 	var b strings.Builder
 	b.WriteByte('$')
-	for _, e := range d.path {
-		if e.index >= 0 {
-			b.WriteByte('[')
-			b.WriteString(strconv.Itoa(e.index))
-			b.WriteByte(']')
-		} else {
-			b.WriteByte('.')
-			b.WriteString(e.key)
+	write := func(elems []pathElem) {
+		for _, e := range elems {
+			if e.index >= 0 {
+				b.WriteByte('[')
+				b.WriteString(strconv.Itoa(e.index))
+				b.WriteByte(']')
+			} else {
+				b.WriteString(pathKey(e.key))
+			}
 		}
+	}
+	if n := len(d.path); n > pathHead+pathTail {
+		write(d.path[:pathHead])
+		fmt.Fprintf(&b, "…(%d more levels)…", n-pathHead-pathTail)
+		write(d.path[n-pathTail:])
+	} else {
+		write(d.path)
 	}
 	return b.String()
 }
+
+// pathKey is a key as a path shows it: .key for a name of letters,
+// digits, '_' and '-', else ["key"] quoted as JSON (so that a key holding a
+// dot, a space or a line break reads unambiguously and keeps the error on
+// one line). A key longer than maxPathKey bytes is cut at a character
+// boundary and ends in "…".
+func pathKey(key string) string {
+	cut := ""
+	if len(key) > maxPathKey {
+		n := maxPathKey
+		for n > 0 && !utf8.RuneStart(key[n]) {
+			n--
+		}
+		key, cut = key[:n], "…"
+	}
+	plain := key != ""
+	for _, r := range key {
+		if !(r == '_' || r == '-' || unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return "." + key + cut
+	}
+	return "[" + string(AppendQuoted(nil, key+cut)) + "]"
+}
+
+// maxPathKey is the longest key a path shows in full.
+const maxPathKey = 64
+
+// pathHead and pathTail are how many elements of a very long path an error
+// shows at its start and at its end.
+const (
+	pathHead = 8
+	pathTail = 8
+)
 
 func (d *decoder) fail(off int, format string, a ...any) error {
 	line, col := 1, 1
@@ -202,6 +259,7 @@ func (d *decoder) object(depth int) (Value, error) {
 		return &Dict{}, nil
 	}
 	base := len(d.pairs)
+	var index map[string]int // key -> position in d.pairs, once the object is big
 	for {
 		d.skipSpace()
 		if d.pos >= len(d.data) {
@@ -226,7 +284,7 @@ func (d *decoder) object(depth int) (Value, error) {
 			return nil, err
 		}
 		d.path = d.path[:len(d.path)-1]
-		d.setPair(base, key, v)
+		index = d.setPair(base, index, key, v)
 		d.skipSpace()
 		if d.pos >= len(d.data) {
 			return nil, d.fail(d.pos, "unexpected end of input: expected ',' or '}'")
@@ -247,17 +305,39 @@ func (d *decoder) object(depth int) (Value, error) {
 	}
 }
 
+// smallObject is how many members an object may have before setPair looks
+// repeated keys up in a map instead of scanning the members read so far
+// (which would make an object of a million keys take quadratic time).
+const smallObject = 32
+
 // setPair adds a member to the object whose members start at base: a
 // repeated key keeps its first position and takes the last value, as
-// Python's dict does.
-func (d *decoder) setPair(base int, key string, v Value) {
+// Python's dict does. index is the object's key map once it is big (nil
+// before); setPair returns it, made when the object outgrows smallObject.
+func (d *decoder) setPair(base int, index map[string]int, key string, v Value) map[string]int {
+	if index != nil {
+		if i, ok := index[key]; ok {
+			d.pairs[i].Val = v
+			return index
+		}
+		index[key] = len(d.pairs)
+		d.pairs = append(d.pairs, Pair{key, v})
+		return index
+	}
 	for i := base; i < len(d.pairs); i++ {
 		if d.pairs[i].Key == key {
 			d.pairs[i].Val = v
-			return
+			return nil
 		}
 	}
 	d.pairs = append(d.pairs, Pair{key, v})
+	if len(d.pairs)-base > smallObject {
+		index = make(map[string]int, 2*smallObject)
+		for i := base; i < len(d.pairs); i++ {
+			index[d.pairs[i].Key] = i
+		}
+	}
+	return index
 }
 
 func (d *decoder) array(depth int) (Value, error) {
@@ -396,17 +476,21 @@ func (d *decoder) str() (string, error) {
 				return "", d.fail(d.pos, "invalid \\u escape")
 			}
 			if utf16.IsSurrogate(r) {
+				paired := false
 				if d.hasWord("\\u") {
 					save := d.pos
 					d.pos += 2
 					if r2, ok := d.hex4(); ok && utf16.DecodeRune(r, r2) != utf8.RuneError {
-						r = utf16.DecodeRune(r, r2)
+						r, paired = utf16.DecodeRune(r, r2), true
 					} else {
 						d.pos = save
-						r = utf8.RuneError
 					}
-				} else {
-					r = utf8.RuneError
+				}
+				if !paired {
+					// A lone surrogate, which Python keeps as it is: held
+					// as its three-byte (WTF-8) form, written back as \uXXXX.
+					b.Write(appendSurrogate(nil, r))
+					continue
 				}
 			}
 			b.WriteRune(r)

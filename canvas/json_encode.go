@@ -1,6 +1,7 @@
 package canvas
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -11,8 +12,11 @@ import (
 // (plain or signature) as an object, lists and tuples as arrays, floats in
 // Python's repr (1.0, 1e+16, Infinity), integers with their exact digits.
 // indent < 0 gives one compact line; otherwise nested values are indented by
-// that many spaces. A value that contains itself is an error, as in Python
-// (found when the nesting passes MaxDepth, which no real canvas reaches).
+// that many spaces, except that containers nested deeper than MaxIndentDepth
+// levels are written on one line, so the output of a very deep document
+// stays proportional to its size instead of growing with the square of its
+// depth. A value that contains itself is an error, as in Python (found when
+// the nesting passes MaxDepth, which no real canvas reaches).
 func Encode(v Value, indent int) ([]byte, error) {
 	e := encoder{indent: indent}
 	if err := e.value(v, 0); err != nil {
@@ -30,12 +34,32 @@ func MustEncode(v Value) string {
 	return string(b)
 }
 
+// MaxIndentDepth is the deepest nesting Encode indents; deeper containers
+// are written compactly on one line. Real canvases are a few dozen levels
+// deep.
+const MaxIndentDepth = 100
+
 type encoder struct {
 	buf    []byte
 	indent int
+	open   []any // the containers being written, outermost first
 }
 
 var errCircular = &PyError{"ValueError", "Circular reference detected"}
+
+// tooDeep is the error for a value nested past MaxDepth: Python's circular
+// reference error when one of the containers being written contains itself,
+// else a plain statement of the limit.
+func (e *encoder) tooDeep() error {
+	seen := make(map[any]bool, len(e.open))
+	for _, c := range e.open {
+		if seen[c] {
+			return errCircular
+		}
+		seen[c] = true
+	}
+	return &PyError{"ValueError", fmt.Sprintf("the value is nested deeper than %d levels", MaxDepth)}
+}
 
 func (e *encoder) newline(depth int) {
 	if e.indent < 0 {
@@ -49,7 +73,17 @@ func (e *encoder) newline(depth int) {
 
 func (e *encoder) value(v Value, depth int) error {
 	if depth > MaxDepth {
-		return errCircular
+		return e.tooDeep()
+	}
+	if depth >= MaxIndentDepth && e.indent >= 0 {
+		switch v.(type) {
+		case *List, *Dict:
+			indent := e.indent
+			e.indent = -1
+			err := e.value(v, depth)
+			e.indent = indent
+			return err
+		}
 	}
 	switch x := v.(type) {
 	case nil:
@@ -75,6 +109,7 @@ func (e *encoder) value(v Value, depth int) error {
 			return nil
 		}
 		e.buf = append(e.buf, '[')
+		e.open = append(e.open, x)
 		for i, item := range x.Items {
 			if i > 0 {
 				e.buf = append(e.buf, ',')
@@ -87,6 +122,7 @@ func (e *encoder) value(v Value, depth int) error {
 				return err
 			}
 		}
+		e.open = e.open[:len(e.open)-1]
 		e.newline(depth)
 		e.buf = append(e.buf, ']')
 	case *Dict:
@@ -95,6 +131,7 @@ func (e *encoder) value(v Value, depth int) error {
 			return nil
 		}
 		e.buf = append(e.buf, '{')
+		e.open = append(e.open, x)
 		for i, p := range x.Pairs {
 			if i > 0 {
 				e.buf = append(e.buf, ',')
@@ -109,6 +146,7 @@ func (e *encoder) value(v Value, depth int) error {
 				return err
 			}
 		}
+		e.open = e.open[:len(e.open)-1]
 		e.newline(depth)
 		e.buf = append(e.buf, '}')
 	default:
@@ -152,10 +190,32 @@ func AppendQuoted(buf []byte, s string) []byte {
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			if sr, ok := surrogateAt(s, i); ok {
+				buf = append(buf, '\\', 'u', hex[sr>>12], hex[sr>>8&0xF], hex[sr>>4&0xF], hex[sr&0xF])
+				i += 3
+				continue
+			}
+		}
 		buf = utf8.AppendRune(buf, r)
 		i += size
 	}
 	return append(buf, '"')
+}
+
+// A string may hold a lone UTF-16 surrogate (JSON's "\ud800", which
+// Python keeps as a character of its own) in the three-byte form UTF-8
+// would give it if it allowed surrogates (WTF-8). appendSurrogate writes
+// that form; surrogateAt reads it at s[i:].
+func appendSurrogate(b []byte, r rune) []byte {
+	return append(b, 0xE0|byte(r>>12), 0x80|byte(r>>6)&0x3F, 0x80|byte(r)&0x3F)
+}
+
+func surrogateAt(s string, i int) (rune, bool) {
+	if i+2 < len(s) && s[i] == 0xED && s[i+1] >= 0xA0 && s[i+1] <= 0xBF && s[i+2] >= 0x80 && s[i+2] <= 0xBF {
+		return 0xD000 | rune(s[i+1]&0x3F)<<6 | rune(s[i+2]&0x3F), true
+	}
+	return 0, false
 }
 
 // FormatFloat is Python's repr(float) (and json.dumps of a float): the

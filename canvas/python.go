@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/big"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Iterate returns the items Python's `for x in v` would give: a list's or
@@ -55,13 +57,54 @@ func Repr(v Value) string {
 		}
 		return FormatFloat(x)
 	case string:
-		return "'" + strings.ReplaceAll(x, "'", "\\'") + "'"
+		return strRepr(x)
 	}
 	s, err := Encode(v, -1)
 	if err != nil {
 		return "<" + TypeName(v) + ">"
 	}
 	return string(s)
+}
+
+// strRepr is Python's repr(str): single quotes unless the text holds a
+// single quote and no double quote; backslashes, the quote, \t, \n, \r and
+// every character Python does not print (control characters, other
+// spaces, format characters…) escaped as \xNN, \uNNNN or \UNNNNNNNN.
+func strRepr(s string) string {
+	quote := byte('\'')
+	if strings.IndexByte(s, '\'') >= 0 && strings.IndexByte(s, '"') < 0 {
+		quote = '"'
+	}
+	b := make([]byte, 0, len(s)+2)
+	b = append(b, quote)
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if sr, ok := surrogateAt(s, i); ok {
+			r, size = sr, 3 // a lone surrogate: escaped below
+		}
+		i += size
+		switch {
+		case r == rune(quote) || r == '\\':
+			b = append(b, '\\', byte(r))
+		case r == '\t':
+			b = append(b, '\\', 't')
+		case r == '\n':
+			b = append(b, '\\', 'n')
+		case r == '\r':
+			b = append(b, '\\', 'r')
+		case r < 0x7f && r >= ' ':
+			b = append(b, byte(r))
+		case r < 0x100 && !(r > 0x7f && unicode.IsPrint(r)):
+			b = append(b, fmt.Sprintf("\\x%02x", r)...)
+		case unicode.IsPrint(r):
+			b = utf8.AppendRune(b, r)
+		case r < 0x10000:
+			b = append(b, fmt.Sprintf("\\u%04x", r)...)
+		default:
+			b = append(b, fmt.Sprintf("\\U%08x", r)...)
+		}
+	}
+	return string(append(b, quote))
 }
 
 // Hashable reports whether v can be a dict key or set member in Python.

@@ -1,11 +1,20 @@
 // Package export writes what stampede produces — canvases as Celery JSON,
-// traces as JSON Lines — atomically: to a temporary file in the target's
-// folder, then renamed over it, so a failed or interrupted run never leaves
-// a half-written file.
+// traces as JSON Lines — atomically: the data goes to a temporary file in the
+// target's folder, which is renamed over the target only once it is
+// complete and synced, so a failed or interrupted run never leaves a
+// half-written file and never changes the file it was writing to.
+//
+// On Linux the temporary file is created without a name (O_TMPFILE) and is
+// only given one, next to the target, right before the rename: a run killed
+// while it writes (even by SIGKILL or a power cut) leaves nothing behind. The
+// one window in which a kill leaves a stray ".NAME.tmp-*" file is between
+// those two system calls. Elsewhere, or on a file system without O_TMPFILE,
+// the temporary file is named from the start and removed when a write fails.
 package export
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -40,42 +49,144 @@ func TraceJSONL(t *stamping.Trace, detail bool) ([]byte, error) {
 
 // WriteFile writes data to path atomically, keeping an existing file's mode.
 func WriteFile(path string, data []byte) error {
-	mode := os.FileMode(0o644)
-	if st, err := os.Stat(path); err == nil {
-		if !st.Mode().IsRegular() {
-			return fmt.Errorf("%s is not a regular file", path)
-		}
-		mode = st.Mode().Perm()
-	}
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	s, err := Stage(path, data)
 	if err != nil {
 		return err
 	}
-	name := tmp.Name()
-	fail := func(err error) error {
-		tmp.Close()
-		os.Remove(name)
-		return err
+	return s.Commit()
+}
+
+// Staged is a file written and synced in the target's folder but not yet
+// in the target's place. Exactly one of Commit or Abort must follow. A
+// command with several outputs stages them all before it commits any, so
+// that a failure leaves every target as it was.
+type Staged struct {
+	path string
+	data []byte
+	mode os.FileMode
+	f    *os.File // the written file
+	name string   // its name; "" while it has none
+}
+
+// Stage writes data to a temporary file next to path (see the package
+// comment), with the mode of the file at path if there is one (0644 if
+// not), and syncs it. Nothing at path changes until Commit.
+func Stage(path string, data []byte) (*Staged, error) {
+	mode := os.FileMode(0o644)
+	if st, err := os.Stat(path); err == nil {
+		if !st.Mode().IsRegular() {
+			return nil, fmt.Errorf("%s is not a regular file", path)
+		}
+		mode = st.Mode().Perm()
 	}
-	if _, err := tmp.Write(data); err != nil {
-		return fail(err)
+	s := &Staged{path: path, data: data, mode: mode}
+	if f, err := openUnnamed(filepath.Dir(path), mode); err == nil {
+		s.f = f
+		if err := s.fill(); err != nil {
+			s.Abort()
+			return nil, s.fail("write", err)
+		}
+		return s, nil
 	}
-	if err := tmp.Sync(); err != nil {
-		return fail(err)
+	if err := s.stageNamed(); err != nil {
+		return nil, err
 	}
-	if err := tmp.Chmod(mode); err != nil {
-		return fail(err)
+	return s, nil
+}
+
+// stageNamed writes the data to a named temporary file.
+func (s *Staged) stageNamed() error {
+	f, err := os.CreateTemp(filepath.Dir(s.path), tempPattern(s.path))
+	if err != nil {
+		return s.fail("open", err)
 	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(name)
-		return err
-	}
-	if err := os.Rename(name, path); err != nil {
-		os.Remove(name)
-		return err
+	s.f, s.name = f, f.Name()
+	if err := s.fill(); err != nil {
+		s.Abort()
+		return s.fail("write", err)
 	}
 	return nil
+}
+
+// fail is err, raised on the temporary file, as an error about the target:
+// the user named the target, and the temporary file is gone.
+func (s *Staged) fail(op string, err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return &os.PathError{Op: op, Path: s.path, Err: err}
+}
+
+// tempPattern is the os.CreateTemp pattern of path's temporary files.
+func tempPattern(path string) string { return "." + filepath.Base(path) + ".tmp-*" }
+
+// fill writes, chmods and syncs the staged file.
+func (s *Staged) fill() error {
+	if _, err := s.f.Write(s.data); err != nil {
+		return err
+	}
+	if err := s.f.Chmod(s.mode); err != nil {
+		return err
+	}
+	return s.f.Sync()
+}
+
+// Commit puts the staged file in its target's place.
+func (s *Staged) Commit() error {
+	if s.f == nil {
+		return errors.New("export: staged file already committed or aborted")
+	}
+	if s.name == "" {
+		name, err := linkUnnamed(s.f, filepath.Dir(s.path), tempPattern(s.path))
+		if err != nil {
+			// No way to name it (no /proc, say): write a named one instead.
+			s.Abort()
+			if err := s.stageNamed(); err != nil {
+				return err
+			}
+		} else {
+			s.name = name
+		}
+	}
+	f, name := s.f, s.name
+	s.f, s.data = nil, nil
+	if err := f.Close(); err != nil {
+		os.Remove(name)
+		return s.fail("write", err)
+	}
+	if err := os.Rename(name, s.path); err != nil {
+		os.Remove(name)
+		var le *os.LinkError
+		if errors.As(err, &le) {
+			err = le.Err
+		}
+		return &os.PathError{Op: "rename", Path: s.path, Err: err}
+	}
+	syncDir(filepath.Dir(s.path))
+	return nil
+}
+
+// Abort drops the staged file; the target is left as it was.
+func (s *Staged) Abort() {
+	if s.f == nil {
+		return
+	}
+	s.f.Close()
+	s.f = nil
+	if s.name != "" {
+		os.Remove(s.name)
+		s.name = ""
+	}
+}
+
+// syncDir makes a rename in dir durable (best effort: not every system can
+// sync a folder).
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
 }
 
 // SameFile reports whether a and b name the same existing file.
