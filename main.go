@@ -1,13 +1,16 @@
 // Command stampede is a terminal workflow designer and debugger for Celery's
-// canvas Stamping API: it loads a canvas, stamps it with a built-in or
-// scripted visitor exactly as Celery 5.6.2 would, shows every hook call, and
-// replays operations on stamped canvases.
+// canvas Stamping API: it loads or builds a canvas, stamps it with a built-in
+// or scripted visitor exactly as Celery 5.6.2 would, lets you step through
+// every hook call forward and back, replays operations on stamped canvases to
+// show where a stamp is lost, and exports what Celery loads.
 //
-//	stampede                      stamp the built-in sample and show each hook
-//	stampede stamp  [flags] CANVAS.json
-//	stampede replay [flags] SESSION.json
-//	stampede fmt    [flags] CANVAS.json
-//	stampede visitors
+//	stampede                       the stepping debugger on the built-in sample
+//	stampede CANVAS [flags]        the stepping debugger on a canvas, script or session
+//	stampede stamp  [flags] CANVAS stamp once; -trace, -record
+//	stampede replay [flags] SESSION
+//	stampede diff | lint | fmt | export | new | visitor | visitors
+//
+// 'stampede help' lists every command; 'stampede COMMAND -h' its flags.
 package main
 
 import (
