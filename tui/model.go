@@ -455,6 +455,8 @@ func (m *Model) updateMain(msg tea.KeyMsg) tea.Cmd {
 		cfg := s.Config
 		cfg.Append = !cfg.Append
 		return m.restamp(cfg, "append_stamps "+onOff(cfg.Append))
+	case key.Matches(msg, k.Yield):
+		m.yieldLazy(10)
 	case key.Matches(msg, k.Export):
 		note := ""
 		if s.Err != nil {

@@ -41,6 +41,7 @@ type KeyMap struct {
 	Visitor key.Binding
 	Append  key.Binding
 	Export  key.Binding
+	Yield   key.Binding
 	Copy    key.Binding
 	Theme   key.Binding
 	Help    key.Binding
@@ -119,6 +120,7 @@ func Default() *KeyMap {
 		Visitor: b([]string{"v"}, "v", "visitor"),
 		Append:  b([]string{"a"}, "a", "append_stamps"),
 		Export:  b([]string{"e"}, "e", "export"),
+		Yield:   b([]string{"Y"}, "Y", "lazy group: yield 10 more members"),
 		Copy:    b([]string{"y"}, "y", "copy JSON"),
 		Theme:   b([]string{"t"}, "t", "theme"),
 		Help:    b([]string{"?"}, "?", "help"),
@@ -170,7 +172,7 @@ func (k *KeyMap) Full() [][]key.Binding {
 		{k.Next, k.Prev, k.Continue, k.End, k.Restart, k.GotoStep, k.UntilSel, k.UntilHook},
 		{k.Breakpoint, k.Breakpoints, k.JumpStep, k.Follow, k.Focus, k.Up, k.Down, k.PageUp, k.PageDown},
 		{k.Collapse, k.Expand, k.CollapseAll, k.ExpandAll, k.Home, k.Bottom},
-		{k.Find, k.Visitor, k.Append, k.Export, k.Copy, k.Theme, k.Help, k.Quit},
+		{k.Find, k.Visitor, k.Append, k.Export, k.Copy, k.Yield, k.Theme, k.Help, k.Quit},
 		{k.ApplyOp, k.OpsMode, k.Ledger, k.Undo, k.Save},
 		{k.Builder},
 	}

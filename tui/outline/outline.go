@@ -9,6 +9,7 @@
 package outline
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -223,6 +224,9 @@ func items(v canvas.Value) []canvas.Value {
 	switch x := v.(type) {
 	case *canvas.List:
 		return x.Items
+	case *canvas.Lazy:
+		return x.Consumed() // a lazy group shows what it has produced, never more
+
 	case *canvas.Dict:
 		return []canvas.Value{x}
 	}
@@ -255,6 +259,14 @@ func Label(n Node) (kind, name, id string) {
 		name = canvas.Repr(n.Value)
 	default:
 		name = TaskName(n.Value)
+	}
+	if z := lazyTasks(n.Value); z != nil {
+		// Never produce members to draw a lazy group: say what exists.
+		more := "Y yields more"
+		if z.Done() {
+			more = "all yielded"
+		}
+		name = fmt.Sprintf("(lazy: %d yielded, %s)", len(z.Consumed()), more)
 	}
 	return kind, name, ID(n.Value)
 }
@@ -450,4 +462,27 @@ func Walk(root Node, fn func(Node) bool) {
 		return true
 	}
 	walk(root)
+}
+
+// lazyTasks is the generator behind a group's tasks or a chord's header, or nil.
+func lazyTasks(v canvas.Value) *canvas.Lazy {
+	d, ok := v.(*canvas.Dict)
+	if !ok {
+		return nil
+	}
+	kw, ok := d.Lookup("kwargs").(*canvas.Dict)
+	if !ok {
+		return nil
+	}
+	for _, key := range []string{"tasks", "header"} {
+		switch x := kw.Lookup(key).(type) {
+		case *canvas.Lazy:
+			return x
+		case *canvas.Dict:
+			if z := lazyTasks(x); z != nil {
+				return z
+			}
+		}
+	}
+	return nil
 }
