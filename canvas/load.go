@@ -179,13 +179,8 @@ func Options(sig *Dict) (*Dict, error) {
 	if d, ok := v.(*Dict); ok {
 		return d, nil
 	}
-	return nil, &optionsError{v}
-}
-
-type optionsError struct{ v Value }
-
-func (e *optionsError) Error() string {
-	return fmt.Sprintf("AttributeError: '%s' object has no attribute 'get'", TypeName(e.v))
+	// sig.options is options.get(...) in Celery's code: None has no get.
+	return nil, attrError(v, "get")
 }
 
 // Tasks is the tasks of a chain or group (kwargs.tasks) or the header of a

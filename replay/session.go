@@ -182,17 +182,18 @@ func ParseSession(data []byte) (*Session, error) {
 		case "format", "version", "ops":
 		case "canvas":
 			s.Canvas = p.Val
-		case "name":
-			if s.Version == 0 {
+		case "name", "description":
+			// A non-empty string of a versioned file is the field; anything
+			// else (and everything in a legacy file) is kept as it was, so
+			// reading and writing a session is the identity.
+			text, isText := p.Val.(string)
+			switch {
+			case s.Version == 0 || !isText || text == "":
 				s.Extra.Set(p.Key, p.Val)
-			} else {
-				s.Name, _ = p.Val.(string)
-			}
-		case "description":
-			if s.Version == 0 {
-				s.Extra.Set(p.Key, p.Val)
-			} else {
-				s.Description, _ = p.Val.(string)
+			case p.Key == "name":
+				s.Name = text
+			default:
+				s.Description = text
 			}
 		default:
 			s.Extra.Set(p.Key, p.Val)

@@ -37,6 +37,10 @@ const fuzzCanvas = `{"task": "celery.group", "args": [], "kwargs": {"tasks": [
 // sandbox, not what this target looks for.
 var bigAllocation = regexp.MustCompile(`<<|\*\*|[0-9]{7}|[0-9]e[0-9]|pow`)
 
+// pythonError is the text of a Python exception (the AttributeError of a
+// signature whose options are not a dict is not a *canvas.PyError).
+var pythonError = regexp.MustCompile(`(^|: )[A-Z][A-Za-z]*(Error|Exception): `)
+
 // memoryLimit is how much the heap may grow while a script runs before the
 // watchdog cancels it (what a run of many small allocations reaches).
 const memoryLimit = 512 << 20
@@ -51,7 +55,8 @@ var errMemory = errors.New("the script used too much memory")
 //   - a script that does not compile fails with a *script.Error that has
 //     a position and one line;
 //   - a run ends — by the step budget, not by the watchdog's deadline — and
-//     a failure is a script error, a hook error or a Python exception;
+//     a failure is a script error, a hook or step error, or a Python
+//     exception;
 //   - no hook call takes more steps than its budget;
 //   - stepping the recorded run back restores the exact canvas.
 //
@@ -105,7 +110,7 @@ func FuzzScript(f *testing.F) {
 				st *stamping.StepError
 				pe *canvas.PyError
 			)
-			if !errors.As(err, &se) && !errors.As(err, &he) && !errors.As(err, &st) && !errors.As(err, &pe) {
+			if !errors.As(err, &se) && !errors.As(err, &he) && !errors.As(err, &st) && !errors.As(err, &pe) && !pythonError.MatchString(err.Error()) {
 				t.Fatalf("the run failed with a %T: %v", err, err)
 			}
 		}
