@@ -184,8 +184,9 @@ func ParseSession(data []byte) (*Session, error) {
 			s.Canvas = p.Val
 		case "name", "description":
 			// A non-empty string of a versioned file is the field; anything
-			// else (and everything in a legacy file) is kept as it was, so
-			// reading and writing a session is the identity.
+			// else (and everything in a legacy file) is kept as it was, and
+			// written back in the field's place, so reading and writing a
+			// session is the identity.
 			text, isText := p.Val.(string)
 			switch {
 			case s.Version == 0 || !isText || text == "":
@@ -227,11 +228,13 @@ func ParseSession(data []byte) (*Session, error) {
 // two spaces, with a final newline.
 func (s *Session) Encode() ([]byte, error) {
 	doc := &canvas.Dict{Pairs: []canvas.Pair{{Key: "format", Val: Format}, {Key: "version", Val: canvas.Int(strconv.Itoa(Version))}}}
-	if s.Name != "" {
-		doc.Set("name", s.Name)
-	}
-	if s.Description != "" {
-		doc.Set("description", s.Description)
+	for _, f := range [...]struct{ key, text string }{{"name", s.Name}, {"description", s.Description}} {
+		switch {
+		case f.text != "":
+			doc.Set(f.key, f.text)
+		case s.Extra != nil && s.Extra.Has(f.key):
+			doc.Set(f.key, s.Extra.Lookup(f.key)) // kept as read, in the field's place
+		}
 	}
 	doc.Set("canvas", s.Canvas)
 	ops := &canvas.List{Items: make([]canvas.Value, len(s.Ops))}
