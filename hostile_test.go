@@ -31,6 +31,10 @@ var hostileWant = map[string]string{
 	"environment.star":            "-visitor: testdata/hostile/environment.star:3:21: undefined: getenv",
 	"recursion.star":              "IN: stamp failed: on_signature on $.tasks[0]: testdata/hostile/recursion.star:3:12: function _f called recursively",
 	"mutual_recursion.star":       "IN: stamp failed: on_signature on $.tasks[0]: testdata/hostile/mutual_recursion.star:3:12: function _a called recursively",
+	"builtin_panic.star":          "IN: stamp failed: on_signature on $.tasks[0]: testdata/hostile/builtin_panic.star: on_signature stopped: the interpreter failed (runtime error: makeslice: cap out of range)",
+	"deep_json.star":              "IN: stamp failed: on_signature on $.tasks[0]: testdata/hostile/deep_json.star:4:29: json.decode: the text nests 1000000 levels deep, over the limit of 10000",
+	"huge_result.star":            "IN: stamp failed: on_signature on $.tasks[0]: testdata/hostile/huge_result.star:2:1: on_signature returned more than 1 MiB (the limit of one hook's result)",
+	"memory_growth.star":          "IN: stamp failed: on_signature on $.tasks[0]: testdata/hostile/memory_growth.star:5:15: on_signature used more than 512 MiB of memory in one call",
 	"while_loop.star":             "-visitor: testdata/hostile/while_loop.star:3:5: this Starlark dialect does not support while loops",
 }
 

@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/google/uuid"
-	starjson "go.starlark.net/lib/json"
 	"go.starlark.net/starlark"
 	"go.starlark.net/syntax"
 
@@ -523,10 +522,10 @@ var (
 	}}
 	jsonModule = &pyModule{name: "json", members: starlark.StringDict{
 		"dumps":  starlark.NewBuiltin("json.dumps", jsonDumps),
-		"loads":  starjson.Module.Members["decode"],
-		"encode": starjson.Module.Members["encode"],
-		"decode": starjson.Module.Members["decode"],
-		"indent": starjson.Module.Members["indent"],
+		"loads":  script.JSON.Members["decode"],
+		"encode": script.JSON.Members["encode"],
+		"decode": script.JSON.Members["decode"],
+		"indent": script.JSON.Members["indent"],
 	}}
 )
 

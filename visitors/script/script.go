@@ -22,7 +22,6 @@ import (
 	"strings"
 
 	"github.com/google/uuid"
-	"go.starlark.net/lib/json"
 	"go.starlark.net/lib/math"
 	"go.starlark.net/resolve"
 	"go.starlark.net/starlark"
@@ -40,7 +39,7 @@ const DefaultBudget = 1_000_000
 // with: load("json.star", "json") and load("math.star", "math"). Nothing else
 // can be loaded; `json` is also predeclared.
 var Modules = map[string]starlark.StringDict{
-	"json.star": {"json": json.Module},
+	"json.star": {"json": JSON},
 	"math.star": {"math": math.Module},
 }
 
@@ -84,6 +83,18 @@ type Visitor struct {
 	// Budget is the step budget of one hook call, and of the script's top
 	// level (DefaultBudget if zero).
 	Budget uint64
+	// RunBudget is the step budget of one stamp() run, over all its hook
+	// calls (DefaultRunBudget if zero).
+	RunBudget uint64
+	// MaxResult is the size a hook's result may have, counted as JSON
+	// text (DefaultMaxResult if zero).
+	MaxResult int
+	// MaxPrint is how many bytes print() may write in one run
+	// (DefaultMaxPrint if zero).
+	MaxPrint int
+	// MaxMemory is how much the heap may grow during one hook call, and
+	// four times that during one run (DefaultMaxMemory if zero).
+	MaxMemory uint64
 	// Context, when set, cancels a running hook when it is done.
 	Context context.Context
 	// Print receives the output of print() (stderr if both Print and
@@ -104,6 +115,10 @@ type Visitor struct {
 	memo    memo
 	last    uint64 // steps taken by the last hook call
 	total   uint64 // steps taken since Start
+	runOut  bool   // the running call's budget is what is left of the run's
+	printed int    // bytes print() wrote since Start
+	stopped string // why the watchdog stopped the running call
+	guard   guard
 }
 
 // Output is one print() of a script and where the script was.
@@ -317,11 +332,11 @@ var uuid4 = starlark.NewBuiltin("uuid4", func(_ *starlark.Thread, b *starlark.Bu
 
 // Start begins a stamp() run: the script's top level runs again with a fresh
 // `state` dict.
-func (v *Visitor) Start() error {
+func (v *Visitor) Start() (err error) {
 	predeclared := starlark.StringDict{
 		"state": starlark.NewDict(4),
 		"uuid4": uuid4,
-		"json":  json.Module,
+		"json":  JSON,
 	}
 	for k, val := range v.opts.Predeclared {
 		predeclared[k] = val
@@ -333,12 +348,16 @@ func (v *Visitor) Start() error {
 	}
 	v.newThread()
 	v.cur = where{hook: "top level"}
-	v.total = 0
+	v.total, v.printed, v.runOut = 0, 0, false
 	thread := v.thread
 	thread.Steps = 0
 	thread.SetMaxExecutionSteps(v.StepBudget())
+	v.guard.startRun(thread, v.maxMemory())
+	defer func() { v.recovered(recover(), &err) }()
 	stop := v.watch()
+	v.guard.enter()
 	globals, err := v.prog.Init(thread, predeclared)
+	v.stopped = v.guard.leave()
 	stop()
 	v.last = thread.Steps
 	v.total = thread.Steps
@@ -358,27 +377,30 @@ func (v *Visitor) Start() error {
 
 func (v *Visitor) newThread() {
 	v.thread = &starlark.Thread{
-		Name: v.name,
-		Print: func(_ *starlark.Thread, msg string) {
-			switch {
-			case v.Printed != nil:
-				out := Output{Hook: v.cur.hook, Msg: msg}
-				if v.cur.hook != "top level" {
-					out.Path = v.cur.path.String()
-				}
-				v.Printed(out)
-			case v.Print != nil:
-				v.Print(msg)
-			default:
-				fmt.Fprintln(os.Stderr, msg)
-			}
-		},
+		Name:  v.name,
+		Print: func(_ *starlark.Thread, msg string) { v.printLimited(msg, v.emit) },
 		Load: func(_ *starlark.Thread, module string) (starlark.StringDict, error) {
 			if m, ok := Modules[module]; ok {
 				return m, nil
 			}
 			return nil, fmt.Errorf("load(%q) is not allowed", module)
 		},
+	}
+}
+
+// emit hands one print() to Printed, Print or stderr.
+func (v *Visitor) emit(msg string) {
+	switch {
+	case v.Printed != nil:
+		out := Output{Hook: v.cur.hook, Msg: msg}
+		if v.cur.hook != "top level" {
+			out.Path = v.cur.path.String()
+		}
+		v.Printed(out)
+	case v.Print != nil:
+		v.Print(msg)
+	default:
+		fmt.Fprintln(os.Stderr, msg)
 	}
 }
 
@@ -392,7 +414,7 @@ func (v *Visitor) watch() func() bool {
 	return context.AfterFunc(v.Context, func() { thread.Cancel(context.Cause(v.Context).Error()) })
 }
 
-func (v *Visitor) call(h visitors.Hook, t visitors.Target, headers *canvas.Dict) (canvas.Value, error) {
+func (v *Visitor) call(h visitors.Hook, t visitors.Target, headers *canvas.Dict) (_ canvas.Value, err error) {
 	v.last = 0
 	if !v.defined[h] {
 		return nil, visitors.ErrUndefined
@@ -414,8 +436,14 @@ func (v *Visitor) call(h visitors.Hook, t visitors.Target, headers *canvas.Dict)
 	thread := v.thread
 	thread.Uncancel()
 	thread.Steps = 0
-	thread.SetMaxExecutionSteps(v.StepBudget())
 	v.cur = where{hook: h.String(), path: t.Path}
+	budget, runOut := v.callBudget()
+	if budget == 0 {
+		return nil, &Error{Pos: v.where(fn.Position()), Hook: h.String(), Node: nodeText(t),
+			Msg: fmt.Sprintf("not run: the run used up its budget of %d steps", v.RunStepBudget())}
+	}
+	thread.SetMaxExecutionSteps(budget)
+	v.runOut = runOut
 	n := len(headers.Pairs)
 	if cap(v.kwBuf) < n {
 		v.kwBuf = make([]starlark.Tuple, n)
@@ -427,9 +455,12 @@ func (v *Visitor) call(h visitors.Hook, t visitors.Target, headers *canvas.Dict)
 		pair[0], pair[1] = v.str(p.Key), v.copyIn(p.Val)
 		kwargs[i] = pair
 	}
+	defer func() { v.recovered(recover(), &err) }()
 	stop := v.watch()
 	v.argBuf[0] = NewSig(t)
+	v.guard.enter()
 	res, err := starlark.Call(thread, fn, v.argBuf[:], kwargs)
+	v.stopped = v.guard.leave()
 	v.argBuf[0] = nil
 	stop()
 	v.last = thread.Steps
@@ -441,9 +472,13 @@ func (v *Visitor) call(h visitors.Hook, t visitors.Target, headers *canvas.Dict)
 		}
 		return nil, e
 	}
-	v.memo.reset()
+	v.memo.reset(v.maxResult())
 	out, err := fromStarlark(res, &v.memo)
 	clear(pairs)
+	if errors.Is(err, errTooLarge) {
+		return nil, &Error{Pos: v.where(fn.Position()), Hook: h.String(), Node: nodeText(t),
+			Msg: fmt.Sprintf("%s returned more than %s (the limit of one hook's result)", h, bytesText(uint64(v.maxResult())))}
+	}
 	if err != nil {
 		return nil, &Error{Pos: v.where(fn.Position()), Msg: fmt.Sprintf("%s returned a value that is not JSON: %s", h, err), Hook: h.String(), Node: nodeText(t)}
 	}
@@ -520,6 +555,10 @@ func (v *Visitor) runtimeError(err error) error {
 	where := v.cur.hook
 	msg := v.rewrite(ee.Msg)
 	switch {
+	case v.stopped != "":
+		msg = fmt.Sprintf("%s %s", where, v.stopped)
+	case strings.Contains(msg, "too many steps") && v.runOut:
+		msg = fmt.Sprintf("%s stopped: the run used up its budget of %d steps", where, v.RunStepBudget())
 	case strings.Contains(msg, "too many steps"):
 		msg = fmt.Sprintf("%s used up its budget of %d steps (an endless loop?)", where, v.StepBudget())
 	case v.Context != nil && v.Context.Err() != nil && strings.Contains(msg, "cancelled"):

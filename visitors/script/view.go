@@ -484,20 +484,47 @@ func FromStarlark(v starlark.Value) (canvas.Value, error) {
 // memo remembers the containers converted so far, so that one object
 // returned in two places stays one object. A hook's result holds few
 // containers: a short list searched in order beats a map.
+// Past memoScan containers it switches to a map, so that a result of many
+// containers costs linear time. It also counts the result's size.
 type memo struct {
 	from []starlark.Value
 	to   []canvas.Value
+	many map[starlark.Value]canvas.Value
 	buf  [4]starlark.Value
 	tbuf [4]canvas.Value
+	left int // bytes the result may still take (0: no limit)
 }
 
-func (m *memo) reset() {
+// memoScan is how many containers are searched in order before a map
+// takes over.
+const memoScan = 32
+
+// reset empties the memo for a new result of at most limit bytes (0: no
+// limit).
+func (m *memo) reset(limit int) {
 	clear(m.from)
 	clear(m.to)
-	m.from, m.to = nil, nil
+	m.from, m.to, m.many = nil, nil, nil
+	m.left = limit
+}
+
+// grow counts n more bytes of the result.
+func (m *memo) grow(n int) error {
+	if m.left == 0 {
+		return nil
+	}
+	if m.left -= n; m.left <= 0 {
+		m.left = -1
+		return errTooLarge
+	}
+	return nil
 }
 
 func (m *memo) get(v starlark.Value) (canvas.Value, bool) {
+	if m.many != nil {
+		c, ok := m.many[v]
+		return c, ok
+	}
 	for i, f := range m.from {
 		if f == v {
 			return m.to[i], true
@@ -507,14 +534,27 @@ func (m *memo) get(v starlark.Value) (canvas.Value, bool) {
 }
 
 func (m *memo) put(v starlark.Value, c canvas.Value) {
+	if m.many != nil {
+		m.many[v] = c
+		return
+	}
 	if m.from == nil {
 		m.from, m.to = m.buf[:0], m.tbuf[:0]
 	}
 	m.from = append(m.from, v)
 	m.to = append(m.to, c)
+	if len(m.from) > memoScan {
+		m.many = make(map[starlark.Value]canvas.Value, 2*memoScan)
+		for i, f := range m.from {
+			m.many[f] = m.to[i]
+		}
+	}
 }
 
 func fromStarlark(v starlark.Value, memo *memo) (canvas.Value, error) {
+	if err := memo.grow(jsonSize(v)); err != nil {
+		return nil, err
+	}
 	switch x := v.(type) {
 	case starlark.NoneType:
 		return nil, nil
@@ -591,4 +631,13 @@ func fromStarlark(v starlark.Value, memo *memo) (canvas.Value, error) {
 		return d, nil
 	}
 	return nil, fmt.Errorf("a %s cannot be a stamp (stamps are None, bools, numbers, strings, lists and dicts)", v.Type())
+}
+
+// jsonSize is about what v adds to its result's JSON text, not counting
+// what a container holds (that is counted item by item).
+func jsonSize(v starlark.Value) int {
+	if s, ok := v.(starlark.String); ok {
+		return len(s) + 3 // quotes and a separator
+	}
+	return 8
 }
