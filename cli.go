@@ -130,21 +130,24 @@ func writeOutputs(input string, force bool, stdout io.Writer, dests ...dest) err
 }
 
 // recoverPanic, deferred by run, turns a panic into one line on stderr and
-// exit status 1. The line names the panic and the function it happened in;
-// the full stack goes to a report file in the temporary folder, which the
-// line names.
+// exit status 1 (see reportPanic).
 func recoverPanic(stderr io.Writer, code *int) {
-	r := recover()
-	if r == nil {
-		return
+	if r := recover(); r != nil {
+		*code = reportPanic(stderr, r, debug.Stack())
 	}
-	stack := debug.Stack()
+}
+
+// reportPanic writes the panic r and its goroutine's stack to a report
+// file in the temporary folder and says in one line on stderr what
+// panicked, in which function, and where the report is; it returns exit
+// status 1. The TUI's panics come here too, once the terminal is restored.
+func reportPanic(stderr io.Writer, r any, stack []byte) int {
 	what := fmt.Sprint(r)
 	if len(what) > 300 {
 		what = strings.ToValidUTF8(what[:300], "") + "…"
 	}
 	msg := "internal error: " + what
-	if where := panicSite(); where != "" {
+	if where := panicSite(stack); where != "" {
 		msg += " (in " + where + ")"
 	}
 	msg += "; this is a bug in stampede"
@@ -154,28 +157,39 @@ func recoverPanic(stderr io.Writer, code *int) {
 			msg += ", please report it with " + f.Name()
 		}
 	}
-	*code = failf(stderr, "%s", msg)
+	return failf(stderr, "%s", msg)
 }
 
-// panicSite is the function and file:line a panic was raised in, seen from
-// a deferred function that recovered it: the first frame past the runtime's
-// own panic machinery.
-func panicSite() string {
-	pcs := make([]uintptr, 64)
-	frames := runtime.CallersFrames(pcs[:runtime.Callers(2, pcs)])
+// panicSite is the function and file:line a panic was raised in, read off
+// the stack debug.Stack() took while recovering it: the first frame past
+// the runtime's own panic machinery.
+func panicSite(stack []byte) string {
+	lines := strings.Split(string(stack), "\n")
 	panicking := false
-	for {
-		f, more := frames.Next()
-		switch {
-		case f.Function == "runtime.gopanic":
-			panicking = true
-		case panicking && !strings.HasPrefix(f.Function, "runtime."):
-			return fmt.Sprintf("%s at %s:%d", f.Function, filepath.Base(filepath.Dir(f.File))+"/"+filepath.Base(f.File), f.Line)
+	for i := 0; i+1 < len(lines); i++ {
+		fn := lines[i]
+		if strings.HasPrefix(fn, "\t") || fn == "" {
+			continue
 		}
-		if !more {
-			return ""
+		switch {
+		case strings.HasPrefix(fn, "panic("):
+			panicking = true
+		case panicking && !strings.HasPrefix(fn, "runtime."):
+			if j := strings.LastIndexByte(fn, '('); j > 0 {
+				fn = fn[:j]
+			}
+			file := strings.TrimPrefix(lines[i+1], "\t")
+			if j := strings.LastIndex(file, " +0x"); j > 0 {
+				file = file[:j]
+			}
+			line := ""
+			if j := strings.LastIndexByte(file, ':'); j > 0 {
+				file, line = file[:j], file[j:]
+			}
+			return fn + " at " + filepath.Base(filepath.Dir(file)) + "/" + filepath.Base(file) + line
 		}
 	}
+	return ""
 }
 
 func cmdStamp(args []string, stdout, stderr io.Writer) int {

@@ -41,10 +41,7 @@ func cmdTUISample(stdout, stderr io.Writer) int {
 		return cmdSample(stdout, stderr)
 	}
 	cfg := tui.Config{Session: session.Config{Name: sample.Name, Data: sample.OrderJSON, Visitor: "monitoring-id"}}
-	if err := tui.Run(cfg, os.Stdin, stdout); err != nil {
-		return failf(stderr, "%v", err)
-	}
-	return 0
+	return runTUI(cfg, stdout, stderr)
 }
 
 // isSessionFile reports whether data is a session (replay/FORMAT.md):
@@ -152,7 +149,18 @@ func cmdTUIOpen(args []string, stdout, stderr io.Writer) int {
 	if !isTerminal(stdout) {
 		return failf(stderr, "%s: the debugger needs a terminal; use 'stampede stamp' to stamp without one", file)
 	}
-	if err := tui.Run(cfg, os.Stdin, stdout); err != nil {
+	return runTUI(cfg, stdout, stderr)
+}
+
+// runTUI runs the debugger on the terminal. A panic inside it comes back
+// once the terminal is restored and is reported as any other panic.
+func runTUI(cfg tui.Config, stdout, stderr io.Writer) int {
+	err := tui.Run(cfg, os.Stdin, stdout)
+	var pe *tui.PanicError
+	switch {
+	case errors.As(err, &pe):
+		return reportPanic(stderr, pe.Value, pe.Stack)
+	case err != nil:
 		return failf(stderr, "%v", err)
 	}
 	return 0

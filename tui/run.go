@@ -26,7 +26,18 @@ func Run(cfg Config, in io.Reader, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithInput(in), tea.WithOutput(out))
-	_, err = p.Run()
+	return runGuarded(m, tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithInput(in), tea.WithOutput(out))
+}
+
+// runGuarded runs m as a program whose panics end it the normal way (the
+// terminal restored) and come back as a *PanicError.
+func runGuarded(m tea.Model, opts ...tea.ProgramOption) error {
+	c := &catcher{}
+	p := tea.NewProgram(guarded{m, c}, opts...)
+	c.send = p.Send
+	_, err := p.Run()
+	if c.caught != nil {
+		return c.caught
+	}
 	return err
 }
