@@ -455,7 +455,7 @@ func chainFromDict(d *Dict, owned bool) (*Dict, error) {
 		}
 		items, err := Iterate(tasks)
 		if err != nil {
-			return nil, err
+			return nil, at(err, ".kwargs.tasks")
 		}
 		out := make([]Value, len(items))
 		for i, t := range items {
@@ -503,9 +503,9 @@ func groupFromDict(d *Dict, owned bool) (*Dict, error) {
 	ol, ok := orig.(*List)
 	if !ok {
 		if orig == nil {
-			return nil, typeError("'NoneType' object is not iterable")
+			return nil, at(typeError("'NoneType' object is not iterable"), ".kwargs.tasks")
 		}
-		return nil, typeError("group tasks must be a list, not %s", TypeName(orig))
+		return nil, at(typeError("group tasks must be a list, not %s", TypeName(orig)), ".kwargs.tasks")
 	}
 	rebuilt := &List{Items: make([]Value, len(ol.Items)), Tuple: ol.Tuple}
 	for i, t := range ol.Items {

@@ -90,6 +90,9 @@ func (r *run) explain(err error) error {
 		s.Err = err
 	}
 	id, _ := s.ID.(string)
+	if ne, ok := err.(*NodeError); ok && ne.Path == s.Target.Path.String() {
+		err = ne.Err // the step already names the node
+	}
 	e := &StepError{Step: i, Hook: s.Hook, Path: s.Target.Path.String(), ID: id, Ret: s.Ret, Err: err}
 	if l, ok := r.v.(visitors.Locator); ok {
 		e.Def = l.HookPos(s.Hook)
@@ -124,8 +127,16 @@ type run struct {
 	scratch  *canvas.Dict // see stampSignature
 }
 
-// stamp dispatches to the class's stamp method, as Python's v.stamp(...) does.
+// stamp dispatches to the class's stamp method, as Python's v.stamp(...)
+// does. An error of Celery's code is placed at the node it happened in.
 func (r *run) stamp(v canvas.Value, at node, appendStamps bool, headers *canvas.Dict) error {
+	if err := r.stampNode(v, at, appendStamps, headers); err != nil {
+		return placeAt(err, at.path)
+	}
+	return nil
+}
+
+func (r *run) stampNode(v canvas.Value, at node, appendStamps bool, headers *canvas.Dict) error {
 	at.self = v
 	sig, ok := v.(*canvas.Dict)
 	if !ok || !sig.Class.IsSignature() {
@@ -185,11 +196,11 @@ func (r *run) stampLinks(sig *canvas.Dict, at node, appendStamps bool, headers *
 			if err := canvas.AppCheck(sig); err != nil { // maybe_signature(link, app=self.app)
 				return err
 			}
+			where := at.index(kind.key, i)
 			link, err := r.maybeSignature(l)
 			if err != nil {
-				return err
+				return placeAt(err, where.path)
 			}
-			where := at.index(kind.key, i)
 			vh, err := r.call(kind.hook, link, where, h)
 			if err != nil {
 				return err
@@ -304,7 +315,7 @@ func (r *run) stampGroup(sig *canvas.Dict, at node, appendStamps bool, headers *
 	for i, t := range items {
 		task, err := r.maybeSignature(t)
 		if err != nil {
-			return err
+			return placeAt(err, at.path.Index("tasks", i))
 		}
 		if task != t && rebuilt == nil {
 			rebuilt = append(make([]canvas.Value, 0, len(items)), items[:i]...)
