@@ -1,6 +1,8 @@
 package stamping
 
 import (
+	"fmt"
+
 	"github.com/stampede-dev/stampede/canvas"
 )
 
@@ -58,6 +60,8 @@ func mergeDicts(log *canvas.Log, d1 *canvas.Dict, d2 canvas.Value, aggregate, fr
 		case ok1 && ok2 && !l1.Tuple && !l2.Tuple:
 			if key == "stamped_headers" {
 				extendUnique(log, l1, l2.Items)
+			} else if n := len(l1.Items) + len(l2.Items); n > MaxStampItems {
+				return &LimitError{Key: key, Items: n}
 			} else {
 				log.Append(l1, l2.Items...)
 			}
@@ -89,6 +93,24 @@ func mergeDicts(log *canvas.Log, d1 *canvas.Dict, d2 canvas.Value, aggregate, fr
 		}
 	}
 	return nil
+}
+
+// MaxStampItems is how many values one stamp's list may reach by merging.
+// Celery has no limit, but a visitor that returns the headers it was given
+// under append_stamps doubles each list at every level of the canvas, and
+// forty levels would ask for a trillion values.
+const MaxStampItems = 1 << 20
+
+// LimitError is a stamp whose merged list would pass MaxStampItems.
+type LimitError struct {
+	Key   string
+	Items int
+}
+
+func (e *LimitError) Error() string {
+	return fmt.Sprintf("stamp %q would hold %d values, over the limit of %d "+
+		"(a visitor that returns the headers it was given doubles them at every level under append_stamps)",
+		e.Key, e.Items, MaxStampItems)
 }
 
 // extendUnique appends the items of add that l does not hold yet.
