@@ -115,3 +115,27 @@ func TestAPanickingBuiltinIsAScriptError(t *testing.T) {
 		t.Error("the second run did not fail the same way")
 	}
 }
+
+// A result that contains itself is stopped at the hook that returned it:
+// the next hook would get headers without end, and no serializer could
+// send it to a worker.
+func TestAResultThatContainsItselfIsAnError(t *testing.T) {
+	v := compile(t, "cycle.star", `
+def on_chain_start(sig, **headers):
+    state["self"] = state
+    return {"k": state}
+`)
+	want := "on_chain_start returned a value that is not JSON: it contains itself, which no serializer can send (Circular reference detected)"
+	if se := stampErr(t, v); se.Msg != want {
+		t.Errorf("error %q\nwant  %q", se.Msg, want)
+	}
+	// one object in two places is not a cycle
+	v = compile(t, "twice.star", `
+def on_chain_start(sig, **headers):
+    l = [1]
+    return {"k": {"a": l, "b": l}}
+`)
+	if _, err := stamping.Stamp(workflow(t), stamping.Options{Visitor: v}); err != nil {
+		t.Error(err)
+	}
+}

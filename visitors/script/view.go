@@ -3,6 +3,7 @@ package script
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/big"
 	"strconv"
@@ -482,22 +483,33 @@ func FromStarlark(v starlark.Value) (canvas.Value, error) {
 }
 
 // memo remembers the containers converted so far, so that one object
-// returned in two places stays one object. A hook's result holds few
-// containers: a short list searched in order beats a map.
-// Past memoScan containers it switches to a map, so that a result of many
-// containers costs linear time. It also counts the result's size.
+// returned in two places stays one object, and finds a container that
+// holds itself (an open entry met again). A hook's result holds few
+// containers: a short list searched in order beats a map, which takes over
+// past memoScan containers so that a result of many costs linear time. It
+// also counts the result's size.
 type memo struct {
 	from []starlark.Value
-	to   []canvas.Value
-	many map[starlark.Value]canvas.Value
+	to   []memoEntry
+	many map[starlark.Value]int // index into to
 	buf  [4]starlark.Value
-	tbuf [4]canvas.Value
+	tbuf [4]memoEntry
 	left int // bytes the result may still take (0: no limit)
+}
+
+type memoEntry struct {
+	c    canvas.Value
+	open bool // still being converted: met again, it contains itself
 }
 
 // memoScan is how many containers are searched in order before a map
 // takes over.
 const memoScan = 32
+
+// errCycle is a result that contains itself. Celery would store it, but
+// no serializer can send it to a worker (kombu's json raises "Circular
+// reference detected"), so stampede stops at the hook that returned it.
+var errCycle = errors.New("it contains itself, which no serializer can send (Circular reference detected)")
 
 // reset empties the memo for a new result of at most limit bytes (0: no
 // limit).
@@ -520,36 +532,51 @@ func (m *memo) grow(n int) error {
 	return nil
 }
 
-func (m *memo) get(v starlark.Value) (canvas.Value, bool) {
+// seen returns what v was converted to, errCycle if v is being converted.
+func (m *memo) seen(v starlark.Value) (canvas.Value, bool, error) {
+	i := -1
 	if m.many != nil {
-		c, ok := m.many[v]
-		return c, ok
-	}
-	for i, f := range m.from {
-		if f == v {
-			return m.to[i], true
+		if j, ok := m.many[v]; ok {
+			i = j
+		}
+	} else {
+		for j, f := range m.from {
+			if f == v {
+				i = j
+				break
+			}
 		}
 	}
-	return nil, false
+	switch {
+	case i < 0:
+		return nil, false, nil
+	case m.to[i].open:
+		return nil, true, errCycle
+	}
+	return m.to[i].c, true, nil
 }
 
-func (m *memo) put(v starlark.Value, c canvas.Value) {
-	if m.many != nil {
-		m.many[v] = c
-		return
-	}
+// open records that v is being converted to c; close(i) that it is done.
+func (m *memo) open(v starlark.Value, c canvas.Value) int {
 	if m.from == nil {
 		m.from, m.to = m.buf[:0], m.tbuf[:0]
 	}
 	m.from = append(m.from, v)
-	m.to = append(m.to, c)
-	if len(m.from) > memoScan {
-		m.many = make(map[starlark.Value]canvas.Value, 2*memoScan)
-		for i, f := range m.from {
-			m.many[f] = m.to[i]
+	m.to = append(m.to, memoEntry{c, true})
+	i := len(m.to) - 1
+	switch {
+	case m.many != nil:
+		m.many[v] = i
+	case len(m.from) > memoScan:
+		m.many = make(map[starlark.Value]int, 2*memoScan)
+		for j, f := range m.from {
+			m.many[f] = j
 		}
 	}
+	return i
 }
+
+func (m *memo) close(i int) { m.to[i].open = false }
 
 func fromStarlark(v starlark.Value, memo *memo) (canvas.Value, error) {
 	if err := memo.grow(jsonSize(v)); err != nil {
@@ -588,11 +615,11 @@ func fromStarlark(v starlark.Value, memo *memo) (canvas.Value, error) {
 	}
 	switch x := v.(type) {
 	case *starlark.List:
-		if m, ok := memo.get(x); ok {
-			return m, nil
+		if m, ok, err := memo.seen(x); ok {
+			return m, err
 		}
 		l := &canvas.List{Items: make([]canvas.Value, x.Len())}
-		memo.put(x, l)
+		at := memo.open(x, l)
 		for i := range l.Items {
 			item, err := fromStarlark(x.Index(i), memo)
 			if err != nil {
@@ -600,6 +627,7 @@ func fromStarlark(v starlark.Value, memo *memo) (canvas.Value, error) {
 			}
 			l.Items[i] = item
 		}
+		memo.close(at)
 		return l, nil
 	case starlark.Tuple:
 		l := &canvas.List{Items: make([]canvas.Value, len(x)), Tuple: true}
@@ -612,11 +640,11 @@ func fromStarlark(v starlark.Value, memo *memo) (canvas.Value, error) {
 		}
 		return l, nil
 	case *starlark.Dict:
-		if m, ok := memo.get(x); ok {
-			return m, nil
+		if m, ok, err := memo.seen(x); ok {
+			return m, err
 		}
 		d := &canvas.Dict{Pairs: make([]canvas.Pair, 0, x.Len()+1)} // room for stamped_headers
-		memo.put(x, d)
+		at := memo.open(x, d)
 		for _, kv := range x.Items() {
 			k, ok := kv[0].(starlark.String)
 			if !ok {
@@ -628,6 +656,7 @@ func fromStarlark(v starlark.Value, memo *memo) (canvas.Value, error) {
 			}
 			d.Pairs = append(d.Pairs, canvas.Pair{Key: string(k), Val: val})
 		}
+		memo.close(at)
 		return d, nil
 	}
 	return nil, fmt.Errorf("a %s cannot be a stamp (stamps are None, bools, numbers, strings, lists and dicts)", v.Type())
