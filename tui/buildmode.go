@@ -66,7 +66,10 @@ func (m *Model) newBuilder() error {
 	}
 	var names []string
 	s.At(0, func() { names = builder.TaskNamesOf(s.Root) })
-	rec := &builder.Recovery{Path: builder.RecoveryPath(s.Path, s.Name)}
+	var rec *builder.Recovery
+	if !m.cfg.NoRecovery {
+		rec = &builder.Recovery{Path: m.recoveryPath(s.Path, s.Name)}
+	}
 	m.bld.b = builder.New(m.com, doc, rec, m.defaultSavePath(), names)
 	m.bld.b.Source = filepath.Base(s.Name)
 	m.bld.stamped = doc.JSON()
@@ -77,7 +80,11 @@ func (m *Model) newBuilder() error {
 // offers a recovery file left by an earlier run.
 func (m *Model) initBuilder() {
 	m.bld = &buildMode{}
-	p, err := builder.FindRecovery(builder.RecoveryPath(m.sess.Path, m.sess.Name))
+	var p *builder.Pending
+	var err error
+	if !m.cfg.NoRecovery {
+		p, err = builder.FindRecovery(m.recoveryPath(m.sess.Path, m.sess.Name))
+	}
 	if err != nil {
 		m.setStatus("cannot read the recovery file: "+err.Error(), true)
 	}

@@ -80,6 +80,8 @@ func TestGolden(t *testing.T) {
 				m, err := New(Config{
 					Session: session.Config{Name: testCanvas, Path: testCanvas, Data: data, Visitor: sc.visitor},
 					Theme:   th,
+					// the ops scenes leave unsaved ops: no recovery file
+					NoRecovery: true,
 				})
 				if err != nil {
 					t.Fatal(err)

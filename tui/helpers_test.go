@@ -39,10 +39,16 @@ func newHarness(t *testing.T, mutate ...func(*Config)) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The canvas's folder is where recovery files go: a copy in a
+	// temporary folder keeps them out of testdata.
+	path := filepath.Join(t.TempDir(), filepath.Base(testCanvas))
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	th, _ := themes.Get("dark")
 	clip := &bytes.Buffer{}
 	cfg := Config{
-		Session:   session.Config{Name: testCanvas, Path: testCanvas, Data: data, Visitor: markStar},
+		Session:   session.Config{Name: testCanvas, Path: path, Data: data, Visitor: markStar},
 		Theme:     th,
 		Clipboard: clip,
 	}

@@ -60,6 +60,13 @@ type Config struct {
 	// where its save dialog offers to save first.
 	Builder  bool
 	SavePath string
+	// RecoveryDir, when set, is where recovery files of unsaved work are
+	// kept instead of beside the canvas (or in the user cache dir for a
+	// canvas with no file).
+	RecoveryDir string
+	// NoRecovery keeps no recovery files and offers none (for views that
+	// are thrown away, such as golden tests).
+	NoRecovery bool
 }
 
 // Screen is what the TUI shows.
@@ -122,7 +129,8 @@ type Model struct {
 	loading       bool
 	themes        []*themes.Theme
 	clip          io.Writer
-	ops           *opsMode // the ops mode (opsmode.go), nil until used
+	ops           *opsMode    // the ops mode (opsmode.go), nil until used
+	opsOffer      *pendingOps // unsaved ops of an earlier run, while asked (opsrecover.go)
 	// bld is builder mode (buildmode.go)
 	bld *buildMode
 }
@@ -178,6 +186,7 @@ func New(cfg Config) (*Model, error) {
 		m.refresh()
 	}
 	m.initBuilder()
+	m.offerOpsRecovery()
 	m.refresh()
 	return m, nil
 }
@@ -292,8 +301,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if cmd, ok := m.builderMsg(msg); ok {
 		return m, cmd
 	}
-	if m.opsMsg(msg) {
-		return m, nil
+	if cmd, ok := m.opsMsg(msg); ok {
+		return m, cmd
 	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
@@ -711,6 +720,9 @@ func (m *Model) updateDialog(msg tea.KeyMsg) tea.Cmd {
 	back := func() {
 		m.screen = ScreenMain
 		m.resize()
+	}
+	if cmd, ok := m.opsRecoverDialog(msg); ok {
+		return cmd
 	}
 	if cmd, ok := m.opsDialog(msg); ok {
 		return cmd

@@ -21,6 +21,7 @@ import (
 
 	"github.com/stampede-dev/stampede/canvas"
 	"github.com/stampede-dev/stampede/replay"
+	"github.com/stampede-dev/stampede/tui/builder"
 	"github.com/stampede-dev/stampede/tui/common"
 	"github.com/stampede-dev/stampede/tui/finder"
 	"github.com/stampede-dev/stampede/tui/inspector"
@@ -40,6 +41,8 @@ const (
 	ScreenOps Screen = 100 + iota
 	// ScreenSaveSession asks where to save the session (w).
 	ScreenSaveSession
+	// ScreenOpsRecover offers the unsaved ops an earlier run left.
+	ScreenOpsRecover
 )
 
 // opsMode is the state of the ops mode; it lives from the first o (or the
@@ -53,6 +56,8 @@ type opsMode struct {
 	nodeView bool // the pane shows the selected node's ledger, not the ops
 	dialog   *ops.Model
 	save     *menu.Model
+	rec      *builder.Recovery // the recovery file of unsaved ops (opsrecover.go)
+	recGen   int
 }
 
 // OpsMode reports whether the ops mode is on: the tree shows the session's
@@ -237,6 +242,7 @@ func (m *Model) opsKey(msg tea.KeyMsg) (cmd tea.Cmd, handled bool) {
 		}
 	case key.Matches(msg, k.Undo):
 		m.undoOp()
+		return m.keepOpsRecovery(), true
 	case key.Matches(msg, k.Find):
 		m.finder = finder.New(m.com, finder.Collect(outline.RootNode(m.ops.player.Current)))
 		m.screen = ScreenFind
@@ -390,20 +396,20 @@ func (m *Model) saveSession(path string) tea.Cmd {
 }
 
 // opsMsg handles the ops mode's messages.
-func (m *Model) opsMsg(msg tea.Msg) bool {
+func (m *Model) opsMsg(msg tea.Msg) (tea.Cmd, bool) {
 	sm, ok := msg.(savedMsg)
 	if !ok {
-		return false
+		return nil, false
 	}
 	if sm.err != nil {
 		m.setStatus("save failed: "+sm.err.Error(), true)
-		return true
+		return nil, true
 	}
 	if m.ops != nil {
 		m.ops.path, m.ops.saved = sm.path, sm.ops
 	}
 	m.setStatus(fmt.Sprintf("saved the session (%d ops) to %s · stampede replay -check %s", sm.ops, sm.path, sm.path), false)
-	return true
+	return m.keepOpsRecovery(), true
 }
 
 // opsDialog handles a key on one of the ops mode's dialogs.
@@ -424,6 +430,7 @@ func (m *Model) opsDialog(msg tea.KeyMsg) (tea.Cmd, bool) {
 		}
 		if op != nil {
 			m.applyOp(op)
+			cmd = tea.Batch(cmd, m.keepOpsRecovery())
 		}
 		return cmd, true
 	case ScreenSaveSession:
@@ -450,6 +457,8 @@ func (m *Model) opsDialog(msg tea.KeyMsg) (tea.Cmd, bool) {
 // opsComponent is the ops mode's open dialog, or nil.
 func (m *Model) opsComponent() common.Component {
 	switch {
+	case m.screen == ScreenOpsRecover && m.opsOffer != nil:
+		return m.opsOffer.ask
 	case m.ops == nil:
 	case m.screen == ScreenOps && m.ops.dialog != nil:
 		return m.ops.dialog
