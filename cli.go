@@ -129,6 +129,17 @@ func writeOutputs(input string, force bool, stdout io.Writer, dests ...dest) err
 	return nil
 }
 
+// about is err said of the canvas file in: "in: err", unless err is a
+// canvas script's error, which names the file itself (a lazy group's
+// member fails when the export produces it).
+func about(in string, err error) string {
+	var be *build.Error
+	if errors.As(err, &be) && be.File == in {
+		return err.Error()
+	}
+	return in + ": " + err.Error()
+}
+
 // recoverPanic, deferred by run, turns a panic into one line on stderr and
 // exit status 1 (see reportPanic).
 func recoverPanic(stderr io.Writer, code *int) {
@@ -245,7 +256,7 @@ func cmdStamp(args []string, stdout, stderr io.Writer) int {
 	}
 	data, err := export.CanvasJSON(c)
 	if err != nil {
-		return failf(stderr, "%s: %v", in, err)
+		return failf(stderr, "%s", about(in, err))
 	}
 	var dests []dest
 	if *tracePath != "" {
@@ -283,7 +294,7 @@ func cmdFmt(args []string, stdout, stderr io.Writer) int {
 	}
 	data, err := export.CanvasJSON(c)
 	if err != nil {
-		return failf(stderr, "%s: %v", in, err)
+		return failf(stderr, "%s", about(in, err))
 	}
 	if err := output(*out, in, *force, data, stdout); err != nil {
 		return failf(stderr, "-o: %v", err)

@@ -62,7 +62,7 @@ func cmdExport(args []string, stdout, stderr io.Writer) int {
 		data, err = codegen.Generate(c, opts)
 	}
 	if err != nil {
-		return failf(stderr, "%s: %v", in, err)
+		return failf(stderr, "%s", about(in, err))
 	}
 	if err := output(*out, in, *force, data, stdout); err != nil {
 		return failf(stderr, "-o: %v", err)

@@ -140,7 +140,10 @@ func Run(filename string, src []byte, opts *Options) (*canvas.Dict, error) {
 	if prog.NumLoads() > 0 {
 		return nil, &Error{File: filename, Msg: "load() is not available in canvas scripts"}
 	}
-	globals, err := prog.Init(thread, predeclared)
+	globals, err := initProgram(filename, prog, thread, predeclared)
+	if e, ok := err.(*Error); ok {
+		return nil, e
+	}
 	if err != nil {
 		if opts.Context != nil && opts.Context.Err() != nil {
 			return nil, opts.Context.Err()
@@ -151,6 +154,23 @@ func Run(filename string, src []byte, opts *Options) (*canvas.Dict, error) {
 		return nil, runtimeError(filename, err)
 	}
 	return r.result(globals)
+}
+
+// initProgram runs the script's top level. A panic inside the interpreter
+// or a built-in (`list(range(1 << 62))` asks Go for an impossible slice)
+// is the script's error, not the program's end.
+func initProgram(filename string, prog *starlark.Program, thread *starlark.Thread, predeclared starlark.StringDict) (globals starlark.StringDict, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = interpreterFailed(filename, r)
+		}
+	}()
+	return prog.Init(thread, predeclared)
+}
+
+// interpreterFailed is the error for a panic r inside the interpreter.
+func interpreterFailed(filename string, r any) error {
+	return &Error{File: filename, Msg: fmt.Sprintf("the script stopped: the interpreter failed (%v)", r)}
 }
 
 // result is the canvas the script set.

@@ -325,3 +325,22 @@ func TestGeneratorErrorsNameTheirLine(t *testing.T) {
 		t.Errorf("error producing a member: %v", err)
 	}
 }
+
+// A built-in that fails inside Go ends the script with its error, at the
+// top level and in a lazy group's member alike, never the program.
+func TestAnInterpreterPanicIsTheScriptsError(t *testing.T) {
+	want := "boom.star: the script stopped: the interpreter failed (runtime error: makeslice: cap out of range)"
+	_, err := build.Run("boom.star", []byte("n = len(list(range(1 << 62)))\ncanvas = task('a').s()\n"), nil)
+	if err == nil || err.Error() != want {
+		t.Errorf("top level: %v\nwant %s", err, want)
+	}
+	c, err := build.Run("boom.star", []byte("add = task('a')\ncanvas = group(add.s(len(list(range(1 << 62)))) for i in range(3))\n"), nil)
+	if err != nil {
+		t.Fatal(err) // members are made when something consumes them
+	}
+	_, err = canvas.Encode(c, -1)
+	var e *build.Error
+	if !errors.As(err, &e) || e.Error() != want {
+		t.Errorf("lazy member: %v\nwant %s", err, want)
+	}
+}

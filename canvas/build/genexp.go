@@ -291,7 +291,10 @@ func (r *runState) genexp(thread *starlark.Thread, args starlark.Tuple) (starlar
 			if !ok {
 				return nil, false, nil
 			}
-			res, err := starlark.Call(gen, fn, starlark.Tuple{item}, nil)
+			res, err := callSafely(r.file, gen, fn, item)
+			if e, ok := err.(*Error); ok {
+				return nil, false, e
+			}
 			if err != nil {
 				return nil, false, runtimeError(r.file, err)
 			}
@@ -312,4 +315,15 @@ func (r *runState) genexp(thread *starlark.Thread, args starlark.Tuple) (starlar
 		return v, true, nil
 	}, hint)
 	return &Gen{z: z, r: r}, nil
+}
+
+// callSafely calls fn(item) for a lazy group's member; a panic inside the
+// interpreter is an error of the script (see initProgram).
+func callSafely(filename string, thread *starlark.Thread, fn starlark.Callable, item starlark.Value) (res starlark.Value, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			res, err = nil, interpreterFailed(filename, r)
+		}
+	}()
+	return starlark.Call(thread, fn, starlark.Tuple{item}, nil)
 }
