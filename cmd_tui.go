@@ -94,9 +94,13 @@ func openSession(cfg *tui.Config, file string, data []byte, visitorSet bool) err
 // cmdTUIOpen is `stampede CANVAS.json [flags]`.
 func cmdTUIOpen(args []string, stdout, stderr io.Writer) int {
 	file := args[0]
-	fs := newFlags(file, "", stderr)
+	name := file
+	if file == "" {
+		name = sample.Name
+	}
+	fs := newFlags(name, "", stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: stampede CANVAS.json [flags]\n\nOpens the stepping debugger on a canvas, or a recorded session (replay/FORMAT.md) in the ops mode.\n\nFlags:\n")
+		fmt.Fprintf(stderr, "Usage: stampede [CANVAS.json] [flags]\n\nOpens the stepping debugger on a canvas, or a recorded session (replay/FORMAT.md) in the ops mode.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	visitorName := fs.String("visitor", "monitoring-id", "visitor: a built-in name (see 'stampede visitors'), a .star script or a .py StampingVisitor file")
@@ -113,18 +117,21 @@ func cmdTUIOpen(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "stampede: unexpected arguments after the flags: %s\n", strings.Join(fs.Args(), " "))
 		return 2
 	}
-	data, err := os.ReadFile(file)
-	if err != nil {
-		return failf(stderr, "%v", err)
+	data := sample.OrderJSON
+	if file != "" {
+		var err error
+		if data, err = os.ReadFile(file); err != nil {
+			return failf(stderr, "%v", err)
+		}
 	}
 	if _, err := session.ParseHeaders(*headersJSON); err != nil {
 		return failf(stderr, "-headers: %v", err)
 	}
 	cfg := tui.Config{Session: session.Config{
-		Name: file, Path: file, Data: data,
+		Name: name, Path: file, Data: data,
 		Visitor: *visitorName, Append: *appendStamps, Headers: *headersJSON,
 	}}
-	if isSessionFile(data) {
+	if file != "" && isSessionFile(data) {
 		// a recorded session: open it in the ops mode, its initial canvas
 		// in the stepping debugger
 		visitorSet := false
@@ -147,7 +154,7 @@ func cmdTUIOpen(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	if !isTerminal(stdout) {
-		return failf(stderr, "%s: the debugger needs a terminal; use 'stampede stamp' to stamp without one", file)
+		return failf(stderr, "%s: the debugger needs a terminal; use 'stampede stamp' to stamp without one", name)
 	}
 	return runTUI(cfg, stdout, stderr)
 }

@@ -57,6 +57,10 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 	if cmdOpen != nil && looksLikeFile(args[0]) {
 		return cmdOpen(args, stdout, stderr)
 	}
+	if cmdOpen != nil && strings.HasPrefix(args[0], "-") {
+		// `stampede -theme light`: the sample, with the file's flags
+		return cmdOpen(append([]string{""}, args...), stdout, stderr)
+	}
 	fmt.Fprintf(stderr, "stampede: unknown command %q\n\n", args[0])
 	printUsage(stderr)
 	return 2
@@ -81,6 +85,8 @@ func looksLikeFile(arg string) bool {
 func printUsage(w io.Writer) {
 	fmt.Fprint(w, "stampede — step through Celery's canvas Stamping API\n\nUsage:\n")
 	fmt.Fprintf(w, "  %-19s %s\n", "stampede", "open the built-in sample workflow")
+	fmt.Fprintf(w, "  %-19s %s\n", "stampede FILE", "open a canvas (.json, .star) or a session in the debugger")
+	fmt.Fprintf(w, "  %-19s %s\n", "", "(flags for both: -visitor, -append, -headers, -theme; 'stampede FILE -h')")
 	names := make([]string, 0, len(commands))
 	for n := range commands {
 		names = append(names, n)

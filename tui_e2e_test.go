@@ -226,6 +226,29 @@ func TestTUIInTmuxWithNoColor(t *testing.T) {
 	s.keys("q")
 }
 
+// TestSampleWithFlagsInTmux opens the built-in sample with the flags a
+// file takes: `stampede -visitor workflow-id -append`.
+func TestSampleWithFlagsInTmux(t *testing.T) {
+	tmux, err := exec.LookPath("tmux")
+	if err != nil {
+		t.Skip("tmux is not installed: the end-to-end TUI test drives the binary in tmux (.ci/run installs it)")
+	}
+	bin := filepath.Join(t.TempDir(), "stampede")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	s := &tmuxSession{t: t, tmux: tmux, socket: fmt.Sprintf("stampede-e2e-flags-%d", os.Getpid())}
+	t.Cleanup(func() { s.cmd("kill-server") })
+	command := "env LANG=C.UTF-8 TERM=xterm-256color " + shellQuote(bin) + " -visitor workflow-id -append -theme light"
+	if out, err := s.cmd("new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40", command); err != nil {
+		t.Fatalf("tmux new-session: %v: %s", err, out)
+	}
+	s.waitFor("sample:order.json", "visitor workflow-id", "append on", "step 0/")
+	s.keys("n")
+	s.waitFor("step 1/")
+	s.keys("q")
+}
+
 // Without a terminal, `stampede` prints the sample's hook calls as before,
 // and `stampede FILE` says it needs one instead of drawing into a pipe.
 func TestTUINeedsATerminal(t *testing.T) {
@@ -260,6 +283,10 @@ func TestTUIFlagErrors(t *testing.T) {
 		{[]string{canvasFile, "extra"}, 2, "unexpected arguments"},
 		{[]string{"missing.json"}, 1, "missing.json"},
 		{[]string{"missing.star"}, 1, "missing.star"},
+		// flags without a file: the sample
+		{[]string{"-theme", "purple"}, 1, `-theme: unknown theme "purple"`},
+		{[]string{"-nope"}, 2, "flag provided but not defined: -nope"},
+		{[]string{"-theme", "light"}, 1, "sample:order.json: the debugger needs a terminal"},
 	} {
 		var stdout, stderr bytes.Buffer
 		code := run(tc.args, &stdout, &stderr)
