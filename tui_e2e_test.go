@@ -71,6 +71,26 @@ func (s *tmuxSession) keys(keys ...string) {
 	}
 }
 
+// newTmuxTest builds the binary into a temporary folder (dir) and makes a
+// tmux server of the test's own, killed when the test ends; without tmux
+// it skips the test.
+func newTmuxTest(t *testing.T) (s *tmuxSession, bin, dir string) {
+	t.Helper()
+	tmux, err := exec.LookPath("tmux")
+	if err != nil {
+		t.Skip("tmux is not installed: the end-to-end TUI test drives the binary in tmux (.ci/run installs it)")
+	}
+	dir = t.TempDir()
+	bin = filepath.Join(dir, "stampede")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	name := strings.NewReplacer("/", "-", " ", "-").Replace(t.Name())
+	s = &tmuxSession{t: t, tmux: tmux, socket: fmt.Sprintf("stampede-%s-%d", name, os.Getpid())}
+	t.Cleanup(func() { s.cmd("kill-server") })
+	return s, bin, dir
+}
+
 func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
 // TestTUIInTmux runs the real binary in tmux on a test canvas with a
@@ -78,15 +98,7 @@ func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''
 // the diff on screen, steps back, exports, and compares the exported files
 // with what `stampede stamp` writes for the same inputs.
 func TestTUIInTmux(t *testing.T) {
-	tmux, err := exec.LookPath("tmux")
-	if err != nil {
-		t.Skip("tmux is not installed: the end-to-end TUI test drives the binary in tmux (.ci/run installs it)")
-	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "stampede")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	s, bin, dir := newTmuxTest(t)
 	data, err := os.ReadFile(filepath.Join("tui", "testdata", "order.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -100,8 +112,6 @@ func TestTUIInTmux(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	s := &tmuxSession{t: t, tmux: tmux, socket: fmt.Sprintf("stampede-e2e-%d", os.Getpid())}
-	t.Cleanup(func() { s.cmd("kill-server") })
 	command := "env LANG=C.UTF-8 TERM=xterm-256color " + shellQuote(bin) + " " + shellQuote(input) + " -visitor " + shellQuote(visitor)
 	if out, err := s.cmd("new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40", command); err != nil {
 		t.Fatalf("tmux new-session: %v: %s", err, out)
@@ -179,17 +189,7 @@ func TestTUIInTmux(t *testing.T) {
 // TestTUIInTmuxWithNoColor checks on a real terminal that NO_COLOR gives a
 // screen without a single colour, yet with the selection in reverse video.
 func TestTUIInTmuxWithNoColor(t *testing.T) {
-	tmux, err := exec.LookPath("tmux")
-	if err != nil {
-		t.Skip("tmux is not installed: the end-to-end TUI test drives the binary in tmux (.ci/run installs it)")
-	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "stampede")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	s := &tmuxSession{t: t, tmux: tmux, socket: fmt.Sprintf("stampede-e2e-nc-%d", os.Getpid())}
-	t.Cleanup(func() { s.cmd("kill-server") })
+	s, bin, _ := newTmuxTest(t)
 	command := "env NO_COLOR=1 TERM=xterm-256color " + shellQuote(bin)
 	if out, err := s.cmd("new-session", "-d", "-s", "e2e", "-x", "100", "-y", "30", command); err != nil {
 		t.Fatalf("tmux new-session: %v: %s", err, out)
@@ -229,16 +229,7 @@ func TestTUIInTmuxWithNoColor(t *testing.T) {
 // TestSampleWithFlagsInTmux opens the built-in sample with the flags a
 // file takes: `stampede -visitor workflow-id -append`.
 func TestSampleWithFlagsInTmux(t *testing.T) {
-	tmux, err := exec.LookPath("tmux")
-	if err != nil {
-		t.Skip("tmux is not installed: the end-to-end TUI test drives the binary in tmux (.ci/run installs it)")
-	}
-	bin := filepath.Join(t.TempDir(), "stampede")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	s := &tmuxSession{t: t, tmux: tmux, socket: fmt.Sprintf("stampede-e2e-flags-%d", os.Getpid())}
-	t.Cleanup(func() { s.cmd("kill-server") })
+	s, bin, _ := newTmuxTest(t)
 	command := "env LANG=C.UTF-8 TERM=xterm-256color " + shellQuote(bin) + " -visitor workflow-id -append -theme light"
 	if out, err := s.cmd("new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40", command); err != nil {
 		t.Fatalf("tmux new-session: %v: %s", err, out)
@@ -303,15 +294,7 @@ func TestTUIFlagErrors(t *testing.T) {
 // -check`, reopens it (the ops are replayed), undoes the replace and goes
 // back to stepping.
 func TestTUIOpsInTmux(t *testing.T) {
-	tmux, err := exec.LookPath("tmux")
-	if err != nil {
-		t.Skip("tmux is not installed: the end-to-end TUI test drives the binary in tmux (.ci/run installs it)")
-	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "stampede")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	s, bin, dir := newTmuxTest(t)
 	data, err := os.ReadFile(filepath.Join("tui", "testdata", "order.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -331,8 +314,6 @@ func TestTUIOpsInTmux(t *testing.T) {
 		t.Fatal(err)
 	}
 	visitor := "mark.star"
-	s := &tmuxSession{t: t, tmux: tmux, socket: fmt.Sprintf("stampede-e2e-ops-%d", os.Getpid())}
-	t.Cleanup(func() { s.cmd("kill-server") })
 	start := func(args string) {
 		t.Helper()
 		command := "env LANG=C.UTF-8 TERM=xterm-256color " + shellQuote(bin) + " " + args
@@ -442,20 +423,10 @@ func TestTUIOpsInTmux(t *testing.T) {
 // with the canvas the same steps make through the canvas package. Leaving
 // builder mode stamps the new canvas.
 func TestBuilderInTmux(t *testing.T) {
-	tmux, err := exec.LookPath("tmux")
-	if err != nil {
-		t.Skip("tmux is not installed: the end-to-end TUI test drives the binary in tmux (.ci/run installs it)")
-	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "stampede")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	s, bin, dir := newTmuxTest(t)
 	out := filepath.Join(dir, "pipeline.json")
 	recovery := filepath.Join(dir, ".pipeline.json.recover.json")
 
-	s := &tmuxSession{t: t, tmux: tmux, socket: fmt.Sprintf("stampede-e2e-builder-%d", os.Getpid())}
-	t.Cleanup(func() { s.cmd("kill-server") })
 	command := "cd " + shellQuote(dir) + " && env LANG=C.UTF-8 TERM=xterm-256color " + shellQuote(bin) + " new pipeline.json"
 	if out, err := s.cmd("new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40", command); err != nil {
 		t.Fatalf("tmux new-session: %v: %s", err, out)
