@@ -4,10 +4,12 @@ import (
 	"strings"
 	"testing"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 
 	"github.com/stampede-dev/stampede/canvas"
+	"github.com/stampede-dev/stampede/tui/keys"
 )
 
 func TestFitCutsAndPadsToCells(t *testing.T) {
@@ -97,5 +99,23 @@ func TestShortStopsEarlyOnHugeValues(t *testing.T) {
 func TestOSC52(t *testing.T) {
 	if got := OSC52("hi"); got != "\x1b]52;c;aGk=\x07" {
 		t.Fatalf("%q", got)
+	}
+}
+
+func TestScrollByMovesByLinePageAndEnd(t *testing.T) {
+	c := &Common{Keys: keys.Default()}
+	for k, want := range map[tea.KeyType]int{
+		tea.KeyDown: 1, tea.KeyUp: -1, tea.KeyPgDown: 9, tea.KeyPgUp: -9,
+		tea.KeyHome: -ScrollAll, tea.KeyEnd: ScrollAll,
+	} {
+		if got, ok := c.ScrollBy(tea.KeyMsg{Type: k}, 9); !ok || got != want {
+			t.Errorf("%v: %d, %v; want %d", k, got, ok, want)
+		}
+	}
+	if got, _ := c.ScrollBy(tea.KeyMsg{Type: tea.KeyPgDown}, 0); got != 1 {
+		t.Errorf("a page of a pane with no room moves %d, want 1", got)
+	}
+	if _, ok := c.ScrollBy(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("x")}, 9); ok {
+		t.Error("x scrolls")
 	}
 }

@@ -157,22 +157,9 @@ func (m *Model) Scroll(n int) {
 
 // Update handles the pane's keys when it is focused.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
-	k := m.c.Keys
 	if msg, ok := msg.(tea.KeyMsg); ok {
-		switch {
-		case key.Matches(msg, k.Down):
-			m.Scroll(1)
-		case key.Matches(msg, k.Up):
-			m.Scroll(-1)
-		case key.Matches(msg, k.PageDown):
-			m.Scroll(max(m.height-1, 1))
-		case key.Matches(msg, k.PageUp):
-			m.Scroll(-max(m.height-1, 1))
-		case key.Matches(msg, k.Home):
-			m.offset = 0
-		case key.Matches(msg, k.Bottom):
-			m.offset = len(m.lines)
-			m.clamp()
+		if d, ok := m.c.ScrollBy(msg, m.height-1); ok {
+			m.Scroll(d)
 		}
 	}
 	return nil
