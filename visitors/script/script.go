@@ -332,7 +332,7 @@ var uuid4 = starlark.NewBuiltin("uuid4", func(_ *starlark.Thread, b *starlark.Bu
 
 // Start begins a stamp() run: the script's top level runs again with a fresh
 // `state` dict.
-func (v *Visitor) Start() (err error) {
+func (v *Visitor) Start() error {
 	predeclared := starlark.StringDict{
 		"state": starlark.NewDict(4),
 		"uuid4": uuid4,
@@ -353,12 +353,12 @@ func (v *Visitor) Start() (err error) {
 	thread.Steps = 0
 	thread.SetMaxExecutionSteps(v.StepBudget())
 	v.guard.startRun(thread, v.maxMemory())
-	defer func() { v.recovered(recover(), &err) }()
-	stop := v.watch()
-	v.guard.enter()
-	globals, err := v.prog.Init(thread, predeclared)
-	v.stopped = v.guard.leave()
-	stop()
+	v.globals = nil
+	var globals starlark.StringDict
+	err := v.guarded(func() (err error) {
+		globals, err = v.prog.Init(thread, predeclared)
+		return err
+	})
 	v.last = thread.Steps
 	v.total = thread.Steps
 	if err != nil {
@@ -404,6 +404,19 @@ func (v *Visitor) emit(msg string) {
 	}
 }
 
+// guarded runs Starlark code under the context and the memory watchdog,
+// and turns a panic inside the interpreter into an error (see recovered).
+func (v *Visitor) guarded(run func() error) (err error) {
+	stop := v.watch()
+	v.guard.enter()
+	defer func() {
+		v.stopped = v.guard.leave()
+		stop()
+		v.recovered(recover(), &err)
+	}()
+	return run()
+}
+
 // watch cancels the thread when the context is done; the returned function
 // stops watching.
 func (v *Visitor) watch() func() bool {
@@ -414,7 +427,7 @@ func (v *Visitor) watch() func() bool {
 	return context.AfterFunc(v.Context, func() { thread.Cancel(context.Cause(v.Context).Error()) })
 }
 
-func (v *Visitor) call(h visitors.Hook, t visitors.Target, headers *canvas.Dict) (_ canvas.Value, err error) {
+func (v *Visitor) call(h visitors.Hook, t visitors.Target, headers *canvas.Dict) (canvas.Value, error) {
 	v.last = 0
 	if !v.defined[h] {
 		return nil, visitors.ErrUndefined
@@ -455,14 +468,13 @@ func (v *Visitor) call(h visitors.Hook, t visitors.Target, headers *canvas.Dict)
 		pair[0], pair[1] = v.str(p.Key), v.copyIn(p.Val)
 		kwargs[i] = pair
 	}
-	defer func() { v.recovered(recover(), &err) }()
-	stop := v.watch()
 	v.argBuf[0] = NewSig(t)
-	v.guard.enter()
-	res, err := starlark.Call(thread, fn, v.argBuf[:], kwargs)
-	v.stopped = v.guard.leave()
+	var res starlark.Value
+	err := v.guarded(func() (err error) {
+		res, err = starlark.Call(thread, fn, v.argBuf[:], kwargs)
+		return err
+	})
 	v.argBuf[0] = nil
-	stop()
 	v.last = thread.Steps
 	v.total += thread.Steps
 	if err != nil {
