@@ -557,6 +557,8 @@ func estimateSteps(c canvas.Value) int {
 				}
 			}
 			if d.Class == canvas.Chord {
+				// The default on_chord_header_start/end call on_group_start/end.
+				n += 2
 				if b, err := canvas.Body(d); err == nil {
 					walk(b, depth+1)
 				}
