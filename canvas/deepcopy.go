@@ -53,11 +53,14 @@ func copyShallowTree(x *Dict) (*Dict, bool) {
 			nl++
 		}
 	}
-	c := &Dict{Pairs: make([]Pair, len(x.Pairs))}
-	copy(c.Pairs, x.Pairs)
+	c := newDictCap(Plain, len(x.Pairs))
+	c.Pairs = append(c.Pairs, x.Pairs...)
 	for i, p := range c.Pairs {
 		if l, ok := p.Val.(*List); ok {
-			c.Pairs[i].Val = &List{Items: append([]Value(nil), l.Items...), Tuple: l.Tuple}
+			lc := NewListCap(len(l.Items))
+			lc.Items = append(lc.Items, l.Items...)
+			lc.Tuple = l.Tuple
+			c.Pairs[i].Val = lc
 		}
 	}
 	return c, true

@@ -57,9 +57,7 @@ type Dict struct {
 }
 
 // NewDict returns an empty dict of the given class with room for n keys.
-func NewDict(class Class, n int) *Dict {
-	return &Dict{Class: class, Pairs: make([]Pair, 0, n)}
-}
+func NewDict(class Class, n int) *Dict { return newDictCap(class, n) }
 
 // Index returns the position of key, or -1.
 func (d *Dict) Index(key string) int {
@@ -125,8 +123,8 @@ func (d *Dict) Copy() *Dict { return d.CopyAs(Plain) }
 // CopyAs is a shallow copy with the given class (Signature(d) is dict(d)
 // with the Signature class).
 func (d *Dict) CopyAs(class Class) *Dict {
-	c := &Dict{Class: class, Pairs: make([]Pair, len(d.Pairs), len(d.Pairs)+1)}
-	copy(c.Pairs, d.Pairs)
+	c := newDictCap(class, len(d.Pairs)+1)
+	c.Pairs = append(c.Pairs, d.Pairs...)
 	return c
 }
 
@@ -146,9 +144,9 @@ func (l *List) Len() int { return len(l.Items) }
 
 // Copy is list(l): a new list with the same items.
 func (l *List) Copy() *List {
-	items := make([]Value, len(l.Items))
-	copy(items, l.Items)
-	return &List{Items: items}
+	c := NewListCap(len(l.Items))
+	c.Items = append(c.Items, l.Items...)
+	return c
 }
 
 // Truthy is Python's bool(v).

@@ -146,26 +146,16 @@ func keySet(v canvas.Value) (*canvas.List, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := newItems(len(items))
+	// NewListCap rounds small sizes up, so the few keys a signature adds of
+	// its own mostly fit without growing the list.
+	out := canvas.NewListCap(len(items))
 	for _, it := range items {
 		if err := canvas.Hashable(it); err != nil {
 			return nil, err
 		}
-		if !canvas.Contains(out, it) {
-			out = append(out, it)
+		if !canvas.Contains(out.Items, it) {
+			out.Items = append(out.Items, it)
 		}
 	}
-	return &canvas.List{Items: out}, nil
-}
-
-// newItems returns an empty slice with room for n values, rounded up so
-// that the few keys a signature adds of its own fit without growing it.
-func newItems(n int) []canvas.Value {
-	switch {
-	case n <= 2:
-		return make([]canvas.Value, 0, 2)
-	case n <= 4:
-		return make([]canvas.Value, 0, 4)
-	}
-	return make([]canvas.Value, 0, n)
+	return out, nil
 }

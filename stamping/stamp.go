@@ -125,6 +125,7 @@ type run struct {
 	snaps    [4]*canvas.Dict // recent header snapshots, see snapshot
 	nextSnap int
 	scratch  *canvas.Dict // see stampSignature
+	keys     keyBoxes     // header names as values, for stamped_headers lists
 }
 
 // stamp dispatches to the class's stamp method, as Python's v.stamp(...)
@@ -447,12 +448,12 @@ func (r *run) stampHeadersInto(h, sig *canvas.Dict, vh canvas.Value, appendStamp
 			if !ok {
 				return nil, canvas.AttrError(vh, "keys")
 			}
-			keys := make([]canvas.Value, len(vd.Pairs))
-			for i, p := range vd.Pairs {
-				keys[i] = p.Key
+			keys := canvas.NewListCap(len(vd.Pairs))
+			for _, p := range vd.Pairs {
+				keys.Items = append(keys.Items, r.keys.box(p.Key))
 			}
 			// The hook's result is a fresh dict, not part of the canvas.
-			vd.Set("stamped_headers", canvas.NewList(keys...))
+			vd.Set("stamped_headers", keys)
 		}
 		if err := mergeDicts(r.log, h, vh, appendStamps, true); err != nil {
 			return nil, err

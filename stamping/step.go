@@ -125,7 +125,7 @@ func (r *run) defaultHook(h visitors.Hook, obj canvas.Value, at node, headers *c
 		}
 		return r.callHook(visitors.OnGroupEnd, header, at.field("header"), headers, true)
 	}
-	return &canvas.Dict{}, nil
+	return canvas.NewDict(canvas.Plain, 1), nil // room for stamped_headers
 }
 
 func taskID(v canvas.Value) canvas.Value {

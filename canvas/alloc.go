@@ -1,0 +1,77 @@
+package canvas
+
+// Stamping makes a few small dicts and lists per signature (headers, the
+// visitor's result, stamped_headers). Each would be two allocations: the
+// Dict or List and the array behind its slice. For small sizes the helpers
+// here make both in one allocation, which halves the garbage collector's
+// object count on those paths.
+//
+// This is correct because the slice points into the same heap object as the
+// Dict (or List): the collector keeps the whole object alive while either is
+// reachable, and when the slice outgrows its capacity append moves it to a
+// new array as it would anyway.
+
+type dict1 struct {
+	d Dict
+	p [1]Pair
+}
+
+type dict2 struct {
+	d Dict
+	p [2]Pair
+}
+
+type dict4 struct {
+	d Dict
+	p [4]Pair
+}
+
+// newDictCap returns an empty dict with room for n pairs, made in one
+// allocation when n is at most 4.
+func newDictCap(class Class, n int) *Dict {
+	switch {
+	case n <= 0:
+		return &Dict{Class: class}
+	case n == 1:
+		b := &dict1{}
+		b.d = Dict{Class: class, Pairs: b.p[:0]}
+		return &b.d
+	case n == 2:
+		b := &dict2{}
+		b.d = Dict{Class: class, Pairs: b.p[:0]}
+		return &b.d
+	case n <= 4:
+		b := &dict4{}
+		b.d = Dict{Class: class, Pairs: b.p[:0]}
+		return &b.d
+	}
+	return &Dict{Class: class, Pairs: make([]Pair, 0, n)}
+}
+
+type list2 struct {
+	l List
+	v [2]Value
+}
+
+type list4 struct {
+	l List
+	v [4]Value
+}
+
+// NewListCap returns an empty list with room for n items, made in one
+// allocation when n is at most 4.
+func NewListCap(n int) *List {
+	switch {
+	case n <= 0:
+		return &List{}
+	case n <= 2:
+		b := &list2{}
+		b.l.Items = b.v[:0]
+		return &b.l
+	case n <= 4:
+		b := &list4{}
+		b.l.Items = b.v[:0]
+		return &b.l
+	}
+	return &List{Items: make([]Value, 0, n)}
+}
