@@ -1,6 +1,7 @@
 package visitors
 
 import (
+	"math"
 	"strconv"
 	"strings"
 )
@@ -11,11 +12,14 @@ import (
 // costs linear, not quadratic, memory; the text is made only when asked for.
 type Path struct{ n *pathNode }
 
+// pathNode is one step of a path. A recorded trace keeps one per hook call,
+// so index and depth are 32 bits: the node fits in 32 bytes instead of 48.
+// Canvases are far smaller than 2^31 members or levels (canvas.MaxDepth).
 type pathNode struct {
 	parent *pathNode
 	name   string // "tasks", "header", "body", "link", "link_error"
-	index  int    // -1 when the step has no index (body, a wrapped header)
-	depth  int
+	index  int32  // -1 when the step has no index (body, a wrapped header)
+	depth  int32
 }
 
 // Root is the path of the canvas itself, "$".
@@ -23,12 +27,12 @@ func Root() Path { return Path{} }
 
 // Field is the path of p's child reached by a key with no index (".body").
 func (p Path) Field(name string) Path {
-	return Path{&pathNode{parent: p.n, name: name, index: -1, depth: p.Depth() + 1}}
+	return Path{&pathNode{parent: p.n, name: name, index: -1, depth: int32(p.Depth() + 1)}}
 }
 
 // Index is the path of p's i-th child under name (".tasks[3]").
 func (p Path) Index(name string, i int) Path {
-	return Path{&pathNode{parent: p.n, name: name, index: i, depth: p.Depth() + 1}}
+	return Path{&pathNode{parent: p.n, name: name, index: int32(i), depth: int32(p.Depth() + 1)}}
 }
 
 // Parent is the path one step up ("$" stays "$").
@@ -44,7 +48,7 @@ func (p Path) Depth() int {
 	if p.n == nil {
 		return 0
 	}
-	return p.n.depth
+	return int(p.n.depth)
 }
 
 // IsRoot reports whether p is "$".
@@ -55,7 +59,7 @@ func (p Path) Last() (string, int) {
 	if p.n == nil {
 		return "", -1
 	}
-	return p.n.name, p.n.index
+	return p.n.name, int(p.n.index)
 }
 
 // String is the path's text, e.g. "$.tasks[1].body".
@@ -77,7 +81,7 @@ func (p Path) String() string {
 		b.WriteString(steps[i].name)
 		if steps[i].index >= 0 {
 			b.WriteByte('[')
-			b.WriteString(strconv.Itoa(steps[i].index))
+			b.WriteString(strconv.Itoa(int(steps[i].index)))
 			b.WriteByte(']')
 		}
 	}
@@ -111,7 +115,7 @@ func ParsePath(s string) (Path, bool) {
 				return Path{}, false
 			}
 			i, err := strconv.Atoi(rest[1:close])
-			if err != nil || i < 0 {
+			if err != nil || i < 0 || i > math.MaxInt32 {
 				return Path{}, false
 			}
 			p = p.Index(name, i)
