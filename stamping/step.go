@@ -2,27 +2,33 @@ package stamping
 
 import (
 	"errors"
+	"math"
 
 	"github.com/stampede-dev/stampede/canvas"
 	"github.com/stampede-dev/stampede/visitors"
 )
 
-// Step is one hook call of a stamp() run.
+// Step is one hook call of a stamp() run. A recorded trace keeps one per
+// hook call, so the struct is kept small: what can be worked out from other
+// fields (the node's depth, its parent path) is not stored.
 type Step struct {
-	Hook    visitors.Hook
-	Target  visitors.Target // the object the hook was given, and where it sits
-	ID      canvas.Value    // its options.task_id, or nil
-	Task    canvas.Value    // its task name, or nil when it is not a signature
-	Headers *canvas.Dict    // the keyword arguments, as they were at call time
-	Ret     canvas.Value    // what the hook returned (nil for *_end hooks)
-	Default bool            // the visitor does not define the hook: Celery's default ran
-	Nested  bool            // called by a default hook (on_group_start from on_chord_header_start…)
-	Err     error           // the hook failed (the run stopped here)
-	// ScriptSteps is the number of interpreter steps a scripted hook used
-	// (0 for Go visitors and hooks the visitor does not define).
-	ScriptSteps uint64
+	Hook     visitors.Hook
+	Default  bool   // the visitor does not define the hook: Celery's default ran
+	Nested   bool   // called by a default hook (on_group_start from on_chord_header_start…)
+	logStart uint32 // first mutation of this step in the trace's log
 
-	logStart int // first mutation of this step in the trace's log
+	Target  Node         // the object the hook was given, and where it sits
+	ID      canvas.Value // its options.task_id, or nil
+	Task    canvas.Value // its task name, or nil when it is not a signature
+	Headers *canvas.Dict // the keyword arguments, as they were at call time
+	Ret     canvas.Value // what the hook returned (nil for *_end hooks)
+	Err     error        // the hook failed (the run stopped here)
+}
+
+// Node is the object a hook was given and where it sits in the canvas.
+type Node struct {
+	Value canvas.Value  // *canvas.Dict or, rarely, *canvas.List
+	Path  visitors.Path // e.g. $.tasks[1].header[0]
 }
 
 // Trace is every hook call of one stamp() run, in the order the calls began.
@@ -30,6 +36,19 @@ type Trace struct {
 	Root  *canvas.Dict
 	Steps []Step
 	Log   *canvas.Log // mutations in order; nil unless Options.Record
+
+	// scriptSteps[i] is the number of interpreter steps step i's scripted
+	// hook used; nil for visitors that do not count them.
+	scriptSteps []uint64
+}
+
+// ScriptSteps is the number of interpreter steps step i's scripted hook
+// used (0 for Go visitors and hooks the visitor does not define).
+func (t *Trace) ScriptSteps(i int) uint64 {
+	if i < len(t.scriptSteps) {
+		return t.scriptSteps[i]
+	}
+	return 0
 }
 
 // call runs one hook, recording its step; for a hook the visitor does not
@@ -48,16 +67,22 @@ func (r *run) callHook(h visitors.Hook, obj canvas.Value, at node, headers *canv
 	snap := r.snapshot(headers)
 	r.trace.Steps = append(r.trace.Steps, Step{
 		Hook:     h,
-		Target:   target,
+		Target:   Node{Value: obj, Path: at.path},
 		ID:       taskID(obj),
 		Task:     taskName(obj),
 		Headers:  snap,
 		Nested:   nested,
-		logStart: r.log.Len(),
+		logStart: logPos(r.log.Len()),
 	})
 	ret, err := visitors.Call(r.v, h, target, snap)
-	if sc, ok := r.v.(visitors.StepCounter); ok && !errors.Is(err, visitors.ErrUndefined) {
-		r.trace.Steps[i].ScriptSteps = sc.LastSteps()
+	if sc, ok := r.v.(visitors.StepCounter); ok {
+		t := r.trace
+		for len(t.scriptSteps) <= i {
+			t.scriptSteps = append(t.scriptSteps, 0)
+		}
+		if !errors.Is(err, visitors.ErrUndefined) {
+			t.scriptSteps[i] = sc.LastSteps()
+		}
 	}
 	if errors.Is(err, visitors.ErrUndefined) {
 		r.trace.Steps[i].Default = true
@@ -162,7 +187,17 @@ func (t *Trace) boundary(p int) int {
 	case p <= 0:
 		return 0
 	}
-	return t.Steps[p].logStart
+	return int(t.Steps[p].logStart)
+}
+
+// logPos is a log position as a step stores it. A log of 2^32 mutations
+// would take hundreds of gigabytes, so 32 bits are enough; past them the
+// run stops rather than step to the wrong place.
+func logPos(n int) uint32 {
+	if n > math.MaxUint32 {
+		panic("stamping: more than 2^32 recorded mutations")
+	}
+	return uint32(n)
 }
 
 // Mutations is the number of canvas mutations step i made (recorded traces only).

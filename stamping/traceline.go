@@ -6,11 +6,12 @@ import (
 	"github.com/stampede-dev/stampede/canvas"
 )
 
-// Line is the step as a trace line in the conformance corpus's form:
+// Line is step i as a trace line in the conformance corpus's form:
 // {"hook", "id", "task", "headers", "ret"}. With detail it also carries the
 // node's path, whether Celery's default hook ran, and for scripted hooks the
 // interpreter steps used ("path", "default", "steps").
-func (s *Step) Line(detail bool) *canvas.Dict {
+func (t *Trace) Line(i int, detail bool) *canvas.Dict {
+	s := &t.Steps[i]
 	line := &canvas.Dict{Pairs: make([]canvas.Pair, 0, 7)}
 	line.Pairs = append(line.Pairs,
 		canvas.Pair{Key: "hook", Val: s.Hook.String()},
@@ -24,8 +25,8 @@ func (s *Step) Line(detail bool) *canvas.Dict {
 			canvas.Pair{Key: "path", Val: s.Target.Path.String()},
 			canvas.Pair{Key: "default", Val: s.Default},
 		)
-		if s.ScriptSteps > 0 {
-			line.Pairs = append(line.Pairs, canvas.Pair{Key: "steps", Val: canvas.Int(strconv.FormatUint(s.ScriptSteps, 10))})
+		if n := t.ScriptSteps(i); n > 0 {
+			line.Pairs = append(line.Pairs, canvas.Pair{Key: "steps", Val: canvas.Int(strconv.FormatUint(n, 10))})
 		}
 	}
 	return line
@@ -35,7 +36,7 @@ func (s *Step) Line(detail bool) *canvas.Dict {
 func (t *Trace) Lines(detail bool) *canvas.List {
 	out := &canvas.List{Items: make([]canvas.Value, len(t.Steps))}
 	for i := range t.Steps {
-		out.Items[i] = t.Steps[i].Line(detail)
+		out.Items[i] = t.Line(i, detail)
 	}
 	return out
 }

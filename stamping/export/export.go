@@ -37,7 +37,7 @@ func CanvasJSON(c canvas.Value) ([]byte, error) {
 func TraceJSONL(t *stamping.Trace, detail bool) ([]byte, error) {
 	var buf bytes.Buffer
 	for i := range t.Steps {
-		b, err := canvas.Encode(t.Steps[i].Line(detail), -1)
+		b, err := canvas.Encode(t.Line(i, detail), -1)
 		if err != nil {
 			return nil, err
 		}
