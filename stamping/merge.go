@@ -23,8 +23,15 @@ import (
 // built), not part of the canvas: assigning its keys needs no undo record.
 // What d1 holds may be shared with the canvas, so changes inside it are
 // always recorded.
-func mergeDicts(log *canvas.Log, d1 *canvas.Dict, d2 canvas.Value, aggregate, fresh bool) error {
-	if !canvas.Truthy(d2) {
+//
+// shKeys, when not nil, stands for a "stamped_headers" key that d2 does not
+// hold but Celery would have added last, holding list(shKeys): _stamp_headers
+// sets visitor_headers["stamped_headers"] = list(visitor_headers.keys())
+// before merging. The visitor's dict is not changed, so that the trace can
+// keep it as the hook's result; the list itself is only made where Celery's
+// merge would keep it.
+func mergeDicts(log *canvas.Log, d1 *canvas.Dict, d2 canvas.Value, aggregate, fresh bool, shKeys []canvas.Value) error {
+	if !canvas.Truthy(d2) && shKeys == nil {
 		return nil
 	}
 	setLog := log
@@ -33,19 +40,26 @@ func mergeDicts(log *canvas.Log, d1 *canvas.Dict, d2 canvas.Value, aggregate, fr
 	}
 	for i := 0; i < len(d1.Pairs); i++ {
 		key, value := d1.Pairs[i].Key, d1.Pairs[i].Val
+		virtual := shKeys != nil && key == "stamped_headers"
 		found, err := canvas.In(key, d2)
 		if err != nil {
 			return err
 		}
-		if !found {
+		if !found && !virtual {
 			continue
 		}
-		other, err := subscript(d2, key)
-		if err != nil {
+		var other canvas.Value
+		if virtual {
+			if l1, ok := value.(*canvas.List); ok && !l1.Tuple {
+				extendUnique(log, l1, shKeys) // the common case, below without the list
+				continue
+			}
+			other = canvas.NewList(append([]canvas.Value{}, shKeys...)...)
+		} else if other, err = subscript(d2, key); err != nil {
 			return err
 		}
 		if sub, ok := value.(*canvas.Dict); ok {
-			if err := mergeDicts(log, sub, other, true, false); err != nil {
+			if err := mergeDicts(log, sub, other, true, false, nil); err != nil {
 				return err
 			}
 			continue
@@ -91,6 +105,9 @@ func mergeDicts(log *canvas.Log, d1 *canvas.Dict, d2 canvas.Value, aggregate, fr
 		if !d1.Has(p.Key) {
 			setLog.Set(d1, p.Key, p.Val)
 		}
+	}
+	if shKeys != nil && !d1.Has("stamped_headers") {
+		setLog.Set(d1, "stamped_headers", canvas.NewList(append([]canvas.Value{}, shKeys...)...))
 	}
 	return nil
 }

@@ -22,7 +22,7 @@ type Options struct {
 // canvas in place. It returns the trace of every hook call even when a hook
 // fails, together with the error that stopped the run.
 func Stamp(root *canvas.Dict, opts Options) (*Trace, error) {
-	r := &run{v: opts.Visitor, trace: &Trace{Root: root}, scratch: &canvas.Dict{}}
+	r := &run{v: opts.Visitor, trace: &Trace{Root: root}, scratch: &canvas.Dict{}, shKeys: make([]canvas.Value, 0, 8)}
 	if opts.Record {
 		r.log = &canvas.Log{}
 		r.trace.Log = r.log
@@ -124,8 +124,9 @@ type run struct {
 
 	snaps    [4]*canvas.Dict // recent header snapshots, see snapshot
 	nextSnap int
-	scratch  *canvas.Dict // see stampSignature
-	keys     keyBoxes     // header names as values, for stamped_headers lists
+	scratch  *canvas.Dict   // see stampSignature
+	keys     keyBoxes       // header names as values, for stamped_headers lists
+	shKeys   []canvas.Value // scratch: a hook result's keys, see stampHeadersInto
 }
 
 // stamp dispatches to the class's stamp method, as Python's v.stamp(...)
@@ -437,25 +438,28 @@ func (r *run) stampHeadersInto(h, sig *canvas.Dict, vh canvas.Value, appendStamp
 	}
 	if vh != noVisitor {
 		if !canvas.Truthy(vh) {
-			vh = &canvas.Dict{}
+			vh = emptyResult
 		}
 		listed, err := canvas.In("stamped_headers", vh)
 		if err != nil {
 			return nil, err
 		}
+		// visitor_headers["stamped_headers"] = list(visitor_headers.keys()),
+		// passed to the merge instead of written into the hook's result,
+		// which the trace may keep (see retained).
+		var shKeys []canvas.Value
 		if !listed {
 			vd, ok := vh.(*canvas.Dict)
 			if !ok {
 				return nil, canvas.AttrError(vh, "keys")
 			}
-			keys := canvas.NewListCap(len(vd.Pairs))
+			shKeys = r.shKeys[:0] // not nil: Stamp made it; nothing keeps it
 			for _, p := range vd.Pairs {
-				keys.Items = append(keys.Items, r.keys.box(p.Key))
+				shKeys = append(shKeys, r.keys.box(p.Key))
 			}
-			// The hook's result is a fresh dict, not part of the canvas.
-			vd.Set("stamped_headers", keys)
+			r.shKeys = shKeys
 		}
-		if err := mergeDicts(r.log, h, vh, appendStamps, true); err != nil {
+		if err := mergeDicts(r.log, h, vh, appendStamps, true, shKeys); err != nil {
 			return nil, err
 		}
 		set, err := keySet(h.Lookup("stamped_headers"))
@@ -499,7 +503,7 @@ func (r *run) stampHeadersInto(h, sig *canvas.Dict, vh canvas.Value, appendStamp
 			}
 		}
 		if redacted != nil {
-			if err := mergeDicts(r.log, h, redacted, appendStamps, true); err != nil {
+			if err := mergeDicts(r.log, h, redacted, appendStamps, true, nil); err != nil {
 				return nil, err
 			}
 			// list(set(...)) again, unless the merge left our fresh set as it was.
@@ -517,6 +521,10 @@ func (r *run) stampHeadersInto(h, sig *canvas.Dict, vh canvas.Value, appendStamp
 
 // noVisitor marks "no visitor" for stampHeaders (visitor_headers is None).
 var noVisitor = &canvas.Dict{}
+
+// emptyResult is the {} that a falsy hook result becomes. Nothing writes to
+// a hook's result (see mergeDicts), so one dict serves every such hook.
+var emptyResult = &canvas.Dict{}
 
 // distinct reports whether items holds no value twice.
 func distinct(items []canvas.Value) bool {

@@ -99,8 +99,27 @@ func (r *run) callHook(h visitors.Hook, obj canvas.Value, at node, headers *canv
 	if h.IsEnd() {
 		return nil, nil
 	}
-	r.trace.Steps[i].Ret = canvas.DeepCopy(ret)
+	r.trace.Steps[i].Ret = retained(ret)
 	return ret, nil
+}
+
+// retained is what the trace keeps of a hook's result: a deep copy, since
+// stamping merges the values into headers that later merges change in
+// place — except for a plain dict of scalars, the common stamp, which is
+// kept as it is. Nothing changes it afterwards: the traversal never writes
+// into a hook's result (mergeDicts), its values cannot change, and a
+// visitor does not touch a dict it has returned (visitors.Visitor).
+func retained(ret canvas.Value) canvas.Value {
+	d, ok := ret.(*canvas.Dict)
+	if !ok || d.Class != canvas.Plain {
+		return canvas.DeepCopy(ret)
+	}
+	for _, p := range d.Pairs {
+		if p.Val != nil && !canvas.IsScalar(p.Val) {
+			return canvas.DeepCopy(ret)
+		}
+	}
+	return d
 }
 
 // snapshot is a deep copy of the headers a hook is given, as they are now.
@@ -150,7 +169,7 @@ func (r *run) defaultHook(h visitors.Hook, obj canvas.Value, at node, headers *c
 		}
 		return r.callHook(visitors.OnGroupEnd, header, at.field("header"), headers, true)
 	}
-	return canvas.NewDict(canvas.Plain, 1), nil // room for stamped_headers
+	return emptyResult, nil // {}; nothing writes into a hook's result
 }
 
 func taskID(v canvas.Value) canvas.Value {

@@ -17,7 +17,7 @@ func (MonitoringID) Name() string { return "monitoring-id" }
 
 // OnSignature stamps a new mtask_id.
 func (MonitoringID) OnSignature(Target, *canvas.Dict) (canvas.Value, error) {
-	d := canvas.NewDict(canvas.Plain, 2) // room for the stamped_headers Celery adds
+	d := canvas.NewDict(canvas.Plain, 1)
 	d.Pairs = append(d.Pairs, canvas.Pair{Key: "mtask_id", Val: uuid.NewString()})
 	return d, nil
 }

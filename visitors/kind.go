@@ -56,10 +56,9 @@ func TaskName(v canvas.Value) canvas.Value {
 	return nil
 }
 
-// stamp is a fresh stamp dict holding pairs, with room for the
-// stamped_headers key Celery adds to it.
+// stamp is a fresh stamp dict holding pairs.
 func stamp(pairs ...canvas.Pair) *canvas.Dict {
-	d := canvas.NewDict(canvas.Plain, len(pairs)+1)
+	d := canvas.NewDict(canvas.Plain, len(pairs))
 	d.Pairs = append(d.Pairs, pairs...)
 	return d
 }

@@ -83,7 +83,9 @@ var ErrUndefined = errors.New("hook not defined by the visitor")
 // StampingVisitor. A hook receives the target and a copy of the headers
 // Celery passes as keyword arguments, and returns a dict of stamps, nil
 // (None), or ErrUndefined to get Celery's default. The *_end hooks' values
-// are ignored. Embed Base to define only some hooks.
+// are ignored. Embed Base to define only some hooks. A returned dict is the
+// traversal's from then on: the visitor must not change it later (the trace
+// keeps it as the hook's result).
 type Visitor interface {
 	Name() string
 	OnSignature(t Target, headers *canvas.Dict) (canvas.Value, error)
