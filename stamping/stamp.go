@@ -207,7 +207,10 @@ func (r *run) stampLinks(sig *canvas.Dict, at node, appendStamps bool, headers *
 			if err != nil {
 				return err
 			}
-			if h, err = r.stampHeaders(sig, vh, appendStamps, false, h); err != nil {
+			// _stamp_headers(**headers) merges into a copy of h; h is this
+			// loop's own dict (the deep copy, then the previous result),
+			// which nothing else holds, so it is merged into in place.
+			if h, err = r.stampHeadersInto(h, sig, vh, appendStamps, false); err != nil {
 				return err
 			}
 			if err := r.stamp(link, where, appendStamps, h); err != nil {
