@@ -1,34 +1,48 @@
 package canvas
 
+import "math"
+
 // Log records the mutations made to canvas values so that they can be undone
 // and redone exactly, in order. The stamping stepper uses it to step back.
 // Every mutating helper accepts a nil *Log, which just mutates.
+//
+// A recorded stamp keeps one or two entries per hook call, so entries are
+// small fixed-size records and what they carry (keys, values, appended
+// items) sits in shared arenas instead of boxed per entry.
 type Log struct {
-	entries []logEntry
-	applied int // entries[:applied] are in effect
+	entries  []logEntry
+	applied  int // entries[:applied] are in effect
+	pairs    []Pair
+	vals     []Value
+	replaced []replaced
 }
 
 type logKind uint8
 
 const (
 	logSet logKind = iota
+	logUpdate
 	logAppend
 	logReplace
 )
 
-// logEntry is one mutation: d[key] = new (old, existed: what was there), or
-// list.extend(new) from length n, or list[:] = new (old: the items before).
-// List items travel boxed in old/new, keeping the common entry (a dict key
-// set) at 72 bytes.
+// logEntry is one mutation:
+//   - set: d[key] = new; pairs[at] is {key, new} and, when the key existed,
+//     pairs[at+1].Val is the value it had;
+//   - update: d.update(pairs[at:at+cnt]) of keys d did not have;
+//   - append: list.extend(vals[at:at+cnt]) from length n;
+//   - replace: list[:] = replaced[at].new (replaced[at].old: the items before).
 type logEntry struct {
-	dict     *Dict
-	list     *List
-	key      string
-	old, new Value
-	n        int32
-	kind     logKind
-	existed  bool
+	dict    *Dict
+	list    *List
+	at      uint32
+	cnt     uint32
+	n       int32
+	kind    logKind
+	existed bool
 }
+
+type replaced struct{ old, new []Value }
 
 // Len is the number of mutations recorded.
 func (l *Log) Len() int {
@@ -46,27 +60,109 @@ func (l *Log) Applied() int {
 	return l.applied
 }
 
-func (l *Log) record(e logEntry) {
+// Changes is how many values entries [from, to) change: an update of
+// several keys counts each key.
+func (l *Log) Changes(from, to int) int {
 	if l == nil {
+		return 0
+	}
+	n := 0
+	for i := from; i < to && i < len(l.entries); i++ {
+		if e := &l.entries[i]; e.kind == logUpdate {
+			n += int(e.cnt)
+		} else {
+			n++
+		}
+	}
+	return n
+}
+
+// cut drops the entries past the applied ones (a new mutation after an
+// undo), and what they hold in the arenas.
+func (l *Log) cut() {
+	if l.applied == len(l.entries) {
 		return
 	}
-	l.entries = append(l.entries[:l.applied], e)
+	np, nv, nr := len(l.pairs), len(l.vals), len(l.replaced)
+	for _, e := range l.entries[l.applied:] {
+		switch e.kind {
+		case logSet, logUpdate:
+			np = min(np, int(e.at))
+		case logAppend:
+			nv = min(nv, int(e.at))
+		case logReplace:
+			nr = min(nr, int(e.at))
+		}
+	}
+	clear(l.pairs[np:])
+	clear(l.vals[nv:])
+	clear(l.replaced[nr:])
+	l.entries, l.pairs, l.vals, l.replaced = l.entries[:l.applied], l.pairs[:np], l.vals[:nv], l.replaced[:nr]
+}
+
+func (l *Log) record(e logEntry) {
+	l.entries = append(l.entries, e)
 	l.applied = len(l.entries)
+}
+
+// offset is an arena position as an entry stores it; a log past 2^32
+// arena slots would take hundreds of gigabytes.
+func offset(n int) uint32 {
+	if n > math.MaxUint32 {
+		panic("canvas: mutation log too large")
+	}
+	return uint32(n)
 }
 
 // Set is d[key] = v.
 func (l *Log) Set(d *Dict, key string, v Value) {
 	if l != nil {
+		l.cut()
 		old, existed := d.Get(key)
-		l.record(logEntry{kind: logSet, dict: d, key: key, old: old, new: v, existed: existed})
+		at := offset(len(l.pairs))
+		l.pairs = append(l.pairs, Pair{key, v})
+		if existed {
+			l.pairs = append(l.pairs, Pair{Val: old})
+		}
+		l.record(logEntry{kind: logSet, dict: d, at: at, existed: existed})
 	}
 	d.Set(key, v)
+}
+
+// Update is d[p.Key] = p.Val for each pair in order; the keys are distinct.
+// When none of them is in d yet (stamps written into a signature's options
+// for the first time), the whole update is one entry.
+func (l *Log) Update(d *Dict, pairs []Pair) {
+	if l == nil || len(pairs) <= 1 || !noneIn(d, pairs) {
+		for _, p := range pairs {
+			l.Set(d, p.Key, p.Val)
+		}
+		return
+	}
+	l.cut()
+	at := offset(len(l.pairs))
+	l.pairs = append(l.pairs, pairs...)
+	l.record(logEntry{kind: logUpdate, dict: d, at: at, cnt: offset(len(pairs))})
+	d.Pairs = append(d.Pairs, pairs...)
+}
+
+// noneIn reports whether no key of pairs is in d.
+func noneIn(d *Dict, pairs []Pair) bool {
+	for _, p := range pairs {
+		if d.Has(p.Key) {
+			return false
+		}
+	}
+	return true
 }
 
 // Append is list.extend(items).
 func (l *Log) Append(list *List, items ...Value) {
 	if l != nil {
-		l.record(logEntry{kind: logAppend, list: list, n: int32(len(list.Items)), new: items})
+		l.cut()
+		at := offset(len(l.vals))
+		l.vals = append(l.vals, items...)
+		l.record(logEntry{kind: logAppend, list: list, n: int32(len(list.Items)), at: at, cnt: offset(len(items))})
 	}
 	list.Items = append(list.Items, items...)
 }
@@ -74,7 +170,10 @@ func (l *Log) Append(list *List, items ...Value) {
 // Replace is list[:] = items (the list keeps its identity).
 func (l *Log) Replace(list *List, items []Value) {
 	if l != nil {
-		l.record(logEntry{kind: logReplace, list: list, new: items, old: list.Items})
+		l.cut()
+		at := offset(len(l.replaced))
+		l.replaced = append(l.replaced, replaced{old: list.Items, new: items})
+		l.record(logEntry{kind: logReplace, list: list, at: at})
 	}
 	list.Items = items
 }
@@ -86,15 +185,19 @@ func (l *Log) Rewind(n int) {
 		e := &l.entries[l.applied]
 		switch e.kind {
 		case logSet:
-			if e.existed {
-				e.dict.Set(e.key, e.old)
+			if p := l.pairs[e.at]; e.existed {
+				e.dict.Set(p.Key, l.pairs[e.at+1].Val)
 			} else {
-				e.dict.Delete(e.key)
+				e.dict.Delete(p.Key)
+			}
+		case logUpdate:
+			for i := e.at + e.cnt; i > e.at; i-- {
+				e.dict.Delete(l.pairs[i-1].Key)
 			}
 		case logAppend:
 			e.list.Items = e.list.Items[:e.n]
 		case logReplace:
-			e.list.Items = e.old.([]Value)
+			e.list.Items = l.replaced[e.at].old
 		}
 	}
 }
@@ -105,11 +208,16 @@ func (l *Log) Replay(n int) {
 		e := &l.entries[l.applied]
 		switch e.kind {
 		case logSet:
-			e.dict.Set(e.key, e.new)
+			p := l.pairs[e.at]
+			e.dict.Set(p.Key, p.Val)
+		case logUpdate:
+			for _, p := range l.pairs[e.at : e.at+e.cnt] {
+				e.dict.Set(p.Key, p.Val)
+			}
 		case logAppend:
-			e.list.Items = append(e.list.Items[:e.n], e.new.([]Value)...)
+			e.list.Items = append(e.list.Items[:e.n], l.vals[e.at:e.at+e.cnt]...)
 		case logReplace:
-			e.list.Items = e.new.([]Value)
+			e.list.Items = l.replaced[e.at].new
 		}
 		l.applied++
 	}

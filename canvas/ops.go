@@ -202,11 +202,16 @@ func Set(log *Log, sig *Dict, options *Dict) error {
 		copy(grown, od.Pairs)
 		od.Pairs = grown
 	}
-	for _, p := range options.Pairs {
-		if p.Key != "immutable" {
-			log.Set(od, p.Key, p.Val)
+	pairs := options.Pairs
+	if options.Has("immutable") {
+		pairs = make([]Pair, 0, len(options.Pairs))
+		for _, p := range options.Pairs {
+			if p.Key != "immutable" {
+				pairs = append(pairs, p)
+			}
 		}
 	}
+	log.Update(od, pairs)
 	return nil
 }
 

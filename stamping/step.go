@@ -220,7 +220,7 @@ func logPos(n int) uint32 {
 }
 
 // Mutations is the number of canvas mutations step i made (recorded traces only).
-func (t *Trace) Mutations(i int) int { return t.boundary(i+1) - t.boundary(i) }
+func (t *Trace) Mutations(i int) int { return t.Log.Changes(t.boundary(i), t.boundary(i+1)) }
 
 // Stepper moves a recorded trace's canvas to the state after any number of
 // steps, forward or back, by replaying or undoing the mutation log. Position
