@@ -19,11 +19,16 @@ type Step struct {
 
 	Target  Node         // the object the hook was given, and where it sits
 	ID      canvas.Value // its options.task_id, or nil
-	Task    canvas.Value // its task name, or nil when it is not a signature
 	Headers *canvas.Dict // the keyword arguments, as they were at call time
 	Ret     canvas.Value // what the hook returned (nil for *_end hooks)
 	Err     error        // the hook failed (the run stopped here)
 }
+
+// Task is the node's task name, or nil when it is not a signature. It is
+// read from the node rather than kept: stamping never changes a
+// signature's "task" (it writes options, immutable and a group's or
+// chord's tasks), so it is the name the hook saw.
+func (s *Step) Task() canvas.Value { return taskName(s.Target.Value) }
 
 // Node is the object a hook was given and where it sits in the canvas.
 type Node struct {
@@ -69,7 +74,6 @@ func (r *run) callHook(h visitors.Hook, obj canvas.Value, at node, headers *canv
 		Hook:     h,
 		Target:   Node{Value: obj, Path: at.path},
 		ID:       taskID(obj),
-		Task:     taskName(obj),
 		Headers:  snap,
 		Nested:   nested,
 		logStart: logPos(r.log.Len()),

@@ -16,7 +16,7 @@ func (t *Trace) Line(i int, detail bool) *canvas.Dict {
 	line.Pairs = append(line.Pairs,
 		canvas.Pair{Key: "hook", Val: s.Hook.String()},
 		canvas.Pair{Key: "id", Val: s.ID},
-		canvas.Pair{Key: "task", Val: s.Task},
+		canvas.Pair{Key: "task", Val: s.Task()},
 		canvas.Pair{Key: "headers", Val: canvas.JSONCopy(s.Headers)},
 		canvas.Pair{Key: "ret", Val: canvas.JSONCopy(s.Ret)},
 	)

@@ -122,7 +122,7 @@ func TestPrintsAreKeptWithTheirStep(t *testing.T) {
 			}
 			continue
 		}
-		want := "sig " + s.Step(i).Task.(string)
+		want := "sig " + s.Step(i).Task().(string)
 		if len(pr) != 1 || pr[0] != want {
 			t.Fatalf("step %d prints %q, want %q", i, pr, want)
 		}
