@@ -7,8 +7,8 @@ import (
 	"github.com/stampede-dev/stampede/visitors"
 )
 
-// TestEstimateSteps checks that the trace of flat canvases fits the steps
-// estimated up front: one step too few doubles the trace's memory.
+// TestEstimateSteps checks that the steps counted up front are the steps
+// made: one too few doubles the trace's memory, too many waste it.
 func TestEstimateSteps(t *testing.T) {
 	sig := func(task string) *canvas.Dict {
 		return &canvas.Dict{Class: canvas.Signature, Pairs: []canvas.Pair{
@@ -23,10 +23,18 @@ func TestEstimateSteps(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	linked := sig("a")
+	linked.Lookup("options").(*canvas.Dict).Set("link", canvas.NewList(sig("l")))
+	linked.Lookup("options").(*canvas.Dict).Set("link_error", canvas.NewList(sig("e"), sig("e")))
+	nested := canvas.NewChain(
+		canvas.NewGroup(canvas.NewList(canvas.NewChain(linked, sig("b")), sig("c"))),
+		chord,
+	)
 	for name, c := range map[string]*canvas.Dict{
-		"group": canvas.NewGroup(leaves()),
-		"chain": canvas.NewChain(leaves().Items...),
-		"chord": chord,
+		"group":  canvas.NewGroup(leaves()),
+		"chain":  canvas.NewChain(leaves().Items...),
+		"chord":  chord,
+		"nested": nested,
 	} {
 		want := estimateSteps(c)
 		v, _ := visitors.Builtin("monitoring-id")
@@ -34,7 +42,7 @@ func TestEstimateSteps(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if tr.Len() > want {
+		if tr.Len() != want {
 			t.Errorf("%s: %d steps, estimated %d", name, tr.Len(), want)
 		}
 	}

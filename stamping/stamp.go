@@ -539,8 +539,10 @@ func distinct(items []canvas.Value) bool {
 	return true
 }
 
-// estimateSteps is a cheap upper-bound guess of the number of hook calls a
-// stamp of c makes, so the trace is allocated once.
+// estimateSteps is the number of hook calls a stamp of c makes, counted
+// ahead so that the trace is allocated once at its size. It is exact for
+// canvases of lists up to 64 levels deep; past that, and for lazy groups,
+// the trace grows as it goes.
 func estimateSteps(c canvas.Value) int {
 	n := 0
 	var walk func(v canvas.Value, depth int)
@@ -549,30 +551,35 @@ func estimateSteps(c canvas.Value) int {
 		if !ok || depth > 64 {
 			return
 		}
-		n++
+		n++ // on_signature, or the start hook of a chain, group or chord
 		if opts, ok := d.Lookup("options").(*canvas.Dict); ok {
 			for _, key := range [...]string{"link", "link_error"} {
 				for _, l := range canvas.MaybeList(opts.Lookup(key)) {
-					n++
+					n++ // on_callback, on_errback
 					walk(l, depth+1)
 				}
 			}
 		}
 		switch d.Class {
 		case canvas.Chain, canvas.Group, canvas.Chord:
-			n += 3
-			if tasks, err := canvas.Tasks(d); err == nil {
-				if l, ok := tasks.(*canvas.List); ok {
-					for _, t := range l.Items {
-						walk(t, depth+1)
-					}
-				}
-			}
+			tasks, err := canvas.Tasks(d)
 			if d.Class == canvas.Chord {
-				// The default on_chord_header_start/end call on_group_start/end.
-				n += 2
+				// The default on_chord_header_start calls on_group_start;
+				// then on_chord_header_end (calling on_group_end) and
+				// on_chord_body.
+				n += 4
+				if g, ok := tasks.(*canvas.Dict); ok && g.Class == canvas.Group {
+					tasks, err = canvas.Tasks(g)
+				}
 				if b, err := canvas.Body(d); err == nil {
 					walk(b, depth+1)
+				}
+			} else {
+				n++ // on_chain_end, on_group_end
+			}
+			if l, ok := tasks.(*canvas.List); ok && err == nil {
+				for _, t := range l.Items {
+					walk(t, depth+1)
 				}
 			}
 		}
