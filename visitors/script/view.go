@@ -643,7 +643,7 @@ func fromStarlark(v starlark.Value, memo *memo) (canvas.Value, error) {
 		if m, ok, err := memo.seen(x); ok {
 			return m, err
 		}
-		d := &canvas.Dict{Pairs: make([]canvas.Pair, 0, x.Len()+1)} // room for stamped_headers
+		d := canvas.NewDict(canvas.Plain, x.Len())
 		at := memo.open(x, d)
 		for _, kv := range x.Items() {
 			k, ok := kv[0].(starlark.String)
