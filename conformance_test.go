@@ -97,6 +97,17 @@ func readJSON(t *testing.T, path string) canvas.Value {
 	return v
 }
 
+// visitorPath is a case's visitor script: in a visitors folder beside the
+// case's kind folder (testdata/celery/visitors) when it is there, else in
+// the corpus's.
+func visitorPath(casePath, name string) string {
+	own := filepath.Join(filepath.Dir(filepath.Dir(casePath)), "visitors", name)
+	if _, err := os.Stat(own); err == nil {
+		return own
+	}
+	return filepath.Join(corpusDir, "visitors", name)
+}
+
 // runCase runs one case through the CLI and compares its output.
 func runCase(t *testing.T, path string) {
 	c := loadCase(t, path)
@@ -112,7 +123,7 @@ func runCase(t *testing.T, path string) {
 		tracePath := filepath.Join(dir, "trace.jsonl")
 		args := []string{"stamp", "-o", out, "-trace", tracePath}
 		if v, ok := c.Lookup("visitor").(string); ok {
-			args = append(args, "-visitor", filepath.Join(corpusDir, "visitors", v))
+			args = append(args, "-visitor", visitorPath(path, v))
 		}
 		if canvas.Truthy(c.Lookup("append_stamps")) {
 			args = append(args, "-append")

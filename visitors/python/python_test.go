@@ -582,3 +582,41 @@ PROTOTYPE = Counter(start=100)
 		t.Errorf("options = %s", canvas.MustEncode(got))
 	}
 }
+
+// A visitor that returns the same dict every time (self.stamps) gets it
+// back with the "stamped_headers" Celery's _stamp_headers wrote into it:
+// keys added after the first call are merged into the options but are not
+// stamps. The expected options are what Celery 5.6.2 stamps on a group of
+// two leaves.
+func TestAReturnedDictKeepsTheStampedHeadersCeleryWroteIntoIt(t *testing.T) {
+	v := compile(t, "reuse.py", `from celery.canvas import StampingVisitor
+
+
+class Reuse(StampingVisitor):
+    def __init__(self):
+        self.stamps = {}
+
+    def on_signature(self, sig, **headers):
+        self.stamps["s%d" % len(self.stamps)] = len(self.stamps)
+        return self.stamps
+`)
+	c, err := canvas.Load([]byte(`{"task": "celery.group", "args": [], "kwargs": {"tasks": [
+		{"task": "a", "args": [], "kwargs": {}, "options": {}, "subtask_type": null, "immutable": false},
+		{"task": "b", "args": [], "kwargs": {}, "options": {}, "subtask_type": null, "immutable": false}]},
+		"options": {}, "subtask_type": "group", "immutable": false}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := stamping.Stamp(c, stamping.Options{Visitor: v}); err != nil {
+		t.Fatal(err)
+	}
+	tasks := c.Lookup("kwargs").(*canvas.Dict).Lookup("tasks").(*canvas.List).Items
+	for i, want := range []string{
+		`{"stamped_headers": ["s0"], "s0": 0}`,
+		`{"stamped_headers": ["s0"], "s0": 0, "s2": 2}`,
+	} {
+		if got := canvas.MustEncode(tasks[i].(*canvas.Dict).Lookup("options")); got != want {
+			t.Errorf("task %d options %s\nwant %s", i, got, want)
+		}
+	}
+}

@@ -486,6 +486,9 @@ func (v *Visitor) call(h visitors.Hook, t visitors.Target, headers *canvas.Dict)
 	}
 	v.memo.reset(v.maxResult())
 	out, err := fromStarlark(res, &v.memo)
+	if err == nil && !h.IsEnd() {
+		markStamped(res) // after the copy: the trace shows what the hook returned
+	}
 	clear(pairs)
 	if errors.Is(err, errTooLarge) {
 		return nil, &Error{Pos: v.where(fn.Position()), Hook: h.String(), Node: nodeText(t),
@@ -496,6 +499,25 @@ func (v *Visitor) call(h visitors.Hook, t visitors.Target, headers *canvas.Dict)
 	}
 	return out, nil
 }
+
+// markStamped does to a hook's result what Celery's _stamp_headers does to
+// it: a non-empty dict without "stamped_headers" gets the list of its keys
+// written into it, in place. A visitor that returns the same dict again
+// (state["d"], a Python visitor's self.stamps) then returns it with that
+// key, and only the keys it held the first time are stamps. A frozen dict
+// (a Starlark global) cannot change; Python has none.
+func markStamped(res starlark.Value) {
+	d, ok := res.(*starlark.Dict)
+	if !ok || d.Len() == 0 {
+		return
+	}
+	if _, found, _ := d.Get(stampedHeadersKey); found {
+		return
+	}
+	_ = d.SetKey(stampedHeadersKey, starlark.NewList(d.Keys()))
+}
+
+var stampedHeadersKey = starlark.String("stamped_headers")
 
 // where is the hook running and the node it visits.
 type where struct {
