@@ -619,3 +619,58 @@ func TestTUIOpensEveryScenario(t *testing.T) {
 		})
 	}
 }
+
+// TestOpsRecoveryInTmux applies an op in the real binary and quits without
+// saving: the next start offers the unsaved op, restores it, and saving
+// removes the recovery file.
+func TestOpsRecoveryInTmux(t *testing.T) {
+	s, bin, dir := newTmuxTest(t)
+	data, err := os.ReadFile(filepath.Join("tui", "testdata", "order.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "order.json"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	recovery := filepath.Join(dir, ".order.session.json.recover.json")
+	start := func(name string) {
+		t.Helper()
+		command := "env LANG=C.UTF-8 TERM=xterm-256color " + shellQuote(bin) + " order.json"
+		if out, err := s.cmd("new-session", "-d", "-s", name, "-x", "120", "-y", "40", "-c", dir, command); err != nil {
+			t.Fatalf("tmux new-session: %v: %s", err, out)
+		}
+	}
+	start("e2e")
+	s.waitFor("step 0/")
+	s.keys("o")
+	s.waitFor("› stamp(visitor, append_stamps, headers)")
+	s.keys("Enter")
+	s.waitFor("stamp at $")
+	s.keys("Enter")
+	s.waitFor("op 0 stamp: no stamp lost", "1 ops · unsaved")
+	s.keys("q")
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if _, err := s.cmd("has-session", "-t", "e2e"); err != nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("q did not quit:\n%s", s.screen())
+		}
+	}
+	if _, err := os.Stat(recovery); err != nil {
+		t.Fatalf("quitting with an unsaved op left no recovery file: %v", err)
+	}
+
+	start("e2e")
+	s.waitFor("1 unsaved ops from", "restore them (ops mode)", "delete the recovery file")
+	s.keys("Enter")
+	s.waitFor("restored 1 unsaved ops", "ops 0:stamp", "1 ops · unsaved")
+	s.keys("w")
+	s.waitFor("Save session")
+	s.keys("Enter")
+	s.waitFor("saved the session (1 ops)")
+	if _, err := os.Stat(recovery); !os.IsNotExist(err) {
+		t.Errorf("saving left the recovery file: %v", err)
+	}
+	s.keys("q")
+}
