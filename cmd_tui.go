@@ -91,7 +91,8 @@ func openSession(cfg *tui.Config, file string, data []byte, visitorSet bool) err
 	return nil
 }
 
-// cmdTUIOpen is `stampede CANVAS.json [flags]`.
+// cmdTUIOpen is `stampede CANVAS.json [flags]`; a file of "" is the
+// built-in sample (`stampede -theme light`).
 func cmdTUIOpen(args []string, stdout, stderr io.Writer) int {
 	file := args[0]
 	name := file
