@@ -16,8 +16,10 @@ import (
 // call runs, samples the heap every tick and cancels a call once the heap
 // grew by more than its visitor's MaxMemory since the call began, or by
 // four times that since the run began (what a `state` that keeps growing
-// across calls holds). A call that ends between two ticks is not seen: it
-// cannot have allocated much more than one step's worth.
+// across calls holds). A call that starts and ends between two ticks is
+// not checked (10 ms is too short to build much with the interpreter's
+// 1 GiB cap per step); what it kept still counts against the run's limit
+// at the next tick that finds a call running.
 
 // watchTick is how often the watchdog samples the heap.
 const watchTick = 10 * time.Millisecond
