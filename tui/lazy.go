@@ -7,36 +7,12 @@ import (
 	"github.com/stampede-dev/stampede/tui/outline"
 )
 
-// lazyOf returns the generator behind a group's tasks or a chord's header
-// (directly or through the group wrapping it), or nil.
-func lazyOf(v canvas.Value) *canvas.Lazy {
-	d, ok := v.(*canvas.Dict)
-	if !ok {
-		return nil
-	}
-	kw, ok := d.Lookup("kwargs").(*canvas.Dict)
-	if !ok {
-		return nil
-	}
-	for _, key := range []string{"tasks", "header"} {
-		switch x := kw.Lookup(key).(type) {
-		case *canvas.Lazy:
-			return x
-		case *canvas.Dict:
-			if z := lazyOf(x); z != nil {
-				return z
-			}
-		}
-	}
-	return nil
-}
-
 // selectedLazy is the lazy group at the selected node or the nearest one
 // above it (the selection follows the steps onto the members it yields).
 func (m *Model) selectedLazy() *canvas.Lazy {
 	nodes, _ := outline.At(m.tree.Root(), m.tree.SelectedIndex())
 	for i := len(nodes) - 1; i >= 0; i-- {
-		if z := lazyOf(nodes[i].Value); z != nil {
+		if z := outline.LazyTasks(nodes[i].Value); z != nil {
 			return z
 		}
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/stampede-dev/stampede/canvas"
 	"github.com/stampede-dev/stampede/canvas/build"
+	"github.com/stampede-dev/stampede/tui/outline"
 	"github.com/stampede-dev/stampede/tui/session"
 )
 
@@ -27,7 +28,7 @@ func TestYieldLazyMembers(t *testing.T) {
 	if s.Err != nil {
 		t.Fatal(s.Err)
 	}
-	z := lazyOf(s.Root)
+	z := outline.LazyTasks(s.Root)
 	if z == nil {
 		t.Fatal("the script's group is not lazy")
 	}

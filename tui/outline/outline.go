@@ -260,7 +260,7 @@ func Label(n Node) (kind, name, id string) {
 	default:
 		name = TaskName(n.Value)
 	}
-	if z := lazyTasks(n.Value); z != nil {
+	if z := LazyTasks(n.Value); z != nil {
 		// Never produce members to draw a lazy group: say what exists.
 		more := "Y yields more"
 		if z.Done() {
@@ -464,8 +464,9 @@ func Walk(root Node, fn func(Node) bool) {
 	walk(root)
 }
 
-// lazyTasks is the generator behind a group's tasks or a chord's header, or nil.
-func lazyTasks(v canvas.Value) *canvas.Lazy {
+// LazyTasks is the generator behind a group's tasks or a chord's header
+// (directly or through the group wrapping it), or nil.
+func LazyTasks(v canvas.Value) *canvas.Lazy {
 	d, ok := v.(*canvas.Dict)
 	if !ok {
 		return nil
@@ -479,7 +480,7 @@ func lazyTasks(v canvas.Value) *canvas.Lazy {
 		case *canvas.Lazy:
 			return x
 		case *canvas.Dict:
-			if z := lazyTasks(x); z != nil {
+			if z := LazyTasks(x); z != nil {
 				return z
 			}
 		}
