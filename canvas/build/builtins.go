@@ -277,27 +277,20 @@ func (r *runState) tasksArgs(args starlark.Tuple) ([]canvas.Value, error) {
 
 // chain is celery.chain(*tasks, **kwargs).
 func (r *runState) chain(args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	if err := checkKeywords("chain", kwargs); err != nil {
-		return nil, err
-	}
-	tasks, err := r.tasksArgs(args)
-	if err != nil {
-		return nil, err
-	}
-	kw, err := r.conv.kwDict(kwargs)
-	if err != nil {
-		return nil, err
-	}
-	res, err := canvas.ChainOf(tasks, kw)
-	if err != nil {
-		return nil, err
-	}
-	return r.fromCanvas(res), nil
+	return r.tasksCall("chain", canvas.ChainOf, args, kwargs)
 }
 
 // group is celery.group(*tasks, **options).
 func (r *runState) group(args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	if err := checkKeywords("group", kwargs); err != nil {
+	return r.tasksCall("group", func(tasks []canvas.Value, kw *canvas.Dict) (canvas.Value, error) {
+		return canvas.GroupOf(tasks, kw)
+	}, args, kwargs)
+}
+
+// tasksCall is a constructor that takes tasks and keyword options, as
+// chain and group do: construct builds the canvas from them.
+func (r *runState) tasksCall(fn string, construct func([]canvas.Value, *canvas.Dict) (canvas.Value, error), args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	if err := checkKeywords(fn, kwargs); err != nil {
 		return nil, err
 	}
 	tasks, err := r.tasksArgs(args)
@@ -308,7 +301,7 @@ func (r *runState) group(args starlark.Tuple, kwargs []starlark.Tuple) (starlark
 	if err != nil {
 		return nil, err
 	}
-	res, err := canvas.GroupOf(tasks, kw)
+	res, err := construct(tasks, kw)
 	if err != nil {
 		return nil, err
 	}
