@@ -303,17 +303,8 @@ func (d *Doc) Insert(idx []int, name string) ([]int, error) {
 		if isContainer(nd) && (p.isRoot() || p.node().Role != outline.Link && p.node().Role != outline.Errback) {
 			items := members(nd)
 			if nd.Class == canvas.Chain && len(items) > 0 {
-				// chain | task, exactly
-				v, err := canvas.Or(nd, sig)
-				if err != nil {
-					return nil, err
-				}
-				vd, ok := v.(*canvas.Dict)
-				if !ok {
-					return nil, fmt.Errorf("| made a %s", canvas.TypeName(v))
-				}
 				sel = idx
-				return replace(root, p, vd)
+				return orInPlace(root, p, nd, sig) // chain | task, exactly
 			}
 			c, err := withMembers(nd, append(items, sig))
 			if err != nil {
@@ -323,21 +314,11 @@ func (d *Doc) Insert(idx []int, name string) ([]int, error) {
 			return replace(root, p, c)
 		}
 		if p.inList() {
-			items, i := siblings(p)
-			items = append(items[:i+1], append([]canvas.Value{sig}, items[i+1:]...)...)
-			sel = append(append([]int(nil), idx[:len(idx)-1]...), idx[len(idx)-1]+1)
-			return setList(root, p, items)
-		}
-		v, err := canvas.Or(nd, sig)
-		if err != nil {
-			return nil, err
-		}
-		vd, ok := v.(*canvas.Dict)
-		if !ok {
-			return nil, fmt.Errorf("| made a %s", canvas.TypeName(v))
+			sel = nextSibling(idx)
+			return insertAfter(root, p, sig)
 		}
 		sel = idx
-		return replace(root, p, vd)
+		return orInPlace(root, p, nd, sig)
 	})
 	if err == nil && len(sel) == len(idx) {
 		sel = lastIfNamed(d.root, sel, name)
@@ -667,6 +648,32 @@ func (d *Doc) Move(idx []int, delta int) ([]int, error) {
 	return sel, err
 }
 
+// insertAfter puts v right after the node at p, which is in a list.
+func insertAfter(root *canvas.Dict, p place, v canvas.Value) (*canvas.Dict, error) {
+	items, i := siblings(p)
+	items = append(items[:i+1], append([]canvas.Value{v}, items[i+1:]...)...)
+	return setList(root, p, items)
+}
+
+// nextSibling is the index path of the item after idx in its list.
+func nextSibling(idx []int) []int {
+	return append(append([]int(nil), idx[:len(idx)-1]...), idx[len(idx)-1]+1)
+}
+
+// orInPlace replaces the node nd at p with nd | v: Celery's upgrade rules
+// decide what that makes, which must be a signature.
+func orInPlace(root *canvas.Dict, p place, nd *canvas.Dict, v canvas.Value) (*canvas.Dict, error) {
+	res, err := canvas.Or(nd, v)
+	if err != nil {
+		return nil, err
+	}
+	rd, ok := res.(*canvas.Dict)
+	if !ok {
+		return nil, fmt.Errorf("| made a %s", canvas.TypeName(res))
+	}
+	return replace(root, p, rd)
+}
+
 // Duplicate puts sig.clone() of the selected node right after it (or, for
 // a node not in a list, makes it `node | clone`).
 func (d *Doc) Duplicate(idx []int) ([]int, error) {
@@ -685,21 +692,11 @@ func (d *Doc) Duplicate(idx []int) ([]int, error) {
 			return nil, err
 		}
 		if p.inList() {
-			items, i := siblings(p)
-			items = append(items[:i+1], append([]canvas.Value{c}, items[i+1:]...)...)
-			sel = append(append([]int(nil), idx[:len(idx)-1]...), idx[len(idx)-1]+1)
-			return setList(root, p, items)
-		}
-		v, err := canvas.Or(nd, c)
-		if err != nil {
-			return nil, err
-		}
-		vd, ok := v.(*canvas.Dict)
-		if !ok {
-			return nil, fmt.Errorf("| made a %s", canvas.TypeName(v))
+			sel = nextSibling(idx)
+			return insertAfter(root, p, c)
 		}
 		sel = idx
-		return replace(root, p, vd)
+		return orInPlace(root, p, nd, c)
 	})
 	return sel, err
 }
