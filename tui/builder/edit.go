@@ -74,6 +74,18 @@ func isHeaderGroup(p place) bool {
 	return isDict
 }
 
+// locateDict is locate for a node that must be a signature: its place and
+// its dict.
+func locateDict(root *canvas.Dict, idx []int) (place, *canvas.Dict, error) {
+	p, err := locate(root, idx)
+	if err != nil {
+		return place{}, nil, err
+	}
+	nd, err := p.dict()
+	return p, nd, err
+}
+
+// locate is the place of the node at index path idx in root.
 func locate(root *canvas.Dict, idx []int) (place, error) {
 	nodes, got := outline.At(outline.RootNode(root), idx)
 	if len(got) != len(idx) {
@@ -292,11 +304,7 @@ func (d *Doc) Insert(idx []int, name string) ([]int, error) {
 	}
 	var sel []int
 	err = d.apply("insert "+name, func(root *canvas.Dict) (*canvas.Dict, error) {
-		p, err := locate(root, idx)
-		if err != nil {
-			return nil, err
-		}
-		nd, err := p.dict()
+		p, nd, err := locateDict(root, idx)
 		if err != nil {
 			return nil, err
 		}
@@ -450,11 +458,7 @@ func (d *Doc) SetBody(idx []int, name string) error {
 		return err
 	}
 	return d.apply("chord body "+name, func(root *canvas.Dict) (*canvas.Dict, error) {
-		p, err := locate(root, idx)
-		if err != nil {
-			return nil, err
-		}
-		nd, err := p.dict()
+		p, nd, err := locateDict(root, idx)
 		if err != nil {
 			return nil, err
 		}
@@ -482,11 +486,7 @@ func (d *Doc) Link(idx []int, name string, errback bool) error {
 		label = "errback " + name
 	}
 	return d.apply(label, func(root *canvas.Dict) (*canvas.Dict, error) {
-		p, err := locate(root, idx)
-		if err != nil {
-			return nil, err
-		}
-		nd, err := p.dict()
+		_, nd, err := locateDict(root, idx)
 		if err != nil {
 			return nil, err
 		}
@@ -573,11 +573,7 @@ func (d *Doc) Edit(idx []int, f Fields) error {
 		return err
 	}
 	return d.apply("edit", func(root *canvas.Dict) (*canvas.Dict, error) {
-		p, err := locate(root, idx)
-		if err != nil {
-			return nil, err
-		}
-		nd, err := p.dict()
+		p, nd, err := locateDict(root, idx)
 		if err != nil {
 			return nil, err
 		}
@@ -679,11 +675,7 @@ func orInPlace(root *canvas.Dict, p place, nd *canvas.Dict, v canvas.Value) (*ca
 func (d *Doc) Duplicate(idx []int) ([]int, error) {
 	var sel []int
 	err := d.apply("duplicate", func(root *canvas.Dict) (*canvas.Dict, error) {
-		p, err := locate(root, idx)
-		if err != nil {
-			return nil, err
-		}
-		nd, err := p.dict()
+		p, nd, err := locateDict(root, idx)
 		if err != nil {
 			return nil, err
 		}
