@@ -91,6 +91,20 @@ func newTmuxTest(t *testing.T) (s *tmuxSession, bin, dir string) {
 	return s, bin, dir
 }
 
+// copyInto copies the file src into dir and returns the copy's path.
+func copyInto(t *testing.T, dir, src string) string {
+	t.Helper()
+	data, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dst := filepath.Join(dir, filepath.Base(src))
+	if err := os.WriteFile(dst, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
 func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
 // TestTUIInTmux runs the real binary in tmux on a test canvas with a
@@ -99,12 +113,9 @@ func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''
 // with what `stampede stamp` writes for the same inputs.
 func TestTUIInTmux(t *testing.T) {
 	s, bin, dir := newTmuxTest(t)
-	data, err := os.ReadFile(filepath.Join("tui", "testdata", "order.json"))
+	input := copyInto(t, dir, filepath.Join("tui", "testdata", "order.json"))
+	data, err := os.ReadFile(input) // to check later that it did not change
 	if err != nil {
-		t.Fatal(err)
-	}
-	input := filepath.Join(dir, "order.json")
-	if err := os.WriteFile(input, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	visitor, err := filepath.Abs(filepath.Join("testdata", "conformance", "visitors", "mark.star"))
@@ -295,24 +306,11 @@ func TestTUIFlagErrors(t *testing.T) {
 // back to stepping.
 func TestTUIOpsInTmux(t *testing.T) {
 	s, bin, dir := newTmuxTest(t)
-	data, err := os.ReadFile(filepath.Join("tui", "testdata", "order.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	input := filepath.Join(dir, "order.json")
-	if err := os.WriteFile(input, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	input := copyInto(t, dir, filepath.Join("tui", "testdata", "order.json"))
 	// The visitor sits beside the canvas and is named as a user in that
 	// folder would name it: an absolute path to the checkout can be longer
 	// than the op form's field, which shows only its start.
-	script, err := os.ReadFile(filepath.Join("testdata", "conformance", "visitors", "mark.star"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "mark.star"), script, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	copyInto(t, dir, filepath.Join("testdata", "conformance", "visitors", "mark.star"))
 	visitor := "mark.star"
 	start := func(args string) {
 		t.Helper()
@@ -625,13 +623,7 @@ func TestTUIOpensEveryScenario(t *testing.T) {
 // removes the recovery file.
 func TestOpsRecoveryInTmux(t *testing.T) {
 	s, bin, dir := newTmuxTest(t)
-	data, err := os.ReadFile(filepath.Join("tui", "testdata", "order.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "order.json"), data, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	copyInto(t, dir, filepath.Join("tui", "testdata", "order.json"))
 	recovery := filepath.Join(dir, ".order.session.json.recover.json")
 	start := func(name string) {
 		t.Helper()
