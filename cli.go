@@ -249,6 +249,7 @@ func cmdStamp(args []string, stdout, stderr io.Writer) int {
 	if *recordPath != "" {
 		tr, sess, err = replay.RecordStamp(c, *visitorName, opts)
 	} else {
+		opts.Untraced = *tracePath == "" // nothing reads the steps
 		tr, err = stamping.Stamp(c, opts)
 	}
 	if err != nil {

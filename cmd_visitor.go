@@ -146,7 +146,7 @@ func visitorCheck(spec string, showStarlark bool, stdout, stderr io.Writer) int 
 	if err != nil {
 		return failf(stderr, "%s: %v", sample.Name, err)
 	}
-	tr, err := stamping.Stamp(c, stamping.Options{Visitor: v})
+	tr, err := stamping.Stamp(c, stamping.Options{Visitor: v, Untraced: true})
 	if err != nil {
 		fmt.Fprintf(stderr, "stampede: %s compiles, but stamping %s failed: %s", spec, sample.Name, script.Explain(err))
 		if !strings.HasSuffix(script.Explain(err), "\n") {

@@ -132,6 +132,7 @@ func runCase(t *testing.T, path string) {
 			args = append(args, "-headers", canvas.MustEncode(h))
 		}
 		args = append(args, in)
+		defer sameUntraced(t, args, out)
 		if code := run(args, &stdout, &stderr); code != 0 {
 			expectNoOutput(t, out)
 			actual.Set("error", errorText(stderr.String(), code))
@@ -182,6 +183,39 @@ func runCase(t *testing.T, path string) {
 	}
 	if err := conformance.CompareCase(c, actual); err != nil {
 		t.Errorf("%v\nstderr: %s", err, stderr.String())
+	}
+}
+
+// sameUntraced runs a stamp command again without -trace, which stamps
+// without keeping the steps (stamping.Options.Untraced), and checks that
+// it writes the same canvas and the same error as the traced run did.
+func sameUntraced(t *testing.T, traced []string, out string) {
+	t.Helper()
+	var args []string
+	for i := 0; i < len(traced); i++ {
+		switch traced[i] {
+		case "-trace":
+			i++
+		case "-o":
+			args = append(args, "-o", out+".untraced")
+			i++
+		default:
+			args = append(args, traced[i])
+		}
+	}
+	var stdout, want, got bytes.Buffer
+	wantCode := run(traced, &stdout, &want)
+	gotCode := run(args, &stdout, &got)
+	if gotCode != wantCode || got.String() != want.String() {
+		t.Fatalf("untraced run: exit %d, stderr %q; traced: exit %d, stderr %q", gotCode, got.String(), wantCode, want.String())
+	}
+	if wantCode != 0 {
+		return
+	}
+	a, errA := os.ReadFile(out)
+	b, errB := os.ReadFile(out + ".untraced")
+	if errA != nil || errB != nil || !bytes.Equal(a, b) {
+		t.Fatalf("untraced run wrote a different canvas (%v, %v):\n%s\ntraced:\n%s", errA, errB, b, a)
 	}
 }
 

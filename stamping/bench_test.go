@@ -102,23 +102,26 @@ func BenchmarkStampFlat(b *testing.B) {
 }
 
 // BenchmarkStampNested stamps chains of groups of chains whose every task has
-// a link and an errback.
+// a link and an errback, keeping every step (as `stampede stamp -trace`
+// does) and untraced (as an export does).
 func BenchmarkStampNested(b *testing.B) {
-	for _, n := range []int{100_000, 1_000_000} {
-		b.Run(strconv.Itoa(n), func(b *testing.B) {
-			v, _ := visitors.Builtin("monitoring-id")
-			var sigs int
-			for i := 0; i < b.N; i++ {
-				b.StopTimer()
-				c, count := nested(n)
-				sigs = count
-				b.StartTimer()
-				if _, err := stamping.Stamp(c, stamping.Options{Visitor: v}); err != nil {
-					b.Fatal(err)
+	for _, mode := range []string{"traced", "untraced"} {
+		for _, n := range []int{100_000, 1_000_000} {
+			b.Run(fmt.Sprintf("%s/%d", mode, n), func(b *testing.B) {
+				v, _ := visitors.Builtin("monitoring-id")
+				var sigs int
+				for i := 0; i < b.N; i++ {
+					b.StopTimer()
+					c, count := nested(n)
+					sigs = count
+					b.StartTimer()
+					if _, err := stamping.Stamp(c, stamping.Options{Visitor: v, Untraced: mode == "untraced"}); err != nil {
+						b.Fatal(err)
+					}
 				}
-			}
-			b.ReportMetric(float64(sigs)*float64(b.N)/b.Elapsed().Seconds(), "sigs/s")
-		})
+				b.ReportMetric(float64(sigs)*float64(b.N)/b.Elapsed().Seconds(), "sigs/s")
+			})
+		}
 	}
 }
 

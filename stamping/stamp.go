@@ -16,13 +16,22 @@ type Options struct {
 	Append  bool             // append_stamps
 	Headers *canvas.Dict     // the **headers of stamp(); nil for none
 	Record  bool             // keep the mutation log, for stepping back
+
+	// Untraced keeps only the number of hook calls and the call in
+	// progress (for error reports) instead of every step: for runs whose
+	// steps nobody reads, such as stamping a canvas to export it. It
+	// cannot be combined with Record.
+	Untraced bool
 }
 
 // Stamp runs root.stamp(visitor, append_stamps, **headers), mutating the
 // canvas in place. It returns the trace of every hook call even when a hook
 // fails, together with the error that stopped the run.
 func Stamp(root *canvas.Dict, opts Options) (*Trace, error) {
-	r := &run{v: opts.Visitor, trace: &Trace{Root: root}, scratch: &canvas.Dict{}, shKeys: make([]canvas.Value, 0, 8)}
+	r := &run{v: opts.Visitor, trace: &Trace{Root: root}, scratch: &canvas.Dict{}, shKeys: make([]canvas.Value, 0, 8), untraced: opts.Untraced}
+	if opts.Record && opts.Untraced {
+		return r.trace, errors.New("stamping: a recorded run keeps every step; Record and Untraced cannot be combined")
+	}
 	if opts.Record {
 		r.log = &canvas.Log{}
 		r.trace.Log = r.log
@@ -32,7 +41,7 @@ func Stamp(root *canvas.Dict, opts Options) (*Trace, error) {
 			return r.trace, err
 		}
 	}
-	if opts.Visitor != nil {
+	if opts.Visitor != nil && !opts.Untraced {
 		r.trace.Steps = make([]Step, 0, estimateSteps(root))
 	}
 	headers := opts.Headers
@@ -93,7 +102,7 @@ func (r *run) explain(err error) error {
 	if ne, ok := err.(*NodeError); ok && ne.Path == s.Target.Path.String() {
 		err = ne.Err // the step already names the node
 	}
-	e := &StepError{Step: i, Hook: s.Hook, Path: s.Target.Path.String(), ID: id, Ret: s.Ret, Err: err}
+	e := &StepError{Step: r.trace.dropped + i, Hook: s.Hook, Path: s.Target.Path.String(), ID: id, Ret: s.Ret, Err: err}
 	if l, ok := r.v.(visitors.Locator); ok {
 		e.Def = l.HookPos(s.Hook)
 	}
@@ -121,6 +130,9 @@ type run struct {
 	v     visitors.Visitor
 	log   *canvas.Log
 	trace *Trace
+
+	untraced bool // Options.Untraced
+	calling  int  // hook calls in progress (a default hook calls another)
 
 	snaps    [4]*canvas.Dict // recent header snapshots, see snapshot
 	nextSnap int

@@ -42,6 +42,10 @@ type Trace struct {
 	Steps []Step
 	Log   *canvas.Log // mutations in order; nil unless Options.Record
 
+	// dropped is the number of steps an untraced run (Options.Untraced)
+	// did not keep: Steps holds only the calls after them.
+	dropped int
+
 	// scriptSteps[i] is the number of interpreter steps step i's scripted
 	// hook used; nil for visitors that do not count them.
 	scriptSteps []uint64
@@ -68,6 +72,15 @@ func (r *run) call(h visitors.Hook, obj canvas.Value, at node, headers *canvas.D
 
 func (r *run) callHook(h visitors.Hook, obj canvas.Value, at node, headers *canvas.Dict, nested bool) (canvas.Value, error) {
 	target := visitors.Target{Value: obj, Path: at.path, Depth: at.path.Depth(), Parent: at.path.Parent(), Owner: at.owner, Log: r.log}
+	if r.untraced && r.calling == 0 {
+		// Only the calls in progress are kept: the last one is where an
+		// error is reported.
+		r.trace.dropped += len(r.trace.Steps)
+		clear(r.trace.Steps)
+		r.trace.Steps = r.trace.Steps[:0]
+	}
+	r.calling++
+	defer func() { r.calling-- }()
 	i := len(r.trace.Steps)
 	snap := r.snapshot(headers)
 	r.trace.Steps = append(r.trace.Steps, Step{
@@ -79,7 +92,7 @@ func (r *run) callHook(h visitors.Hook, obj canvas.Value, at node, headers *canv
 		logStart: logPos(r.log.Len()),
 	})
 	ret, err := visitors.Call(r.v, h, target, snap)
-	if sc, ok := r.v.(visitors.StepCounter); ok {
+	if sc, ok := r.v.(visitors.StepCounter); ok && !r.untraced {
 		t := r.trace
 		for len(t.scriptSteps) <= i {
 			t.scriptSteps = append(t.scriptSteps, 0)
@@ -199,8 +212,8 @@ func idString(v canvas.Value) string {
 	return s
 }
 
-// Len is the number of steps.
-func (t *Trace) Len() int { return len(t.Steps) }
+// Len is the number of hook calls, kept or not (see Options.Untraced).
+func (t *Trace) Len() int { return t.dropped + len(t.Steps) }
 
 // boundary is the log position where exactly the first p steps are done.
 func (t *Trace) boundary(p int) int {

@@ -342,7 +342,7 @@ func (s *Sig) method(name string) starlark.Value {
 			if err != nil {
 				return nil, err
 			}
-			if _, err := stamping.Stamp(s.d, stamping.Options{Visitor: v, Append: appendStamps, Headers: headers}); err != nil {
+			if _, err := stamping.Stamp(s.d, stamping.Options{Visitor: v, Append: appendStamps, Headers: headers, Untraced: true}); err != nil {
 				return nil, err
 			}
 			switch s.d.Class {
