@@ -81,7 +81,7 @@ func output(path, input string, force bool, data []byte, stdout io.Writer) error
 // (stdout for "" or "-") and what it holds.
 type dest struct {
 	flag, path string
-	data       []byte
+	data       [][]byte // written in order
 }
 
 // writeOutputs writes a command's outputs, refusing to overwrite the input
@@ -105,7 +105,7 @@ func writeOutputs(input string, force bool, stdout io.Writer, dests ...dest) err
 			abort(0)
 			return fmt.Errorf("%s: %s is the input file; pass -force to overwrite it", d.flag, d.path)
 		}
-		s, err := export.Stage(d.path, d.data)
+		s, err := export.Stage(d.path, d.data...)
 		if err != nil {
 			abort(0)
 			return fmt.Errorf("%s: %w", d.flag, err)
@@ -121,8 +121,10 @@ func writeOutputs(input string, force bool, stdout io.Writer, dests ...dest) err
 	}
 	for _, d := range dests {
 		if d.path == "" || d.path == "-" {
-			if _, err := stdout.Write(d.data); err != nil {
-				return fmt.Errorf("%s: %w", d.flag, err)
+			for _, b := range d.data {
+				if _, err := stdout.Write(b); err != nil {
+					return fmt.Errorf("%s: %w", d.flag, err)
+				}
 			}
 		}
 	}
@@ -255,7 +257,7 @@ func cmdStamp(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return failf(stderr, "%s: stamp failed: %v", in, err)
 	}
-	data, err := export.CanvasJSON(c)
+	data, err := export.CanvasJSONChunks(c)
 	if err != nil {
 		return failf(stderr, "%s", about(in, err))
 	}
@@ -265,14 +267,14 @@ func cmdStamp(args []string, stdout, stderr io.Writer) int {
 		if err != nil {
 			return failf(stderr, "-trace: %v", err)
 		}
-		dests = append(dests, dest{"-trace", *tracePath, lines})
+		dests = append(dests, dest{"-trace", *tracePath, [][]byte{lines}})
 	}
 	if sess != nil {
 		rec, err := sess.Encode()
 		if err != nil {
 			return failf(stderr, "-record: %v", err)
 		}
-		dests = append(dests, dest{"-record", *recordPath, rec})
+		dests = append(dests, dest{"-record", *recordPath, [][]byte{rec}})
 	}
 	dests = append(dests, dest{"-o", *out, data})
 	if err := writeOutputs(in, *force, stdout, dests...); err != nil {

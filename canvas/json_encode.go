@@ -22,7 +22,17 @@ func Encode(v Value, indent int) ([]byte, error) {
 	if err := e.value(v, 0); err != nil {
 		return nil, err
 	}
-	return e.buf, nil
+	return e.bytes(), nil
+}
+
+// EncodeChunks is Encode with the output left in the pieces it was written
+// in, for writing out without gathering it into one slice first.
+func EncodeChunks(v Value, indent int) ([][]byte, error) {
+	e := encoder{indent: indent}
+	if err := e.value(v, 0); err != nil {
+		return nil, err
+	}
+	return append(e.full, e.buf), nil
 }
 
 // MustEncode is Encode for values known to be acyclic (snapshots, tests).
@@ -41,9 +51,42 @@ const MaxIndentDepth = 100
 
 type encoder struct {
 	buf    []byte
+	full   [][]byte // chunks written before buf, see spill
+	size   int      // their total length
 	indent int
 	open   []any // the containers being written, outermost first
 }
+
+// chunkSize is how much output the encoder gathers in one buffer. A
+// million-signature canvas is hundreds of megabytes of JSON; one growing
+// slice would copy it about twice over, in moves the garbage collector
+// cannot interrupt.
+const chunkSize = 1 << 20
+
+// spill starts a new buffer once the current one is full.
+func (e *encoder) spill() {
+	if len(e.buf) < chunkSize {
+		return
+	}
+	e.full = append(e.full, e.buf)
+	e.size += len(e.buf)
+	e.buf = make([]byte, 0, chunkSize+chunkSize/8)
+}
+
+// bytes is the whole output, with room for one more byte (a final newline).
+func (e *encoder) bytes() []byte {
+	if len(e.full) == 0 {
+		return e.buf
+	}
+	out := make([]byte, 0, e.size+len(e.buf)+1)
+	for _, c := range e.full {
+		out = append(out, c...)
+	}
+	return append(out, e.buf...)
+}
+
+// spaces is indentation to copy from.
+var spaces = strings.Repeat(" ", 256)
 
 var errCircular = &PyError{"ValueError", "Circular reference detected"}
 
@@ -65,9 +108,10 @@ func (e *encoder) newline(depth int) {
 	if e.indent < 0 {
 		return
 	}
+	e.spill()
 	e.buf = append(e.buf, '\n')
-	for i := 0; i < depth*e.indent; i++ {
-		e.buf = append(e.buf, ' ')
+	for n := depth * e.indent; n > 0; n -= len(spaces) {
+		e.buf = append(e.buf, spaces[:min(n, len(spaces))]...)
 	}
 }
 
@@ -115,6 +159,7 @@ func (e *encoder) value(v Value, depth int) error {
 				e.buf = append(e.buf, ',')
 				if e.indent < 0 {
 					e.buf = append(e.buf, ' ')
+					e.spill()
 				}
 			}
 			e.newline(depth + 1)
@@ -137,6 +182,7 @@ func (e *encoder) value(v Value, depth int) error {
 				e.buf = append(e.buf, ',')
 				if e.indent < 0 {
 					e.buf = append(e.buf, ' ')
+					e.spill()
 				}
 			}
 			e.newline(depth + 1)

@@ -33,6 +33,16 @@ func CanvasJSON(c canvas.Value) ([]byte, error) {
 	return append(b, '\n'), nil
 }
 
+// CanvasJSONChunks is CanvasJSON in pieces (canvas.EncodeChunks), for
+// Stage: a million-signature canvas is hundreds of megabytes of JSON.
+func CanvasJSONChunks(c canvas.Value) ([][]byte, error) {
+	chunks, err := canvas.EncodeChunks(c, 2)
+	if err != nil {
+		return nil, err
+	}
+	return append(chunks, []byte{'\n'}), nil
+}
+
 // TraceJSONL is one JSON line per hook call (see stamping.Step.Line).
 func TraceJSONL(t *stamping.Trace, detail bool) ([]byte, error) {
 	var buf bytes.Buffer
@@ -62,16 +72,16 @@ func WriteFile(path string, data []byte) error {
 // that a failure leaves every target as it was.
 type Staged struct {
 	path string
-	data []byte
+	data [][]byte
 	mode os.FileMode
 	f    *os.File // the written file
 	name string   // its name; "" while it has none
 }
 
-// Stage writes data to a temporary file next to path (see the package
-// comment), with the mode of the file at path if there is one (0644 if
-// not), and syncs it. Nothing at path changes until Commit.
-func Stage(path string, data []byte) (*Staged, error) {
+// Stage writes data (the pieces in order) to a temporary file next to path
+// (see the package comment), with the mode of the file at path if there is
+// one (0644 if not), and syncs it. Nothing at path changes until Commit.
+func Stage(path string, data ...[]byte) (*Staged, error) {
 	mode := os.FileMode(0o644)
 	if st, err := os.Stat(path); err == nil {
 		if !st.Mode().IsRegular() {
@@ -123,8 +133,10 @@ func tempPattern(path string) string { return "." + filepath.Base(path) + ".tmp-
 
 // fill writes, chmods and syncs the staged file.
 func (s *Staged) fill() error {
-	if _, err := s.f.Write(s.data); err != nil {
-		return err
+	for _, d := range s.data {
+		if _, err := s.f.Write(d); err != nil {
+			return err
+		}
 	}
 	if err := s.f.Chmod(s.mode); err != nil {
 		return err

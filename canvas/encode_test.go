@@ -1,0 +1,70 @@
+package canvas_test
+
+import (
+	"bytes"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stampede-dev/stampede/canvas"
+)
+
+// TestEncodeInChunks encodes a canvas of several megabytes: the pieces of
+// EncodeChunks, joined, are exactly what Encode returns, and that decodes
+// back to the same canvas, indented or not.
+func TestEncodeInChunks(t *testing.T) {
+	l := &canvas.List{}
+	for i := range 20_000 {
+		l.Items = append(l.Items, &canvas.Dict{Pairs: []canvas.Pair{
+			{Key: "task", Val: "proj.add"},
+			{Key: "args", Val: canvas.NewList(canvas.Int(strconv.Itoa(i)), "é\n\"")},
+			{Key: "options", Val: &canvas.Dict{Pairs: []canvas.Pair{{Key: "task_id", Val: "t-" + strconv.Itoa(i)}}}},
+		}})
+	}
+	v := &canvas.Dict{Pairs: []canvas.Pair{{Key: "tasks", Val: l}}}
+	for _, indent := range []int{-1, 2} {
+		whole, err := canvas.Encode(v, indent)
+		if err != nil {
+			t.Fatal(err)
+		}
+		chunks, err := canvas.EncodeChunks(v, indent)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(chunks) < 2 {
+			t.Fatalf("indent %d: %d bytes came in %d piece(s)", indent, len(whole), len(chunks))
+		}
+		if !bytes.Equal(bytes.Join(chunks, nil), whole) {
+			t.Fatalf("indent %d: the pieces differ from Encode", indent)
+		}
+		back, err := canvas.Decode(whole)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !canvas.SameJSON(back, v) {
+			t.Fatalf("indent %d: the encoding does not decode back", indent)
+		}
+	}
+}
+
+// TestEncodeIndentsDeepLines pins indentation wider than the encoder's
+// block of spaces: each line starts with depth × indent spaces.
+func TestEncodeIndentsDeepLines(t *testing.T) {
+	var v canvas.Value = "x"
+	for range 80 {
+		v = canvas.NewList(v)
+	}
+	out, err := canvas.Encode(v, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(out), "\n")
+	if len(lines) != 161 {
+		t.Fatalf("%d lines", len(lines))
+	}
+	for i, line := range lines[:81] {
+		if want := strings.Repeat(" ", 7*i); !strings.HasPrefix(line, want) || strings.HasPrefix(line, want+" ") {
+			t.Fatalf("line %d is %q", i, line)
+		}
+	}
+}
