@@ -133,23 +133,28 @@ func (t *timed) OnErrback(g visitors.Target, h *canvas.Dict) (canvas.Value, erro
 	return t.hook(visitors.OnErrback, g, h)
 }
 
-// BenchmarkStampWithMarkStar stamps a 100,000-leaf canvas with mark.star.
-// "hooks/s" counts hook calls per second of the whole traversal (Celery's
-// merging and writing included); "starlark-hooks/s" counts them per second
-// spent inside the Starlark hooks.
+// BenchmarkStampWithMarkStar stamps a 100,000-leaf canvas with mark.star,
+// keeping every step (as the TUI and -trace do) and untraced (as an export
+// does). "hooks/s" counts hook calls per second of the whole traversal
+// (Celery's merging and writing included); "starlark-hooks/s" counts them
+// per second spent inside the Starlark hooks.
 func BenchmarkStampWithMarkStar(b *testing.B) {
-	v := &timed{Visitor: markStar(b)}
-	calls := 0
-	for i := 0; i < b.N; i++ {
-		b.StopTimer()
-		c := bigCanvas(b, 100_000)
-		b.StartTimer()
-		tr, err := stamping.Stamp(c, stamping.Options{Visitor: v})
-		if err != nil {
-			b.Fatal(err)
-		}
-		calls += tr.Len()
+	for _, mode := range []string{"traced", "untraced"} {
+		b.Run(mode, func(b *testing.B) {
+			v := &timed{Visitor: markStar(b)}
+			calls := 0
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				c := bigCanvas(b, 100_000)
+				b.StartTimer()
+				tr, err := stamping.Stamp(c, stamping.Options{Visitor: v, Untraced: mode == "untraced"})
+				if err != nil {
+					b.Fatal(err)
+				}
+				calls += tr.Len()
+			}
+			b.ReportMetric(float64(calls)/b.Elapsed().Seconds(), "hooks/s")
+			b.ReportMetric(float64(v.calls)/v.in.Seconds(), "starlark-hooks/s")
+		})
 	}
-	b.ReportMetric(float64(calls)/b.Elapsed().Seconds(), "hooks/s")
-	b.ReportMetric(float64(v.calls)/v.in.Seconds(), "starlark-hooks/s")
 }
