@@ -15,6 +15,7 @@ type Log struct {
 	pairs    []Pair
 	vals     []Value
 	replaced []replaced
+	keys     keyTuples // the key lists of updates, see UpdateKeys
 }
 
 type logKind uint8
@@ -24,12 +25,16 @@ const (
 	logUpdate
 	logAppend
 	logReplace
+	logUpdateKeys
 )
 
 // logEntry is one mutation:
 //   - set: d[key] = new; pairs[at] is {key, new} and, when the key existed,
 //     pairs[at+1].Val is the value it had;
 //   - update: d.update(pairs[at:at+cnt]) of keys d did not have;
+//   - update with known keys: the same, of keys.tuples[n] and the values
+//     vals[at:at+cnt] (a stamp writes the same names into every signature,
+//     so they are kept once);
 //   - append: list.extend(vals[at:at+cnt]) from length n;
 //   - replace: list[:] = replaced[at].new (replaced[at].old: the items before).
 type logEntry struct {
@@ -37,7 +42,7 @@ type logEntry struct {
 	list    *List
 	at      uint32
 	cnt     uint32
-	n       int32
+	n       int32 // append: the list's length before; update with known keys: the keys' number
 	kind    logKind
 	existed bool
 }
@@ -68,7 +73,7 @@ func (l *Log) Changes(from, to int) int {
 	}
 	n := 0
 	for i := from; i < to && i < len(l.entries); i++ {
-		if e := &l.entries[i]; e.kind == logUpdate {
+		if e := &l.entries[i]; e.kind == logUpdate || e.kind == logUpdateKeys {
 			n += int(e.cnt)
 		} else {
 			n++
@@ -88,7 +93,7 @@ func (l *Log) cut() {
 		switch e.kind {
 		case logSet, logUpdate:
 			np = min(np, int(e.at))
-		case logAppend:
+		case logAppend, logUpdateKeys:
 			nv = min(nv, int(e.at))
 		case logReplace:
 			nr = min(nr, int(e.at))
@@ -140,10 +145,62 @@ func (l *Log) Update(d *Dict, pairs []Pair) {
 		return
 	}
 	l.cut()
-	at := offset(len(l.pairs))
-	l.pairs = append(l.pairs, pairs...)
-	l.record(logEntry{kind: logUpdate, dict: d, at: at, cnt: offset(len(pairs))})
+	if id := l.keys.id(pairs); id >= 0 {
+		at := offset(len(l.vals))
+		for _, p := range pairs {
+			l.vals = append(l.vals, p.Val)
+		}
+		l.record(logEntry{kind: logUpdateKeys, dict: d, at: at, cnt: offset(len(pairs)), n: id})
+	} else {
+		at := offset(len(l.pairs))
+		l.pairs = append(l.pairs, pairs...)
+		l.record(logEntry{kind: logUpdate, dict: d, at: at, cnt: offset(len(pairs))})
+	}
 	d.Pairs = append(d.Pairs, pairs...)
+}
+
+// keyTuples are the distinct key lists of a log's updates, numbered.
+type keyTuples struct {
+	tuples [][]string
+	recent [4]int32 // ids of the tuples last used, plus one (0: none)
+	next   int
+}
+
+// maxKeyTuples is how many key lists a log numbers; updates of others keep
+// their keys beside their values. A stamp run writes a handful.
+const maxKeyTuples = 1 << 12
+
+// id is the number of the key list of pairs, numbering it if it is new;
+// -1 when the table is full.
+func (k *keyTuples) id(pairs []Pair) int32 {
+	for _, r := range k.recent {
+		if r > 0 && sameKeys(k.tuples[r-1], pairs) {
+			return r - 1
+		}
+	}
+	if len(k.tuples) >= maxKeyTuples {
+		return -1
+	}
+	keys := make([]string, len(pairs))
+	for i, p := range pairs {
+		keys[i] = p.Key
+	}
+	k.tuples = append(k.tuples, keys)
+	k.recent[k.next] = int32(len(k.tuples))
+	k.next = (k.next + 1) % len(k.recent)
+	return int32(len(k.tuples) - 1)
+}
+
+func sameKeys(keys []string, pairs []Pair) bool {
+	if len(keys) != len(pairs) {
+		return false
+	}
+	for i, p := range pairs {
+		if keys[i] != p.Key {
+			return false
+		}
+	}
+	return true
 }
 
 // noneIn reports whether no key of pairs is in d.
@@ -194,6 +251,11 @@ func (l *Log) Rewind(n int) {
 			for i := e.at + e.cnt; i > e.at; i-- {
 				e.dict.Delete(l.pairs[i-1].Key)
 			}
+		case logUpdateKeys:
+			keys := l.keys.tuples[e.n]
+			for i := len(keys) - 1; i >= 0; i-- {
+				e.dict.Delete(keys[i])
+			}
 		case logAppend:
 			e.list.Items = e.list.Items[:e.n]
 		case logReplace:
@@ -213,6 +275,10 @@ func (l *Log) Replay(n int) {
 		case logUpdate:
 			for _, p := range l.pairs[e.at : e.at+e.cnt] {
 				e.dict.Set(p.Key, p.Val)
+			}
+		case logUpdateKeys:
+			for i, key := range l.keys.tuples[e.n] {
+				e.dict.Set(key, l.vals[int(e.at)+i])
 			}
 		case logAppend:
 			e.list.Items = append(e.list.Items[:e.n], l.vals[e.at:e.at+e.cnt]...)

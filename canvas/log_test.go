@@ -1,6 +1,7 @@
 package canvas_test
 
 import (
+	"strconv"
 	"testing"
 
 	"github.com/stampede-dev/stampede/canvas"
@@ -53,5 +54,42 @@ func TestLogUndoRedo(t *testing.T) {
 	log.Seek(3)
 	if got := canvas.Repr(root); got != want {
 		t.Fatalf("redo after cut: %s, want %s", got, want)
+	}
+}
+
+// TestLogUpdatesOfManyKeyLists undoes and redoes updates whose key lists
+// are all different, past the number of key lists a log numbers, mixed
+// with updates of a repeated list, and cuts the log in the middle.
+func TestLogUpdatesOfManyKeyLists(t *testing.T) {
+	const n = 5000
+	dicts := make([]*canvas.Dict, n)
+	root := &canvas.List{}
+	for i := range dicts {
+		dicts[i] = &canvas.Dict{Pairs: []canvas.Pair{{Key: "task_id", Val: strconv.Itoa(i)}}}
+		root.Items = append(root.Items, dicts[i])
+	}
+	log := &canvas.Log{}
+	states := []string{canvas.Repr(root)}
+	for i, d := range dicts {
+		keys := []string{"mtask_id", "stamped_headers"}
+		if i%2 == 1 {
+			keys = []string{"k" + strconv.Itoa(i), "x"}
+		}
+		log.Update(d, []canvas.Pair{{Key: keys[0], Val: "v" + strconv.Itoa(i)}, {Key: keys[1], Val: canvas.NewList(keys[0])}})
+		states = append(states, canvas.Repr(root))
+	}
+	for _, p := range []int{0, n, n / 2, 1, n - 1, 2, n} {
+		log.Seek(p)
+		if got := canvas.Repr(root); got != states[p] {
+			t.Fatalf("at %d: the canvas differs", p)
+		}
+	}
+	log.Seek(n - 10)
+	log.Update(dicts[n-1], []canvas.Pair{{Key: "mtask_id", Val: "late"}, {Key: "stamped_headers", Val: nil}})
+	want := canvas.Repr(root)
+	log.Seek(0)
+	log.Seek(log.Len())
+	if got := canvas.Repr(root); got != want || log.Len() != n-9 {
+		t.Fatalf("after a cut: %d entries, the canvas differs: %v", log.Len(), got != want)
 	}
 }
