@@ -332,7 +332,7 @@ func cmdSample(stdout, stderr io.Writer) int {
 		id, _ := s.ID.(string)
 		ret := "—"
 		if !s.Hook.IsEnd() {
-			ret = canvas.MustEncode(s.Ret)
+			ret = canvas.MustEncode(s.Ret())
 		}
 		note := ""
 		if s.Default {

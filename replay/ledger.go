@@ -560,7 +560,7 @@ func newOrigins(tr *stamping.Trace, headers *canvas.Dict) *origins {
 	o := &origins{tr: tr, headers: headers, byPath: map[visitors.Path][]int{}, links: map[linkKey]int{}}
 	for i := range tr.Steps {
 		s := &tr.Steps[i]
-		if d, ok := s.Ret.(*canvas.Dict); !ok || d.Len() == 0 {
+		if n, ok := s.RetLen(); !ok || n == 0 {
 			continue
 		}
 		o.byPath[s.Target.Path] = append(o.byPath[s.Target.Path], i)
@@ -573,8 +573,8 @@ func newOrigins(tr *stamping.Trace, headers *canvas.Dict) *origins {
 }
 
 func (o *origins) retHas(i int, key string) bool {
-	d, ok := o.tr.Steps[i].Ret.(*canvas.Dict)
-	return ok && d.Has(key)
+	_, ok := o.tr.Steps[i].RetGet(key)
+	return ok
 }
 
 // origin is the step, hook and source of the value of key written at step

@@ -125,35 +125,40 @@ func BenchmarkStampNested(b *testing.B) {
 	}
 }
 
-// BenchmarkStampRecorded is the same flat group stamped with the mutation
-// log on (what the TUI does to step back). It reports the memory the trace
-// and its log keep per step.
+// BenchmarkStampRecorded stamps a flat group and the nested canvas with the
+// mutation log on (what the TUI does to step back). It reports the memory
+// the trace and its log keep per step.
 func BenchmarkStampRecorded(b *testing.B) {
-	for _, n := range []int{100_000, 1_000_000} {
-		b.Run(strconv.Itoa(n), func(b *testing.B) {
-			v, _ := visitors.Builtin("monitoring-id")
-			for i := 0; i < b.N; i++ {
-				b.StopTimer()
-				c := flat("group", n)
-				b.StartTimer()
-				tr, err := stamping.Stamp(c, stamping.Options{Visitor: v, Record: true})
-				if err != nil {
-					b.Fatal(err)
+	for _, shape := range []string{"group", "nested"} {
+		for _, n := range []int{100_000, 1_000_000} {
+			b.Run(fmt.Sprintf("%s/%d", shape, n), func(b *testing.B) {
+				v, _ := visitors.Builtin("monitoring-id")
+				for i := 0; i < b.N; i++ {
+					b.StopTimer()
+					c := flat("group", n)
+					if shape == "nested" {
+						c, _ = nested(n)
+					}
+					b.StartTimer()
+					tr, err := stamping.Stamp(c, stamping.Options{Visitor: v, Record: true})
+					if err != nil {
+						b.Fatal(err)
+					}
+					b.StopTimer()
+					steps := tr.Len()
+					var with, without runtime.MemStats
+					runtime.GC()
+					runtime.ReadMemStats(&with)
+					runtime.KeepAlive(tr)
+					tr = nil
+					runtime.GC()
+					runtime.ReadMemStats(&without)
+					runtime.KeepAlive(c)
+					b.ReportMetric(float64(with.HeapAlloc-without.HeapAlloc)/float64(steps), "trace-bytes/step")
+					b.StartTimer()
 				}
-				b.StopTimer()
-				steps := tr.Len()
-				var with, without runtime.MemStats
-				runtime.GC()
-				runtime.ReadMemStats(&with)
-				runtime.KeepAlive(tr)
-				tr = nil
-				runtime.GC()
-				runtime.ReadMemStats(&without)
-				runtime.KeepAlive(c)
-				b.ReportMetric(float64(with.HeapAlloc-without.HeapAlloc)/float64(steps), "trace-bytes/step")
-				b.StartTimer()
-			}
-		})
+			})
+		}
 	}
 }
 

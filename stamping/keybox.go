@@ -25,3 +25,40 @@ func (k *keyBoxes) box(key string) canvas.Value {
 	k.next = (k.next + 1) % len(k.boxes)
 	return b
 }
+
+// keyLists hands out the key lists of hook results. A visitor returns the
+// same names at almost every call, so the last few lists are kept and
+// reused; each step then refers to a shared list instead of holding one.
+type keyLists struct {
+	lists [4]*[]string
+	next  int
+}
+
+// of returns the keys of pairs, as a list shared with earlier steps when
+// one of the last few was the same.
+func (k *keyLists) of(pairs []canvas.Pair) *[]string {
+	for _, l := range k.lists {
+		if l != nil && sameKeys(*l, pairs) {
+			return l
+		}
+	}
+	keys := make([]string, len(pairs))
+	for i, p := range pairs {
+		keys[i] = p.Key
+	}
+	k.lists[k.next] = &keys
+	k.next = (k.next + 1) % len(k.lists)
+	return &keys
+}
+
+func sameKeys(keys []string, pairs []canvas.Pair) bool {
+	if len(keys) != len(pairs) {
+		return false
+	}
+	for i, p := range pairs {
+		if keys[i] != p.Key {
+			return false
+		}
+	}
+	return true
+}

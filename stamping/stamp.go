@@ -95,14 +95,12 @@ func (r *run) explain(err error) error {
 	}
 	i := len(r.trace.Steps) - 1
 	s := &r.trace.Steps[i]
-	if s.Err == nil {
-		s.Err = err
-	}
+	s.fail(err)
 	id, _ := s.ID.(string)
 	if ne, ok := err.(*NodeError); ok && ne.Path == s.Target.Path.String() {
 		err = ne.Err // the step already names the node
 	}
-	e := &StepError{Step: r.trace.dropped + i, Hook: s.Hook, Path: s.Target.Path.String(), ID: id, Ret: s.Ret, Err: err}
+	e := &StepError{Step: r.trace.dropped + i, Hook: s.Hook, Path: s.Target.Path.String(), ID: id, Ret: s.Ret(), Err: err}
 	if l, ok := r.v.(visitors.Locator); ok {
 		e.Def = l.HookPos(s.Hook)
 	}
@@ -138,6 +136,7 @@ type run struct {
 	nextSnap int
 	scratch  *canvas.Dict   // see stampSignature
 	keys     keyBoxes       // header names as values, for stamped_headers lists
+	keyLists keyLists       // the key lists of hook results, see keepResult
 	shKeys   []canvas.Value // scratch: a hook result's keys, see stampHeadersInto
 }
 

@@ -10,18 +10,104 @@ import (
 
 // Step is one hook call of a stamp() run. A recorded trace keeps one per
 // hook call, so the struct is kept small: what can be worked out from other
-// fields (the node's depth, its parent path) is not stored.
+// fields (the node's depth, its parent path) is not stored, and the hook's
+// result is kept in a compact form (see Ret).
 type Step struct {
 	Hook     visitors.Hook
 	Default  bool   // the visitor does not define the hook: Celery's default ran
 	Nested   bool   // called by a default hook (on_group_start from on_chord_header_start…)
+	failed   bool   // the hook failed: ret is a *failure
 	logStart uint32 // first mutation of this step in the trace's log
 
 	Target  Node         // the object the hook was given, and where it sits
 	ID      canvas.Value // its options.task_id, or nil
 	Headers *canvas.Dict // the keyword arguments, as they were at call time
-	Ret     canvas.Value // what the hook returned (nil for *_end hooks)
-	Err     error        // the hook failed (the run stopped here)
+
+	// What the hook returned. Most hooks return a plain dict of a few
+	// scalars under the same names every time, so such a dict is kept as
+	// its keys (a list shared across the run) and its values: the one
+	// value, or a []canvas.Value. With retKeys nil, ret is the result.
+	retKeys *[]string
+	ret     canvas.Value
+}
+
+// failure is what a failed step keeps: its result, if the hook returned
+// one before Celery's code failed on it, and the error.
+type failure struct {
+	ret canvas.Value
+	err error
+}
+
+// Ret is what the hook returned (nil for *_end hooks, and for hooks that
+// failed before returning). It is read-only: it may be the trace's own copy.
+func (s *Step) Ret() canvas.Value {
+	if s.failed {
+		return s.ret.(*failure).ret
+	}
+	if s.retKeys == nil {
+		return s.ret
+	}
+	keys := *s.retKeys
+	d := canvas.NewDict(canvas.Plain, len(keys))
+	switch len(keys) {
+	case 0:
+	case 1:
+		d.Pairs = append(d.Pairs, canvas.Pair{Key: keys[0], Val: s.ret})
+	default:
+		for i, v := range s.ret.([]canvas.Value) {
+			d.Pairs = append(d.Pairs, canvas.Pair{Key: keys[i], Val: v})
+		}
+	}
+	return d
+}
+
+// RetGet is Ret()[key] when the result is a dict holding key, without
+// making the dict.
+func (s *Step) RetGet(key string) (canvas.Value, bool) {
+	if s.retKeys == nil || s.failed {
+		if d, ok := s.Ret().(*canvas.Dict); ok {
+			return d.Get(key)
+		}
+		return nil, false
+	}
+	for i, k := range *s.retKeys {
+		if k == key {
+			if len(*s.retKeys) == 1 {
+				return s.ret, true
+			}
+			return s.ret.([]canvas.Value)[i], true
+		}
+	}
+	return nil, false
+}
+
+// RetLen is len(Ret()) when the result is a dict, without making the dict;
+// ok is false when it is not a dict.
+func (s *Step) RetLen() (n int, ok bool) {
+	if s.retKeys == nil || s.failed {
+		d, ok := s.Ret().(*canvas.Dict)
+		if !ok {
+			return 0, false
+		}
+		return d.Len(), true
+	}
+	return len(*s.retKeys), true
+}
+
+// Err is why the hook failed, or why Celery's code failed right after it
+// (the run stopped here); nil for a step that went well.
+func (s *Step) Err() error {
+	if !s.failed {
+		return nil
+	}
+	return s.ret.(*failure).err
+}
+
+// fail marks the step as where the run stopped, unless it already is.
+func (s *Step) fail(err error) {
+	if !s.failed {
+		s.ret, s.retKeys, s.failed = &failure{ret: s.Ret(), err: err}, nil, true
+	}
 }
 
 // Task is the node's task name, or nil when it is not a signature. It is
@@ -108,35 +194,47 @@ func (r *run) callHook(h visitors.Hook, obj canvas.Value, at node, headers *canv
 		err = &visitors.HookError{Hook: h, Path: at.path.String(), ID: idString(obj), Err: err}
 	}
 	if err != nil {
-		if r.trace.Steps[i].Err == nil {
-			r.trace.Steps[i].Err = err
-		}
+		r.trace.Steps[i].fail(err)
 		return nil, err
 	}
 	if h.IsEnd() {
 		return nil, nil
 	}
-	r.trace.Steps[i].Ret = retained(ret)
+	r.keepResult(&r.trace.Steps[i], ret)
 	return ret, nil
 }
 
-// retained is what the trace keeps of a hook's result: a deep copy, since
+// keepResult stores what a hook returned in its step: a deep copy, since
 // stamping merges the values into headers that later merges change in
-// place — except for a plain dict of scalars, the common stamp, which is
-// kept as it is. Nothing changes it afterwards: the traversal never writes
-// into a hook's result (mergeDicts), its values cannot change, and a
-// visitor does not touch a dict it has returned (visitors.Visitor).
-func retained(ret canvas.Value) canvas.Value {
+// place — except for a plain dict of scalars, the common stamp, whose keys
+// and values are kept as they are (see Step). Nothing changes them
+// afterwards: the traversal never writes into a hook's result
+// (mergeDicts), scalars cannot change, and a visitor does not touch a
+// dict it has returned (visitors.Visitor).
+func (r *run) keepResult(s *Step, ret canvas.Value) {
 	d, ok := ret.(*canvas.Dict)
 	if !ok || d.Class != canvas.Plain {
-		return canvas.DeepCopy(ret)
+		s.ret = canvas.DeepCopy(ret)
+		return
 	}
 	for _, p := range d.Pairs {
 		if p.Val != nil && !canvas.IsScalar(p.Val) {
-			return canvas.DeepCopy(ret)
+			s.ret = canvas.DeepCopy(ret)
+			return
 		}
 	}
-	return d
+	s.retKeys = r.keyLists.of(d.Pairs)
+	switch len(d.Pairs) {
+	case 0:
+	case 1:
+		s.ret = d.Pairs[0].Val
+	default:
+		vals := make([]canvas.Value, len(d.Pairs))
+		for i, p := range d.Pairs {
+			vals[i] = p.Val
+		}
+		s.ret = vals
+	}
 }
 
 // snapshot is a deep copy of the headers a hook is given, as they are now.

@@ -18,7 +18,7 @@ func (t *Trace) Line(i int, detail bool) *canvas.Dict {
 		canvas.Pair{Key: "id", Val: s.ID},
 		canvas.Pair{Key: "task", Val: s.Task()},
 		canvas.Pair{Key: "headers", Val: canvas.JSONCopy(s.Headers)},
-		canvas.Pair{Key: "ret", Val: canvas.JSONCopy(s.Ret)},
+		canvas.Pair{Key: "ret", Val: canvas.JSONCopy(s.Ret())},
 	)
 	if detail {
 		line.Pairs = append(line.Pairs,

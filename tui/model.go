@@ -509,7 +509,7 @@ func (m *Model) stepStatus() string {
 		return "before stamping"
 	}
 	s := st.Hook.String() + " at " + st.Target.Path.String()
-	if st.Err != nil {
+	if st.Err() != nil {
 		s += ": the hook failed"
 	}
 	return s

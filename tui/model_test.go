@@ -544,7 +544,7 @@ func TestAScriptErrorIsShownNotACrash(t *testing.T) {
 	h.wantView("Error", "boom.star:2:", "on_signature on $.")
 	// the trace up to the failure can be stepped; continue stops on it
 	h.press("c")
-	if st := h.m.Session().Current(); st == nil || st.Err == nil {
+	if st := h.m.Session().Current(); st == nil || st.Err() == nil {
 		t.Fatal("continue did not stop at the failed hook")
 	}
 	h.wantView("✗")

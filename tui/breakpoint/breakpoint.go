@@ -276,7 +276,7 @@ func (s *Set) Static(st *stamping.Step) (string, bool) {
 // Dynamic reports whether a condition holds at the step, given the node's
 // options after it.
 func (s *Set) Dynamic(st *stamping.Step, opts *canvas.Dict) (string, bool) {
-	src := Sources{Ret: st.Ret, Options: opts, Headers: st.Headers}
+	src := Sources{Ret: st.Ret(), Options: opts, Headers: st.Headers}
 	for _, c := range s.Conds {
 		if c.Match(src) {
 			return "condition " + c.Text, true

@@ -137,7 +137,7 @@ func (s *Session) FailedStep() int {
 		return -1
 	}
 	for i := len(s.Trace.Steps) - 1; i >= 0; i-- {
-		if s.Trace.Steps[i].Err != nil {
+		if s.Trace.Steps[i].Err() != nil {
 			return i
 		}
 	}

@@ -125,17 +125,17 @@ func (m *Model) build(s *session.Session) []string {
 	add("node", t.Text, st.Target.Path.String(), node)
 	add("in", t.Text, kv(st.Headers)...)
 	switch {
-	case st.Err != nil:
+	case st.Err() != nil:
 	case st.Hook.IsEnd():
 		add("ret", t.Muted, "— (Celery ignores what *_end hooks return)")
 	default:
-		add("ret", t.Stamp, ret(st.Ret)...)
+		add("ret", t.Stamp, ret(st.Ret())...)
 	}
 	if pr := s.Prints(p - 1); len(pr) > 0 {
 		add("print", t.Text, pr...)
 	}
-	if st.Err != nil {
-		e := session.Explain(st.Err)
+	if st.Err() != nil {
+		e := session.Explain(st.Err())
 		lines := []string{"✗ " + e.Msg}
 		if e.Pos != "" {
 			lines = append(lines, e.Pos)
