@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"flag"
 	"fmt"
@@ -47,6 +48,11 @@ func cmdTUISample(stdout, stderr io.Writer) int {
 // isSessionFile reports whether data is a session (replay/FORMAT.md):
 // {"format": "stampede.session", ...} or the legacy {"canvas", "ops"}.
 func isSessionFile(data []byte) bool {
+	// Either form names "format" or "ops" somewhere (a key may be escaped);
+	// a canvas that names neither is not decoded twice.
+	if !bytes.Contains(data, []byte(`"format"`)) && !bytes.Contains(data, []byte(`"ops"`)) && !bytes.Contains(data, []byte(`\u`)) {
+		return false
+	}
 	v, err := canvas.Decode(data)
 	if err != nil {
 		return false

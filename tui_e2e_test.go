@@ -559,6 +559,8 @@ func TestSessionFileDetection(t *testing.T) {
 		{"a canvas", string(canvasData), false},
 		{"a session", string(scenario), true},
 		{"a legacy session", `{"canvas": {"task": "a"}, "ops": []}`, true},
+		{"a legacy session with escaped keys", `{"canvas": {"task": "a"}, "\u006fps": []}`, true},
+		{"a session with an escaped format key", `{"f\u006frmat": "stampede.session", "canvas": {"task": "a"}}`, true},
 		{"a signature with canvas and ops kwargs", `{"task": "a", "canvas": 1, "ops": 2}`, false},
 		{"not JSON", `{`, false},
 	} {
