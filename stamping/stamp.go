@@ -17,6 +17,10 @@ type Options struct {
 	Headers *canvas.Dict     // the **headers of stamp(); nil for none
 	Record  bool             // keep the mutation log, for stepping back
 
+	// Progress, when set, is updated as the run goes, for a display in
+	// another goroutine.
+	Progress *Progress
+
 	// Untraced keeps only the number of hook calls and the call in
 	// progress (for error reports) instead of every step: for runs whose
 	// steps nobody reads, such as stamping a canvas to export it. It
@@ -42,8 +46,13 @@ func Stamp(root *canvas.Dict, opts Options) (*Trace, error) {
 		}
 	}
 	if opts.Visitor != nil && !opts.Untraced {
-		r.trace.Steps = make([]Step, 0, estimateSteps(root))
+		n := estimateSteps(root)
+		r.trace.Steps = make([]Step, 0, n)
+		if opts.Progress != nil {
+			opts.Progress.Total.Store(int64(n))
+		}
 	}
+	r.progress = opts.Progress
 	headers := opts.Headers
 	if headers == nil {
 		headers = &canvas.Dict{}
@@ -129,8 +138,9 @@ type run struct {
 	log   *canvas.Log
 	trace *Trace
 
-	untraced bool // Options.Untraced
-	calling  int  // hook calls in progress (a default hook calls another)
+	untraced bool      // Options.Untraced
+	progress *Progress // Options.Progress
+	calling  int       // hook calls in progress (a default hook calls another)
 
 	snaps    [4]*canvas.Dict // recent header snapshots, see snapshot
 	nextSnap int

@@ -167,6 +167,9 @@ func (r *run) callHook(h visitors.Hook, obj canvas.Value, at node, headers *canv
 	}
 	r.calling++
 	defer func() { r.calling-- }()
+	if r.progress != nil {
+		r.progress.Calls.Add(1)
+	}
 	i := len(r.trace.Steps)
 	snap := r.snapshot(headers)
 	r.trace.Steps = append(r.trace.Steps, Step{

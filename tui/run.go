@@ -22,7 +22,7 @@ func Run(cfg Config, in io.Reader, out io.Writer) error {
 	if cfg.Clipboard == nil {
 		cfg.Clipboard = out
 	}
-	m, err := New(cfg)
+	m, err := openShowingProgress(cfg, out)
 	if err != nil {
 		return err
 	}

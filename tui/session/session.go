@@ -29,6 +29,8 @@ type Config struct {
 	// Load turns Data into a canvas (nil: canvas.Load, Celery's JSON); a
 	// canvas script loader can be given here. dir is Dir().
 	Load func(name string, data []byte, dir string) (*canvas.Dict, error)
+	// Progress, when set, is kept up to date while Open runs.
+	Progress *Progress
 }
 
 // Dir is the folder of the canvas file ("" for the sample); visitor scripts
@@ -97,7 +99,13 @@ func Open(cfg Config) (*Session, error) {
 		return nil, fmt.Errorf("visitor %s: %w", cfg.Visitor, err)
 	}
 	wrapped, counter := capture(v)
-	tr, stampErr := stamping.Stamp(root, stamping.Options{Visitor: wrapped, Append: cfg.Append, Headers: headers, Record: true})
+	opts := stamping.Options{Visitor: wrapped, Append: cfg.Append, Headers: headers, Record: true}
+	if p := cfg.Progress; p != nil {
+		opts.Progress = &p.stamp
+		p.phase.Store(phaseStamping)
+	}
+	tr, stampErr := stamping.Stamp(root, opts)
+	cfg.Progress.Preparing()
 	st, err := stamping.NewStepper(tr)
 	if err != nil {
 		return nil, err
