@@ -17,6 +17,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -127,6 +128,8 @@ type Model struct {
 	helpOffset    int  // first line of the help overlay on screen
 	gen           int  // counts restamps: only the latest one's result is used
 	loading       bool
+	progress      *session.Progress // how far the restamp under way has come
+	progressWhy   string            // and why it runs
 	themes        []*themes.Theme
 	clip          io.Writer
 	ops           *opsMode    // the ops mode (opsmode.go), nil until used
@@ -313,6 +316,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case sessionMsg:
 		m.loaded(msg)
 		return m, nil
+	case progressMsg:
+		return m, m.showProgress(msg)
 	case exportedMsg:
 		if msg.err != nil {
 			m.setStatus("export failed: "+msg.err.Error(), true)
@@ -639,11 +644,31 @@ func (m *Model) restamp(cfg session.Config, why string) tea.Cmd {
 	m.loading = true
 	m.gen++
 	gen := m.gen
+	p := &session.Progress{}
+	cfg.Progress, m.progress, m.progressWhy = p, p, why
 	m.setStatus("stamping again ("+why+")…", false)
-	return func() tea.Msg {
+	open := func() tea.Msg {
 		s, err := session.Open(cfg)
 		return sessionMsg{sess: s, err: err, why: why, gen: gen}
 	}
+	return tea.Batch(open, progressTick(gen))
+}
+
+// progressMsg asks for the status line to show how far restamp has come.
+type progressMsg struct{ gen int }
+
+func progressTick(gen int) tea.Cmd {
+	return tea.Tick(progressEvery, func(time.Time) tea.Msg { return progressMsg{gen} })
+}
+
+// showProgress puts how far a restamp has come in the status line, until
+// its session arrives.
+func (m *Model) showProgress(msg progressMsg) tea.Cmd {
+	if !m.loading || msg.gen != m.gen {
+		return nil
+	}
+	m.setStatus("stamping again: "+m.progress.Status()+" ("+m.progressWhy+")", false)
+	return progressTick(msg.gen)
 }
 
 func (m *Model) loaded(msg sessionMsg) {

@@ -810,8 +810,8 @@ func TestOnlyTheLatestRestampIsUsed(t *testing.T) {
 	cfg := h.m.Session().Config
 	first := h.m.restamp(withVisitor(cfg, "depth"), "visitor depth")
 	second := h.m.restamp(withVisitor(cfg, "path"), "visitor path")
-	h.send(second())
-	h.send(first()) // arrives late
+	h.run(second)
+	h.run(first) // arrives late
 	if h.m.Session().VisitorName != "path" {
 		t.Fatalf("visitor %s: a stale restamp replaced a newer one", h.m.Session().VisitorName)
 	}
@@ -905,5 +905,28 @@ func TestTinyWindowsDoNotBreakAnything(t *testing.T) {
 			h.press("j", "k", "n", "p")
 			_ = h.view()
 		}
+	}
+}
+
+// TestRestampShowsProgress sends the progress ticks of a restamp: while it
+// runs the status line says how far it has come and the ticks go on; once
+// its session has arrived they stop.
+func TestRestampShowsProgress(t *testing.T) {
+	h := newHarness(t)
+	cmd := h.m.restamp(withVisitor(h.m.Session().Config, "depth"), "visitor depth")
+	gen := h.m.gen
+	if next := h.m.showProgress(progressMsg{gen}); next == nil || h.m.Status() != "stamping again: loading (visitor depth)" {
+		t.Fatalf("while loading: status %q, next tick %v", h.m.Status(), next != nil)
+	}
+	if next := h.m.showProgress(progressMsg{gen - 1}); next != nil {
+		t.Fatal("a tick of an older restamp goes on")
+	}
+	h.run(cmd)
+	status := h.m.Status()
+	if next := h.m.showProgress(progressMsg{gen}); next != nil || h.m.Status() != status {
+		t.Fatalf("after the session arrived: status %q, next tick %v", h.m.Status(), next != nil)
+	}
+	if !strings.Contains(status, "trace restarted") {
+		t.Fatalf("status %q", status)
 	}
 }

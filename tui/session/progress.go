@@ -36,13 +36,25 @@ func (p *Progress) Line(name string) string {
 	case phaseLoading:
 		return "loading " + name
 	case phaseStamping:
-		calls, total := p.StampCalls()
-		if total > 0 && calls <= total {
-			return fmt.Sprintf("stamping %s: %d%% of %d hook calls", name, calls*100/total, total)
-		}
-		return fmt.Sprintf("stamping %s: %d hook calls", name, calls)
+		return "stamping " + name + ": " + p.Status()
 	}
 	return "drawing " + name
+}
+
+// Status is how far opening has come in a few words: "loading", "58% of
+// 2041 hook calls", "drawing".
+func (p *Progress) Status() string {
+	switch p.phase.Load() {
+	case phaseLoading:
+		return "loading"
+	case phaseStamping:
+		calls, total := p.StampCalls()
+		if total > 0 && calls <= total {
+			return fmt.Sprintf("%d%% of %d hook calls", calls*100/total, total)
+		}
+		return fmt.Sprintf("%d hook calls", calls)
+	}
+	return "drawing"
 }
 
 // StampCalls is how many hook calls the stamp run has begun, and how many
