@@ -79,6 +79,10 @@ type Visitor struct {
 	prog    *starlark.Program
 	opts    Options
 	defined [visitors.NumHooks]bool
+	// deaf[h] is set for a hook whose body never names its **headers
+	// parameter: it is called without converting the headers, which it
+	// cannot tell apart (see deafHook).
+	deaf [visitors.NumHooks]deafHook
 
 	// Budget is the step budget of one hook call, and of the script's top
 	// level (DefaultBudget if zero).
@@ -242,8 +246,52 @@ func CompileWith(filename string, src []byte, opts Options) (*Visitor, error) {
 				Msg: fmt.Sprintf("hook %s must be declared as def %s(sig, **headers)", def.Name.Name, def.Name.Name)}
 		}
 		v.defined[h] = true
+		v.deaf[h] = deafness(def)
 	}
 	return v, nil
+}
+
+// deafHook describes a hook defined as def HOOK(sig, **headers) whose body
+// never mentions headers. Starlark has no locals() or eval, so such a hook
+// behaves the same whatever headers it gets; building the **headers dict
+// is most of the cost of calling it. Only a header named like its first
+// parameter must still go in, to fail the way Python does.
+type deafHook struct {
+	def   syntax.Position // the def, as the compiled function reports it
+	first string          // its first parameter's name
+}
+
+// deafness is the deafHook of def, or the zero one when its body (nested
+// functions included) names its **kwargs parameter.
+func deafness(def *syntax.DefStmt) deafHook {
+	first, ok := def.Params[0].(*syntax.Ident)
+	if !ok {
+		return deafHook{}
+	}
+	kw, ok := def.Params[1].(*syntax.UnaryExpr).X.(*syntax.Ident)
+	if !ok {
+		return deafHook{}
+	}
+	heard := false
+	for _, stmt := range def.Body {
+		syntax.Walk(stmt, func(n syntax.Node) bool {
+			if id, ok := n.(*syntax.Ident); ok && id.Name == kw.Name {
+				heard = true
+			}
+			return !heard
+		})
+	}
+	if heard {
+		return deafHook{}
+	}
+	return deafHook{def: def.Def, first: first.Name}
+}
+
+// ignoresHeaders reports whether fn, the hook h being called, is a deaf
+// hook that these headers can be left out of.
+func (v *Visitor) ignoresHeaders(h visitors.Hook, fn *starlark.Function, headers *canvas.Dict) bool {
+	d := v.deaf[h]
+	return d.first != "" && fn.Position() == d.def && !headers.Has(d.first)
 }
 
 func moduleNames() []string {
@@ -458,12 +506,15 @@ func (v *Visitor) call(h visitors.Hook, t visitors.Target, headers *canvas.Dict)
 	thread.SetMaxExecutionSteps(budget)
 	v.runOut = runOut
 	n := len(headers.Pairs)
+	if v.ignoresHeaders(h, fn, headers) {
+		n = 0
+	}
 	if cap(v.kwBuf) < n {
 		v.kwBuf = make([]starlark.Tuple, n)
 		v.pairBuf = make([]starlark.Value, 2*n)
 	}
 	kwargs, pairs := v.kwBuf[:n], v.pairBuf[:2*n]
-	for i, p := range headers.Pairs {
+	for i, p := range headers.Pairs[:n] {
 		pair := pairs[2*i : 2*i+2 : 2*i+2]
 		pair[0], pair[1] = v.str(p.Key), v.copyIn(p.Val)
 		kwargs[i] = pair
