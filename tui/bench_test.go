@@ -8,6 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/stampede-dev/stampede/themes"
+	"github.com/stampede-dev/stampede/tui/breakpoint"
 	"github.com/stampede-dev/stampede/tui/session"
 )
 
@@ -90,5 +91,30 @@ func BenchmarkStepUpdate(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		m.Update(next)
 		m.Update(prev)
+	}
+}
+
+// BenchmarkContinueToCondition presses c (continue) at the start of the
+// 100,000-signature group with a condition that no step meets: every step
+// is run and tested, up to the end of the trace.
+func BenchmarkContinueToCondition(b *testing.B) {
+	m := bigModel(b, 100_000)
+	c, err := breakpoint.ParseCond(`mtask_id == "never"`)
+	if err != nil {
+		b.Fatal(err)
+	}
+	m.bps.AddCond(c)
+	cont := keyMsg("c")
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		m.sess.Goto(0)
+		m.moved()
+		b.StartTimer()
+		m.Update(cont)
+		if m.sess.Pos() != m.sess.Len() {
+			b.Fatalf("stopped at %d of %d", m.sess.Pos(), m.sess.Len())
+		}
 	}
 }

@@ -127,14 +127,19 @@ func (c Cond) String() string { return c.Text }
 
 // Sources are where a condition looks for a header at a step.
 type Sources struct {
-	Ret     canvas.Value // what the hook returned
-	Options *canvas.Dict // the node's options after the step
-	Headers *canvas.Dict // the headers passed to the hook
+	Ret     canvas.Value   // what the hook returned
+	Step    *stamping.Step // or the step, whose result is read in place
+	Options *canvas.Dict   // the node's options after the step
+	Headers *canvas.Dict   // the headers passed to the hook
 }
 
 func (s Sources) values(key string) []canvas.Value {
 	var out []canvas.Value
-	if d, ok := s.Ret.(*canvas.Dict); ok {
+	if s.Step != nil {
+		if v, ok := s.Step.RetGet(key); ok {
+			out = append(out, v)
+		}
+	} else if d, ok := s.Ret.(*canvas.Dict); ok {
 		if v, ok := d.Get(key); ok {
 			out = append(out, v)
 		}
@@ -276,7 +281,7 @@ func (s *Set) Static(st *stamping.Step) (string, bool) {
 // Dynamic reports whether a condition holds at the step, given the node's
 // options after it.
 func (s *Set) Dynamic(st *stamping.Step, opts *canvas.Dict) (string, bool) {
-	src := Sources{Ret: st.Ret(), Options: opts, Headers: st.Headers}
+	src := Sources{Step: st, Options: opts, Headers: st.Headers}
 	for _, c := range s.Conds {
 		if c.Match(src) {
 			return "condition " + c.Text, true
