@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/google/uuid"
+
 	"github.com/stampede-dev/stampede/canvas"
 	"github.com/stampede-dev/stampede/stamping"
 	"github.com/stampede-dev/stampede/visitors"
@@ -181,4 +183,53 @@ func BenchmarkStarlarkVisitor(b *testing.B) {
 		calls += tr.Len()
 	}
 	b.ReportMetric(float64(calls)/b.Elapsed().Seconds(), "hooks/s")
+}
+
+// BenchmarkNestedFloor walks the nested canvas doing only what any stamp
+// with the monitoring-id visitor must do to a leaf: read its options and
+// links, make a uuid4 and the hook's dict, a stamped_headers list, and
+// grow its options by the two keys. None of Celery's rules run (no other
+// hooks, no merging, no copies of the headers); it measures how fast this
+// canvas model can be stamped at all, for comparison with StampNested.
+func BenchmarkNestedFloor(b *testing.B) {
+	var sigs int
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		c, count := nested(100_000)
+		sigs = count
+		b.StartTimer()
+		floorWalk(c)
+	}
+	b.ReportMetric(float64(sigs)*float64(b.N)/b.Elapsed().Seconds(), "sigs/s")
+}
+
+func floorWalk(v canvas.Value) {
+	d, ok := v.(*canvas.Dict)
+	if !ok {
+		return
+	}
+	opts, _ := d.Lookup("options").(*canvas.Dict)
+	if opts != nil {
+		for _, k := range [...]string{"link", "link_error"} {
+			for _, l := range canvas.MaybeList(opts.Lookup(k)) {
+				floorWalk(l)
+			}
+		}
+	}
+	if d.Class == canvas.Chain || d.Class == canvas.Group {
+		tasks, _ := canvas.Tasks(d)
+		if l, ok := tasks.(*canvas.List); ok {
+			for _, t := range l.Items {
+				floorWalk(t)
+			}
+		}
+		return
+	}
+	ret := canvas.NewDict(canvas.Plain, 1)
+	ret.Pairs = append(ret.Pairs, canvas.Pair{Key: "mtask_id", Val: uuid.NewString()})
+	sh := canvas.NewListCap(1)
+	sh.Items = append(sh.Items, "mtask_id")
+	grown := make([]canvas.Pair, len(opts.Pairs), len(opts.Pairs)+2)
+	copy(grown, opts.Pairs)
+	opts.Pairs = append(grown, canvas.Pair{Key: "stamped_headers", Val: sh}, ret.Pairs[0])
 }
