@@ -174,7 +174,7 @@ const maxKeyTuples = 1 << 12
 // -1 when the table is full.
 func (k *keyTuples) id(pairs []Pair) int32 {
 	for _, r := range k.recent {
-		if r > 0 && sameKeys(k.tuples[r-1], pairs) {
+		if r > 0 && SameKeys(k.tuples[r-1], pairs) {
 			return r - 1
 		}
 	}
@@ -191,7 +191,8 @@ func (k *keyTuples) id(pairs []Pair) int32 {
 	return int32(len(k.tuples) - 1)
 }
 
-func sameKeys(keys []string, pairs []Pair) bool {
+// SameKeys reports whether pairs has exactly the keys keys, in order.
+func SameKeys(keys []string, pairs []Pair) bool {
 	if len(keys) != len(pairs) {
 		return false
 	}

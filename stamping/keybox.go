@@ -38,7 +38,7 @@ type keyLists struct {
 // one of the last few was the same.
 func (k *keyLists) of(pairs []canvas.Pair) *[]string {
 	for _, l := range k.lists {
-		if l != nil && sameKeys(*l, pairs) {
+		if l != nil && canvas.SameKeys(*l, pairs) {
 			return l
 		}
 	}
@@ -49,16 +49,4 @@ func (k *keyLists) of(pairs []canvas.Pair) *[]string {
 	k.lists[k.next] = &keys
 	k.next = (k.next + 1) % len(k.lists)
 	return &keys
-}
-
-func sameKeys(keys []string, pairs []canvas.Pair) bool {
-	if len(keys) != len(pairs) {
-		return false
-	}
-	for i, p := range pairs {
-		if keys[i] != p.Key {
-			return false
-		}
-	}
-	return true
 }

@@ -210,10 +210,7 @@ func (r *run) callHook(h visitors.Hook, obj canvas.Value, at node, headers *canv
 // keepResult stores what a hook returned in its step: a deep copy, since
 // stamping merges the values into headers that later merges change in
 // place — except for a plain dict of scalars, the common stamp, whose keys
-// and values are kept as they are (see Step). Nothing changes them
-// afterwards: the traversal never writes into a hook's result
-// (mergeDicts), scalars cannot change, and a visitor does not touch a
-// dict it has returned (visitors.Visitor).
+// and values are kept as they are (see Step): scalars cannot change.
 func (r *run) keepResult(s *Step, ret canvas.Value) {
 	d, ok := ret.(*canvas.Dict)
 	if !ok || d.Class != canvas.Plain {
