@@ -104,6 +104,18 @@ func FuzzStamp(f *testing.F) {
 		if got := encode(t, plain); got != after {
 			t.Fatalf("a plain run stamped differently:\nrecorded %s\n   plain %s", after, got)
 		}
+
+		lean, lerr := canvas.Load(data)
+		if lerr != nil {
+			t.Fatal(lerr)
+		}
+		tl, err3 := stamping.Stamp(lean, stamping.Options{Visitor: &genVisitor{spec: spec}, Append: appendStamps, Headers: headersOf(), Untraced: true})
+		if (err == nil) != (err3 == nil) || (err != nil && err.Error() != err3.Error()) || tl.Len() != tr.Len() {
+			t.Fatalf("an untraced run made %d calls and failed with %v; a recorded one %d calls, %v", tl.Len(), err3, tr.Len(), err)
+		}
+		if got := encode(t, lean); got != after {
+			t.Fatalf("an untraced run stamped differently:\nrecorded %s\nuntraced %s", after, got)
+		}
 	})
 }
 
