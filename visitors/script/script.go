@@ -253,8 +253,8 @@ func CompileWith(filename string, src []byte, opts Options) (*Visitor, error) {
 
 // deafHook describes a hook defined as def HOOK(sig, **headers) whose body
 // never mentions headers. Starlark has no locals() or eval, so such a hook
-// behaves the same whatever headers it gets; building the **headers dict
-// is most of the cost of calling it. Only a header named like its first
+// behaves the same whatever headers it gets, and converting them for it
+// is a good part of calling it. Only a header named like its first
 // parameter must still go in, to fail the way Python does.
 type deafHook struct {
 	def   syntax.Position // the def, as the compiled function reports it
