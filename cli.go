@@ -267,7 +267,7 @@ func cmdStamp(args []string, stdout, stderr io.Writer) int {
 		if err != nil {
 			return failf(stderr, "-trace: %v", err)
 		}
-		dests = append(dests, dest{"-trace", *tracePath, [][]byte{lines}})
+		dests = append(dests, dest{"-trace", *tracePath, lines})
 	}
 	if sess != nil {
 		rec, err := sess.Encode()

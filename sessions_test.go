@@ -155,7 +155,7 @@ func TestRecordStampSession(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Equal(gotTrace, traceLines) {
+	if !bytes.Equal(bytes.Join(gotTrace, nil), bytes.Join(traceLines, nil)) {
 		t.Errorf("replayed trace differs")
 	}
 }

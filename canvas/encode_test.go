@@ -68,3 +68,28 @@ func TestEncodeIndentsDeepLines(t *testing.T) {
 		}
 	}
 }
+
+// TestAppendJSON appends values one after another as Encode writes each,
+// and leaves the buffer as it was when a value cannot be written.
+func TestAppendJSON(t *testing.T) {
+	values := []canvas.Value{nil, true, canvas.Int("12"), 1.5, "é\"", canvas.NewList("a", canvas.Int("1")),
+		&canvas.Dict{Pairs: []canvas.Pair{{Key: "k", Val: canvas.NewList()}}}}
+	var buf, want []byte
+	for _, v := range values {
+		var err error
+		if buf, err = canvas.AppendJSON(buf, v, -1); err != nil {
+			t.Fatal(err)
+		}
+		one, _ := canvas.Encode(v, -1)
+		want = append(want, one...)
+	}
+	if string(buf) != string(want) {
+		t.Fatalf("%s, want %s", buf, want)
+	}
+	loop := canvas.NewList()
+	loop.Items = append(loop.Items, loop)
+	got, err := canvas.AppendJSON(buf, loop, -1)
+	if err == nil || string(got) != string(want) {
+		t.Fatalf("a list holding itself: %v, buffer %q", err, got)
+	}
+}

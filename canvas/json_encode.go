@@ -18,7 +18,7 @@ import (
 // depth. A value that contains itself is an error, as in Python (found when
 // the nesting passes MaxDepth, which no real canvas reaches).
 func Encode(v Value, indent int) ([]byte, error) {
-	e := encoder{indent: indent}
+	e := encoder{indent: indent, chunked: true}
 	if err := e.value(v, 0); err != nil {
 		return nil, err
 	}
@@ -28,11 +28,21 @@ func Encode(v Value, indent int) ([]byte, error) {
 // EncodeChunks is Encode with the output left in the pieces it was written
 // in, for writing out without gathering it into one slice first.
 func EncodeChunks(v Value, indent int) ([][]byte, error) {
-	e := encoder{indent: indent}
+	e := encoder{indent: indent, chunked: true}
 	if err := e.value(v, 0); err != nil {
 		return nil, err
 	}
 	return append(e.full, e.buf), nil
+}
+
+// AppendJSON is Encode appending to buf, for many small values written
+// one after another (a trace's lines). On error buf is returned as it was.
+func AppendJSON(buf []byte, v Value, indent int) ([]byte, error) {
+	e := encoder{buf: buf, indent: indent}
+	if err := e.value(v, 0); err != nil {
+		return buf, err
+	}
+	return e.buf, nil
 }
 
 // MustEncode is Encode for values known to be acyclic (snapshots, tests).
@@ -50,11 +60,12 @@ func MustEncode(v Value) string {
 const MaxIndentDepth = 100
 
 type encoder struct {
-	buf    []byte
-	full   [][]byte // chunks written before buf, see spill
-	size   int      // their total length
-	indent int
-	open   []any // the containers being written, outermost first
+	buf     []byte
+	full    [][]byte // chunks written before buf, see spill
+	size    int      // their total length
+	chunked bool     // spill into new chunks (else buf only grows)
+	indent  int
+	open    []any // the containers being written, outermost first
 }
 
 // chunkSize is how much output the encoder gathers in one buffer. A
@@ -65,7 +76,7 @@ const chunkSize = 1 << 20
 
 // spill starts a new buffer once the current one is full.
 func (e *encoder) spill() {
-	if len(e.buf) < chunkSize {
+	if !e.chunked || len(e.buf) < chunkSize {
 		return
 	}
 	e.full = append(e.full, e.buf)

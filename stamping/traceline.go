@@ -9,7 +9,8 @@ import (
 // Line is step i as a trace line in the conformance corpus's form:
 // {"hook", "id", "task", "headers", "ret"}. With detail it also carries the
 // node's path, whether Celery's default hook ran, and for scripted hooks the
-// interpreter steps used ("path", "default", "steps").
+// interpreter steps used ("path", "default", "steps"). The line holds the
+// step's own headers and result, to be written out or read, not changed.
 func (t *Trace) Line(i int, detail bool) *canvas.Dict {
 	s := &t.Steps[i]
 	line := &canvas.Dict{Pairs: make([]canvas.Pair, 0, 7)}
@@ -17,8 +18,8 @@ func (t *Trace) Line(i int, detail bool) *canvas.Dict {
 		canvas.Pair{Key: "hook", Val: s.Hook.String()},
 		canvas.Pair{Key: "id", Val: s.ID},
 		canvas.Pair{Key: "task", Val: s.Task()},
-		canvas.Pair{Key: "headers", Val: canvas.JSONCopy(s.Headers)},
-		canvas.Pair{Key: "ret", Val: canvas.JSONCopy(s.Ret())},
+		canvas.Pair{Key: "headers", Val: s.Headers},
+		canvas.Pair{Key: "ret", Val: s.Ret()},
 	)
 	if detail {
 		line.Pairs = append(line.Pairs,

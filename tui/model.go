@@ -706,13 +706,13 @@ func (m *Model) export(r exporter.Request) tea.Cmd {
 	s := m.sess
 	type file struct {
 		path, what string
-		data       []byte
+		data       [][]byte
 	}
 	var files []file
 	var err error
 	if r.Canvas() {
-		var data []byte
-		s.At(s.Len(), func() { data, err = export.CanvasJSON(s.Root) })
+		var data [][]byte
+		s.At(s.Len(), func() { data, err = export.CanvasJSONChunks(s.Root) })
 		if err != nil {
 			m.setStatus("export failed: "+err.Error(), true)
 			return nil
@@ -731,7 +731,7 @@ func (m *Model) export(r exporter.Request) tea.Cmd {
 	return func() tea.Msg {
 		var wrote []string
 		for _, f := range files {
-			if err := export.WriteFile(f.path, f.data); err != nil {
+			if err := export.WriteFile(f.path, f.data...); err != nil {
 				return exportedMsg{wrote: wrote, err: fmt.Errorf("%s: %w", f.path, err)}
 			}
 			wrote = append(wrote, f.what+" to "+f.path)

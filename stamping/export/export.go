@@ -13,7 +13,6 @@
 package export
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -43,23 +42,30 @@ func CanvasJSONChunks(c canvas.Value) ([][]byte, error) {
 	return append(chunks, []byte{'\n'}), nil
 }
 
-// TraceJSONL is one JSON line per hook call (see stamping.Step.Line).
-func TraceJSONL(t *stamping.Trace, detail bool) ([]byte, error) {
-	var buf bytes.Buffer
+// TraceJSONL is one JSON line per hook call (see stamping.Step.Line), in
+// pieces of about a megabyte: a million-signature canvas makes two million
+// lines.
+func TraceJSONL(t *stamping.Trace, detail bool) ([][]byte, error) {
+	var chunks [][]byte
+	buf := make([]byte, 0, 64<<10)
 	for i := range t.Steps {
-		b, err := canvas.Encode(t.Line(i, detail), -1)
-		if err != nil {
+		if len(buf) >= 1<<20 {
+			chunks = append(chunks, buf)
+			buf = make([]byte, 0, 1<<20+64<<10)
+		}
+		var err error
+		if buf, err = canvas.AppendJSON(buf, t.Line(i, detail), -1); err != nil {
 			return nil, err
 		}
-		buf.Write(b)
-		buf.WriteByte('\n')
+		buf = append(buf, '\n')
 	}
-	return buf.Bytes(), nil
+	return append(chunks, buf), nil
 }
 
-// WriteFile writes data to path atomically, keeping an existing file's mode.
-func WriteFile(path string, data []byte) error {
-	s, err := Stage(path, data)
+// WriteFile writes data (the pieces in order) to path atomically, keeping
+// an existing file's mode.
+func WriteFile(path string, data ...[]byte) error {
+	s, err := Stage(path, data...)
 	if err != nil {
 		return err
 	}

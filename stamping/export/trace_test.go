@@ -1,0 +1,50 @@
+package export
+
+import (
+	"bytes"
+	"strconv"
+	"testing"
+
+	"github.com/stampede-dev/stampede/canvas"
+	"github.com/stampede-dev/stampede/stamping"
+	"github.com/stampede-dev/stampede/visitors"
+)
+
+// TestTraceJSONLInPieces writes the trace of a 20,000-signature group:
+// several pieces, which joined are one line per step, each the step's
+// line.
+func TestTraceJSONLInPieces(t *testing.T) {
+	tasks := &canvas.List{}
+	for i := range 20_000 {
+		tasks.Items = append(tasks.Items, &canvas.Dict{Pairs: []canvas.Pair{
+			{Key: "task", Val: "proj.add"}, {Key: "args", Val: &canvas.List{}}, {Key: "kwargs", Val: &canvas.Dict{}},
+			{Key: "options", Val: &canvas.Dict{Pairs: []canvas.Pair{{Key: "task_id", Val: "t-" + strconv.Itoa(i)}}}},
+			{Key: "subtask_type", Val: nil}, {Key: "immutable", Val: false},
+		}})
+	}
+	root, err := canvas.SignatureOf(canvas.NewGroup(tasks))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, _ := visitors.Builtin("monitoring-id")
+	tr, err := stamping.Stamp(root, stamping.Options{Visitor: v})
+	if err != nil {
+		t.Fatal(err)
+	}
+	chunks, err := TraceJSONL(tr, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(chunks) < 2 {
+		t.Fatalf("%d steps came in %d piece(s)", tr.Len(), len(chunks))
+	}
+	lines := bytes.Split(bytes.TrimSuffix(bytes.Join(chunks, nil), []byte("\n")), []byte("\n"))
+	if len(lines) != tr.Len() {
+		t.Fatalf("%d lines for %d steps", len(lines), tr.Len())
+	}
+	for i, line := range lines {
+		if want := canvas.MustEncode(tr.Line(i, true)); string(line) != want {
+			t.Fatalf("line %d:\n%s\nwant\n%s", i, line, want)
+		}
+	}
+}
