@@ -318,6 +318,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case progressMsg:
 		return m, m.showProgress(msg)
+	case exportMsg:
+		return m, m.export(msg.req)
 	case exportedMsg:
 		if msg.err != nil {
 			m.setStatus("export failed: "+msg.err.Error(), true)
@@ -654,6 +656,9 @@ func (m *Model) restamp(cfg session.Config, why string) tea.Cmd {
 	return tea.Batch(open, progressTick(gen))
 }
 
+// exportMsg starts an export once the status line says it is under way.
+type exportMsg struct{ req exporter.Request }
+
 // progressMsg asks for the status line to show how far restamp has come.
 type progressMsg struct{ gen int }
 
@@ -812,7 +817,11 @@ func (m *Model) updateDialog(msg tea.KeyMsg) tea.Cmd {
 			back()
 		}
 		if req != nil {
-			return m.export(*req)
+			// Say so first: a million signatures take seconds to encode,
+			// and the screen is not redrawn meanwhile.
+			m.setStatus("encoding the export…", false)
+			r := *req
+			return func() tea.Msg { return exportMsg{r} }
 		}
 		return cmd
 	case ScreenBreakpoints:

@@ -930,3 +930,22 @@ func TestRestampShowsProgress(t *testing.T) {
 		t.Fatalf("status %q", status)
 	}
 }
+
+// TestExportSaysSoBeforeEncoding checks that enter in the export dialog
+// first puts a status on screen and writes nothing; the encoding and the
+// files come with the next message.
+func TestExportSaysSoBeforeEncoding(t *testing.T) {
+	in := copyCanvas(t)
+	h := newHarness(t, func(c *Config) { c.Session.Path, c.Session.Name = in, in })
+	h.press("e")
+	_, cmd := h.m.Update(keyMsg("enter"))
+	h.wantStatus("encoding the export…")
+	canvasOut := strings.TrimSuffix(in, ".json") + ".stamped.json"
+	if _, err := os.Stat(canvasOut); err == nil {
+		t.Fatal("the canvas was written before the status said so")
+	}
+	h.run(cmd)
+	if _, err := os.Stat(canvasOut); err != nil {
+		t.Fatal(err)
+	}
+}
