@@ -15,7 +15,7 @@ type Log struct {
 	pairs    []Pair
 	vals     []Value
 	replaced []replaced
-	keys     keyTuples // the key lists of updates, see UpdateKeys
+	keys     keyTuples // the key lists of updates, see Update
 }
 
 type logKind uint8
@@ -189,19 +189,6 @@ func (k *keyTuples) id(pairs []Pair) int32 {
 	k.recent[k.next] = int32(len(k.tuples))
 	k.next = (k.next + 1) % len(k.recent)
 	return int32(len(k.tuples) - 1)
-}
-
-// SameKeys reports whether pairs has exactly the keys keys, in order.
-func SameKeys(keys []string, pairs []Pair) bool {
-	if len(keys) != len(pairs) {
-		return false
-	}
-	for i, p := range pairs {
-		if keys[i] != p.Key {
-			return false
-		}
-	}
-	return true
 }
 
 // noneIn reports whether no key of pairs is in d.

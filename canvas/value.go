@@ -105,6 +105,19 @@ func (d *Dict) Delete(key string) bool {
 	return true
 }
 
+// SameKeys reports whether pairs has exactly the keys keys, in order.
+func SameKeys(keys []string, pairs []Pair) bool {
+	if len(keys) != len(pairs) {
+		return false
+	}
+	for i, p := range pairs {
+		if keys[i] != p.Key {
+			return false
+		}
+	}
+	return true
+}
+
 // Len is len(d).
 func (d *Dict) Len() int { return len(d.Pairs) }
 
