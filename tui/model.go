@@ -662,6 +662,9 @@ type exportMsg struct{ req exporter.Request }
 // progressMsg asks for the status line to show how far restamp has come.
 type progressMsg struct{ gen int }
 
+// progressEvery is how often the status line follows a restamp.
+const progressEvery = 100 * time.Millisecond
+
 func progressTick(gen int) tea.Cmd {
 	return tea.Tick(progressEvery, func(time.Time) tea.Msg { return progressMsg{gen} })
 }

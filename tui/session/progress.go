@@ -1,7 +1,6 @@
 package session
 
 import (
-	"fmt"
 	"sync/atomic"
 
 	"github.com/stampede-dev/stampede/stamping"
@@ -48,11 +47,7 @@ func (p *Progress) Status() string {
 	case phaseLoading:
 		return "loading"
 	case phaseStamping:
-		calls, total := p.StampCalls()
-		if total > 0 && calls <= total {
-			return fmt.Sprintf("%d%% of %d hook calls", calls*100/total, total)
-		}
-		return fmt.Sprintf("%d hook calls", calls)
+		return p.stamp.String()
 	}
 	return "drawing"
 }

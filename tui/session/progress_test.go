@@ -1,6 +1,10 @@
 package session
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/stampede-dev/stampede/canvas/sample"
+)
 
 // TestProgressLineWhileStamping pins the line of the stamping phase, with
 // and without a known total.
@@ -18,5 +22,24 @@ func TestProgressLineWhileStamping(t *testing.T) {
 	p.stamp.Calls.Store(9) // a lazy group or a deep canvas can make more than counted
 	if got, want := p.Line("big.json"), "stamping big.json: 9 hook calls"; got != want {
 		t.Fatalf("%q, want %q", got, want)
+	}
+}
+
+// TestOpenReportsProgress opens the sample with a Progress and checks what
+// it says at the end: every hook call counted against the expected total.
+func TestOpenReportsProgress(t *testing.T) {
+	p := &Progress{}
+	if got := p.Line("order.json"); got != "loading order.json" {
+		t.Fatalf("before opening: %q", got)
+	}
+	s, err := Open(Config{Name: sample.Name, Data: sample.OrderJSON, Visitor: "monitoring-id", Progress: p})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := p.Line("order.json"); got != "drawing order.json" {
+		t.Fatalf("after opening: %q", got)
+	}
+	if calls, total := p.StampCalls(); calls != int64(s.Len()) || total != calls {
+		t.Fatalf("%d of %d hook calls counted, the trace has %d", calls, total, s.Len())
 	}
 }
