@@ -219,6 +219,8 @@ func cmdStamp(args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return code
 	}
+	progress, stdout, stderr, stop := showStampProgress(in, stdout, stderr)
+	defer stop()
 	c, err := readCanvas(in)
 	if err != nil {
 		return failf(stderr, "%v", err)
@@ -245,7 +247,7 @@ func cmdStamp(args []string, stdout, stderr io.Writer) int {
 			s.Headers, headers = headers, nil
 		}
 	}
-	opts := stamping.Options{Visitor: v, Append: *appendStamps, Headers: headers}
+	opts := stamping.Options{Visitor: v, Append: *appendStamps, Headers: headers, Progress: progress.counter()}
 	var tr *stamping.Trace
 	var sess *replay.Session
 	if *recordPath != "" {
@@ -257,6 +259,7 @@ func cmdStamp(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return failf(stderr, "%s: stamp failed: %v", in, err)
 	}
+	progress.phase.Store(writingPhase)
 	data, err := export.CanvasJSONChunks(c)
 	if err != nil {
 		return failf(stderr, "%s", about(in, err))

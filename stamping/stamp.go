@@ -45,9 +45,11 @@ func Stamp(root *canvas.Dict, opts Options) (*Trace, error) {
 			return r.trace, err
 		}
 	}
-	if opts.Visitor != nil && !opts.Untraced {
+	if opts.Visitor != nil && (!opts.Untraced || opts.Progress != nil) {
 		n := estimateSteps(root)
-		r.trace.Steps = make([]Step, 0, n)
+		if !opts.Untraced {
+			r.trace.Steps = make([]Step, 0, n)
+		}
 		if opts.Progress != nil {
 			opts.Progress.Total.Store(int64(n))
 		}
