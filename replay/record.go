@@ -62,69 +62,10 @@ type Ref struct {
 	Path Path
 }
 
-// hookDispatch implements every Visitor hook by calling one function.
-type hookDispatch struct {
-	name string
-	call func(h visitors.Hook, t visitors.Target, headers *canvas.Dict) (canvas.Value, error)
-}
-
-// Name is the visitor's name.
-func (d *hookDispatch) Name() string { return d.name }
-
-// OnSignature answers the hook through the dispatch function.
-func (d *hookDispatch) OnSignature(t visitors.Target, h *canvas.Dict) (canvas.Value, error) {
-	return d.call(visitors.OnSignature, t, h)
-}
-
-// OnGroupStart answers the hook through the dispatch function.
-func (d *hookDispatch) OnGroupStart(t visitors.Target, h *canvas.Dict) (canvas.Value, error) {
-	return d.call(visitors.OnGroupStart, t, h)
-}
-
-// OnGroupEnd answers the hook through the dispatch function.
-func (d *hookDispatch) OnGroupEnd(t visitors.Target, h *canvas.Dict) (canvas.Value, error) {
-	return d.call(visitors.OnGroupEnd, t, h)
-}
-
-// OnChainStart answers the hook through the dispatch function.
-func (d *hookDispatch) OnChainStart(t visitors.Target, h *canvas.Dict) (canvas.Value, error) {
-	return d.call(visitors.OnChainStart, t, h)
-}
-
-// OnChainEnd answers the hook through the dispatch function.
-func (d *hookDispatch) OnChainEnd(t visitors.Target, h *canvas.Dict) (canvas.Value, error) {
-	return d.call(visitors.OnChainEnd, t, h)
-}
-
-// OnChordHeaderStart answers the hook through the dispatch function.
-func (d *hookDispatch) OnChordHeaderStart(t visitors.Target, h *canvas.Dict) (canvas.Value, error) {
-	return d.call(visitors.OnChordHeaderStart, t, h)
-}
-
-// OnChordHeaderEnd answers the hook through the dispatch function.
-func (d *hookDispatch) OnChordHeaderEnd(t visitors.Target, h *canvas.Dict) (canvas.Value, error) {
-	return d.call(visitors.OnChordHeaderEnd, t, h)
-}
-
-// OnChordBody answers the hook through the dispatch function.
-func (d *hookDispatch) OnChordBody(t visitors.Target, h *canvas.Dict) (canvas.Value, error) {
-	return d.call(visitors.OnChordBody, t, h)
-}
-
-// OnCallback answers the hook through the dispatch function.
-func (d *hookDispatch) OnCallback(t visitors.Target, h *canvas.Dict) (canvas.Value, error) {
-	return d.call(visitors.OnCallback, t, h)
-}
-
-// OnErrback answers the hook through the dispatch function.
-func (d *hookDispatch) OnErrback(t visitors.Target, h *canvas.Dict) (canvas.Value, error) {
-	return d.call(visitors.OnErrback, t, h)
-}
-
 // Recorder is a Visitor that runs another visitor and records every hook
 // call it answers. Use one Recorder per stamp() run.
 type Recorder struct {
-	hookDispatch
+	visitors.Dispatch
 	inner visitors.Visitor
 	rec   *Recording
 	enc   *encoder
@@ -136,7 +77,7 @@ func NewRecorder(v visitors.Visitor, name string) *Recorder {
 		name = v.Name()
 	}
 	r := &Recorder{inner: v, rec: &Recording{Visitor: name}, enc: newEncoder()}
-	r.hookDispatch = hookDispatch{name: v.Name(), call: r.call}
+	r.Dispatch = visitors.NewDispatch(v.Name(), r.call)
 	return r
 }
 
@@ -308,7 +249,7 @@ func clonePath(p Path) Path {
 // Replayer is a Visitor that answers every hook call from a Recording, in
 // order, checking that each call is the one recorded (same hook, same path).
 type Replayer struct {
-	hookDispatch
+	visitors.Dispatch
 	rec  *Recording
 	next int
 	// returned are the values handed out in this run, for Refs to them.
@@ -318,7 +259,7 @@ type Replayer struct {
 // NewReplayer returns a visitor that replays rec.
 func NewReplayer(rec *Recording) *Replayer {
 	r := &Replayer{rec: rec}
-	r.hookDispatch = hookDispatch{name: rec.Visitor, call: r.call}
+	r.Dispatch = visitors.NewDispatch(rec.Visitor, r.call)
 	return r
 }
 
@@ -589,7 +530,7 @@ type lockstep struct {
 
 func newLockstep(rec *Recording, live visitors.Visitor, op int) *lockstep {
 	l := &lockstep{Replayer: NewReplayer(rec), live: live, enc: newEncoder(), op: op}
-	l.hookDispatch = hookDispatch{name: rec.Visitor, call: l.call}
+	l.Dispatch = visitors.NewDispatch(rec.Visitor, l.call)
 	return l
 }
 

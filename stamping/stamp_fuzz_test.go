@@ -48,7 +48,7 @@ func FuzzStamp(f *testing.F) {
 		before := encode(t, root)
 		keys := keysOf(root)
 
-		tr, err := stamping.Stamp(root, stamping.Options{Visitor: &genVisitor{spec: spec}, Append: appendStamps, Headers: headersOf(), Record: true})
+		tr, err := stamping.Stamp(root, stamping.Options{Visitor: newGenVisitor(spec), Append: appendStamps, Headers: headersOf(), Record: true})
 		if err != nil {
 			checkStampError(t, err)
 		}
@@ -97,7 +97,7 @@ func FuzzStamp(f *testing.F) {
 		if perr != nil {
 			t.Fatal(perr)
 		}
-		_, err2 := stamping.Stamp(plain, stamping.Options{Visitor: &genVisitor{spec: spec}, Append: appendStamps, Headers: headersOf()})
+		_, err2 := stamping.Stamp(plain, stamping.Options{Visitor: newGenVisitor(spec), Append: appendStamps, Headers: headersOf()})
 		if (err == nil) != (err2 == nil) || (err != nil && err.Error() != err2.Error()) {
 			t.Fatalf("a recorded run failed with %v, a plain one with %v", err, err2)
 		}
@@ -109,7 +109,7 @@ func FuzzStamp(f *testing.F) {
 		if lerr != nil {
 			t.Fatal(lerr)
 		}
-		tl, err3 := stamping.Stamp(lean, stamping.Options{Visitor: &genVisitor{spec: spec}, Append: appendStamps, Headers: headersOf(), Untraced: true})
+		tl, err3 := stamping.Stamp(lean, stamping.Options{Visitor: newGenVisitor(spec), Append: appendStamps, Headers: headersOf(), Untraced: true})
 		if (err == nil) != (err3 == nil) || (err != nil && err.Error() != err3.Error()) || tl.Len() != tr.Len() {
 			t.Fatalf("an untraced run made %d calls and failed with %v; a recorded one %d calls, %v", tl.Len(), err3, tr.Len(), err)
 		}
@@ -180,11 +180,18 @@ func keysOf(v canvas.Value) map[*canvas.Dict][]string {
 // genVisitor is a visitor whose every hook call returns what the next byte
 // of spec says (see FuzzStamp); an empty spec defines no hook.
 type genVisitor struct {
+	visitors.Dispatch
 	spec []byte
 	n    int
 }
 
-func (g *genVisitor) Name() string { return "generated" }
+func newGenVisitor(spec []byte) *genVisitor {
+	g := &genVisitor{spec: spec}
+	g.Dispatch = visitors.NewDispatch("generated", func(_ visitors.Hook, _ visitors.Target, h *canvas.Dict) (canvas.Value, error) {
+		return g.ret(h)
+	})
+	return g
+}
 
 func (g *genVisitor) next() byte {
 	if len(g.spec) == 0 {
@@ -271,35 +278,4 @@ func values(v canvas.Value, limit int) int {
 
 func dict(key string, v canvas.Value) *canvas.Dict {
 	return &canvas.Dict{Pairs: []canvas.Pair{{Key: key, Val: v}}}
-}
-
-func (g *genVisitor) OnSignature(_ visitors.Target, h *canvas.Dict) (canvas.Value, error) {
-	return g.ret(h)
-}
-func (g *genVisitor) OnGroupStart(_ visitors.Target, h *canvas.Dict) (canvas.Value, error) {
-	return g.ret(h)
-}
-func (g *genVisitor) OnGroupEnd(_ visitors.Target, h *canvas.Dict) (canvas.Value, error) {
-	return g.ret(h)
-}
-func (g *genVisitor) OnChainStart(_ visitors.Target, h *canvas.Dict) (canvas.Value, error) {
-	return g.ret(h)
-}
-func (g *genVisitor) OnChainEnd(_ visitors.Target, h *canvas.Dict) (canvas.Value, error) {
-	return g.ret(h)
-}
-func (g *genVisitor) OnChordHeaderStart(_ visitors.Target, h *canvas.Dict) (canvas.Value, error) {
-	return g.ret(h)
-}
-func (g *genVisitor) OnChordHeaderEnd(_ visitors.Target, h *canvas.Dict) (canvas.Value, error) {
-	return g.ret(h)
-}
-func (g *genVisitor) OnChordBody(_ visitors.Target, h *canvas.Dict) (canvas.Value, error) {
-	return g.ret(h)
-}
-func (g *genVisitor) OnCallback(_ visitors.Target, h *canvas.Dict) (canvas.Value, error) {
-	return g.ret(h)
-}
-func (g *genVisitor) OnErrback(_ visitors.Target, h *canvas.Dict) (canvas.Value, error) {
-	return g.ret(h)
 }

@@ -73,12 +73,12 @@ type Options struct {
 // Visitor is a compiled visitor script. It is not safe for concurrent use:
 // one stamp() run at a time.
 type Visitor struct {
-	visitors.Base
-	name    string
-	file    string
-	prog    *starlark.Program
-	opts    Options
-	defined [visitors.NumHooks]bool
+	visitors.Dispatch // every hook runs the script's function of that name, see call
+	name              string
+	file              string
+	prog              *starlark.Program
+	opts              Options
+	defined           [visitors.NumHooks]bool
 	// deaf[h] is set for a hook whose body never names its **headers
 	// parameter: it is called without converting the headers, which it
 	// cannot tell apart (see deafHook).
@@ -215,6 +215,7 @@ func CompileWith(filename string, src []byte, opts Options) (*Visitor, error) {
 	if opts.Name != "" {
 		v.name = opts.Name
 	}
+	v.Dispatch = visitors.NewDispatch(v.name, v.call)
 	isPredeclared := func(name string) bool {
 		if _, ok := opts.Predeclared[name]; ok {
 			return true
@@ -694,56 +695,4 @@ func (v *Visitor) runtimeError(err error) error {
 		fmt.Fprintf(&bt, "Error: %s", msg)
 	}
 	return &Error{Pos: pos, Msg: msg, Hook: where, Backtrace: bt.String()}
-}
-
-// The hooks: each runs the script's function of that name if defined.
-
-// OnSignature runs the script's on_signature.
-func (v *Visitor) OnSignature(t visitors.Target, h *canvas.Dict) (canvas.Value, error) {
-	return v.call(visitors.OnSignature, t, h)
-}
-
-// OnGroupStart runs the script's on_group_start.
-func (v *Visitor) OnGroupStart(t visitors.Target, h *canvas.Dict) (canvas.Value, error) {
-	return v.call(visitors.OnGroupStart, t, h)
-}
-
-// OnGroupEnd runs the script's on_group_end.
-func (v *Visitor) OnGroupEnd(t visitors.Target, h *canvas.Dict) (canvas.Value, error) {
-	return v.call(visitors.OnGroupEnd, t, h)
-}
-
-// OnChainStart runs the script's on_chain_start.
-func (v *Visitor) OnChainStart(t visitors.Target, h *canvas.Dict) (canvas.Value, error) {
-	return v.call(visitors.OnChainStart, t, h)
-}
-
-// OnChainEnd runs the script's on_chain_end.
-func (v *Visitor) OnChainEnd(t visitors.Target, h *canvas.Dict) (canvas.Value, error) {
-	return v.call(visitors.OnChainEnd, t, h)
-}
-
-// OnChordHeaderStart runs the script's on_chord_header_start.
-func (v *Visitor) OnChordHeaderStart(t visitors.Target, h *canvas.Dict) (canvas.Value, error) {
-	return v.call(visitors.OnChordHeaderStart, t, h)
-}
-
-// OnChordHeaderEnd runs the script's on_chord_header_end.
-func (v *Visitor) OnChordHeaderEnd(t visitors.Target, h *canvas.Dict) (canvas.Value, error) {
-	return v.call(visitors.OnChordHeaderEnd, t, h)
-}
-
-// OnChordBody runs the script's on_chord_body.
-func (v *Visitor) OnChordBody(t visitors.Target, h *canvas.Dict) (canvas.Value, error) {
-	return v.call(visitors.OnChordBody, t, h)
-}
-
-// OnCallback runs the script's on_callback.
-func (v *Visitor) OnCallback(t visitors.Target, h *canvas.Dict) (canvas.Value, error) {
-	return v.call(visitors.OnCallback, t, h)
-}
-
-// OnErrback runs the script's on_errback.
-func (v *Visitor) OnErrback(t visitors.Target, h *canvas.Dict) (canvas.Value, error) {
-	return v.call(visitors.OnErrback, t, h)
 }

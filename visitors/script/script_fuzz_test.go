@@ -86,7 +86,7 @@ func FuzzScript(f *testing.F) {
 		v.Context = ctx
 		v.Print = func(string) {}
 		maxSteps := uint64(0)
-		tr, err := stamping.Stamp(root, stamping.Options{Visitor: stepCounter{v, &maxSteps}, Record: true})
+		tr, err := stamping.Stamp(root, stamping.Options{Visitor: newStepCounter(v, &maxSteps), Record: true})
 		switch cause := context.Cause(ctx); {
 		case errors.Is(cause, context.DeadlineExceeded):
 			t.Fatalf("the run did not end within %v: %v", deadline, err)
@@ -157,42 +157,20 @@ func watch(ctx context.Context, cancel context.CancelCauseFunc) func() {
 // stepCounter passes hook calls to a script visitor and keeps the largest
 // number of steps one call took.
 type stepCounter struct {
-	*script.Visitor
-	max *uint64
+	visitors.Dispatch
+	v *script.Visitor
 }
 
-func (s stepCounter) track(v canvas.Value, err error) (canvas.Value, error) {
-	*s.max = max(*s.max, s.LastSteps())
-	return v, err
+func newStepCounter(v *script.Visitor, most *uint64) *stepCounter {
+	s := &stepCounter{v: v}
+	s.Dispatch = visitors.NewDispatch(v.Name(), func(h visitors.Hook, t visitors.Target, headers *canvas.Dict) (canvas.Value, error) {
+		ret, err := visitors.Call(v, h, t, headers)
+		*most = max(*most, v.LastSteps())
+		return ret, err
+	})
+	return s
 }
 
-func (s stepCounter) OnSignature(t visitors.Target, h *canvas.Dict) (canvas.Value, error) {
-	return s.track(s.Visitor.OnSignature(t, h))
-}
-func (s stepCounter) OnGroupStart(t visitors.Target, h *canvas.Dict) (canvas.Value, error) {
-	return s.track(s.Visitor.OnGroupStart(t, h))
-}
-func (s stepCounter) OnGroupEnd(t visitors.Target, h *canvas.Dict) (canvas.Value, error) {
-	return s.track(s.Visitor.OnGroupEnd(t, h))
-}
-func (s stepCounter) OnChainStart(t visitors.Target, h *canvas.Dict) (canvas.Value, error) {
-	return s.track(s.Visitor.OnChainStart(t, h))
-}
-func (s stepCounter) OnChainEnd(t visitors.Target, h *canvas.Dict) (canvas.Value, error) {
-	return s.track(s.Visitor.OnChainEnd(t, h))
-}
-func (s stepCounter) OnChordHeaderStart(t visitors.Target, h *canvas.Dict) (canvas.Value, error) {
-	return s.track(s.Visitor.OnChordHeaderStart(t, h))
-}
-func (s stepCounter) OnChordHeaderEnd(t visitors.Target, h *canvas.Dict) (canvas.Value, error) {
-	return s.track(s.Visitor.OnChordHeaderEnd(t, h))
-}
-func (s stepCounter) OnChordBody(t visitors.Target, h *canvas.Dict) (canvas.Value, error) {
-	return s.track(s.Visitor.OnChordBody(t, h))
-}
-func (s stepCounter) OnCallback(t visitors.Target, h *canvas.Dict) (canvas.Value, error) {
-	return s.track(s.Visitor.OnCallback(t, h))
-}
-func (s stepCounter) OnErrback(t visitors.Target, h *canvas.Dict) (canvas.Value, error) {
-	return s.track(s.Visitor.OnErrback(t, h))
-}
+// Start and LastSteps are the script's, as stamping asks for them.
+func (s *stepCounter) Start() error      { return s.v.Start() }
+func (s *stepCounter) LastSteps() uint64 { return s.v.LastSteps() }
