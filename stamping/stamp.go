@@ -272,18 +272,29 @@ func (r *run) maybeSignature(v canvas.Value) (canvas.Value, error) {
 	return s, err
 }
 
-// stampChain is _chain.stamp: on_chain_start, the chain's own stamps merged
-// in, its links (always with append_stamps=False), each task, on_chain_end.
-func (r *run) stampChain(sig *canvas.Dict, at node, appendStamps bool, headers *canvas.Dict) error {
-	vh, err := r.call(visitors.OnChainStart, sig, at, headers)
+// begin is how a chain, a group and a chord start their stamp: the start
+// hook, its result and the node's own stamps merged into the headers, then
+// the node's links, stamped with linkAppend as their append_stamps.
+func (r *run) begin(hook visitors.Hook, sig *canvas.Dict, at node, appendStamps, linkAppend bool, headers *canvas.Dict) (*canvas.Dict, error) {
+	vh, err := r.call(hook, sig, at, headers)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	h, err := r.stampHeaders(sig, vh, appendStamps, true, headers)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if err := r.stampLinks(sig, at, false, h); err != nil {
+	if err := r.stampLinks(sig, at, linkAppend, h); err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
+// stampChain is _chain.stamp: on_chain_start, the chain's own stamps merged
+// in, its links (always with append_stamps=False), each task, on_chain_end.
+func (r *run) stampChain(sig *canvas.Dict, at node, appendStamps bool, headers *canvas.Dict) error {
+	h, err := r.begin(visitors.OnChainStart, sig, at, appendStamps, false, headers)
+	if err != nil {
 		return err
 	}
 	tasks, err := canvas.Tasks(sig)
@@ -306,15 +317,8 @@ func (r *run) stampChain(sig *canvas.Dict, at node, appendStamps bool, headers *
 // stampGroup is group.stamp: on_group_start, merge, links, each task (plain
 // dicts are turned into signatures in place), on_group_end.
 func (r *run) stampGroup(sig *canvas.Dict, at node, appendStamps bool, headers *canvas.Dict) error {
-	vh, err := r.call(visitors.OnGroupStart, sig, at, headers)
+	h, err := r.begin(visitors.OnGroupStart, sig, at, appendStamps, appendStamps, headers)
 	if err != nil {
-		return err
-	}
-	h, err := r.stampHeaders(sig, vh, appendStamps, true, headers)
-	if err != nil {
-		return err
-	}
-	if err := r.stampLinks(sig, at, appendStamps, h); err != nil {
 		return err
 	}
 	tasks, err := canvas.Tasks(sig)
@@ -384,15 +388,8 @@ func (r *run) stampChord(sig *canvas.Dict, at node, appendStamps bool, headers *
 			return err
 		}
 	}
-	vh, err := r.call(visitors.OnChordHeaderStart, sig, at, headers)
+	h, err := r.begin(visitors.OnChordHeaderStart, sig, at, appendStamps, appendStamps, headers)
 	if err != nil {
-		return err
-	}
-	h, err := r.stampHeaders(sig, vh, appendStamps, true, headers)
-	if err != nil {
-		return err
-	}
-	if err := r.stampLinks(sig, at, appendStamps, h); err != nil {
 		return err
 	}
 	if z, ok := tasks.(*canvas.Lazy); ok {
@@ -420,7 +417,7 @@ func (r *run) stampChord(sig *canvas.Dict, at node, appendStamps bool, headers *
 	if err != nil || body == nil {
 		return err
 	}
-	vh, err = r.call(visitors.OnChordBody, sig, at, h)
+	vh, err := r.call(visitors.OnChordBody, sig, at, h)
 	if err != nil {
 		return err
 	}
