@@ -1,6 +1,9 @@
 package script
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -59,7 +62,7 @@ func TestDeafHookStillFailsOnAHeaderNamedLikeSig(t *testing.T) {
 	}
 	target := visitors.Target{Value: sig, Path: visitors.Root()}
 	ok := &canvas.Dict{Pairs: []canvas.Pair{{Key: "origin", Val: "cli"}}}
-	if !v.ignoresHeaders(visitors.OnSignature, mustHook(t, v), ok) {
+	if got := v.headersFor(visitors.OnSignature, mustHook(t, v), ok); len(got) != 0 {
 		t.Fatal("the hook is not called without its headers")
 	}
 	if _, err := v.OnSignature(target, ok); err != nil {
@@ -78,4 +81,96 @@ func mustHook(t *testing.T, v *Visitor) *starlark.Function {
 		t.Fatal(err)
 	}
 	return v.hooks[visitors.OnSignature]
+}
+
+// TestDroppedHeadersChangeNothing compiles mark.star as it is (its hooks
+// lose their dead **headers) and again with every hook named once more at
+// the top level (so none does), and checks that both return the same
+// values, take the same steps and fail the same way on a header named sig.
+func TestDroppedHeadersChangeNothing(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("..", "..", "testdata", "conformance", "visitors", "mark.star"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for h := visitors.Hook(0); h < visitors.NumHooks; h++ {
+		names = append(names, h.String())
+	}
+	kept := append(append([]byte{}, src...), "\n_hooks = ["+strings.Join(names, ", ")+"]\n"...)
+	dropped, err := Compile("mark.star", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	whole, err := Compile("mark.star", kept)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for h := visitors.Hook(0); h < visitors.NumHooks; h++ {
+		if !dropped.deaf[h].dropped {
+			t.Errorf("%s kept its **headers", h)
+		}
+		if whole.deaf[h].dropped {
+			t.Errorf("%s lost its **headers though the file names it", h)
+		}
+	}
+	sig, err := canvas.Load([]byte(`{"task": "a", "args": [], "kwargs": {}, "options": {}, "subtask_type": null, "immutable": false}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	target := visitors.Target{Value: sig, Path: visitors.Root()}
+	headers := &canvas.Dict{Pairs: []canvas.Pair{{Key: "origin", Val: "cli"}}}
+	clash := &canvas.Dict{Pairs: []canvas.Pair{{Key: "origin", Val: "cli"}, {Key: "sig", Val: "x"}}}
+	for round := 0; round < 3; round++ {
+		for h := visitors.Hook(0); h < visitors.NumHooks; h++ {
+			for _, hd := range []*canvas.Dict{headers, clash} {
+				got, gotErr := visitors.Call(dropped, h, target, hd)
+				want, wantErr := visitors.Call(whole, h, target, hd)
+				if !canvas.SameJSON(got, want) || fmt.Sprint(gotErr) != fmt.Sprint(wantErr) {
+					t.Fatalf("%s: dropped gave %v, %v; kept gave %v, %v", h, got, gotErr, want, wantErr)
+				}
+				if dropped.LastSteps() != whole.LastSteps() {
+					t.Fatalf("%s: %d steps with the headers dropped, %d with them kept", h, dropped.LastSteps(), whole.LastSteps())
+				}
+			}
+		}
+	}
+}
+
+// TestHeadersKeptWhenTheHookIsCalledByName checks that a deaf hook that
+// another hook calls keeps its **headers, and receives them.
+func TestHeadersKeptWhenTheHookIsCalledByName(t *testing.T) {
+	src := `def on_signature(sig, **headers):
+    return {"s": 1}
+
+def on_callback(sig, **headers):
+    return on_signature(sig, **headers)
+`
+	v, err := Compile("calls.star", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.deaf[visitors.OnSignature].dropped || v.deaf[visitors.OnSignature].first == "" {
+		t.Fatalf("on_signature: %+v, want deaf but not dropped", v.deaf[visitors.OnSignature])
+	}
+	sig, err := canvas.Load([]byte(`{"task": "a", "args": [], "kwargs": {}, "options": {}, "subtask_type": null, "immutable": false}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	target := visitors.Target{Value: sig, Path: visitors.Root()}
+	got, err := v.OnCallback(target, &canvas.Dict{Pairs: []canvas.Pair{{Key: "origin", Val: "cli"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (&canvas.Dict{Pairs: []canvas.Pair{{Key: "s", Val: toCanvas(t, "1")}}}); !canvas.SameJSON(got, want) {
+		t.Fatalf("on_callback returned %v", got)
+	}
+}
+
+func toCanvas(t *testing.T, text string) canvas.Value {
+	t.Helper()
+	v, err := canvas.Decode([]byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
 }

@@ -222,7 +222,15 @@ func CompileWith(filename string, src []byte, opts Options) (*Visitor, error) {
 		}
 		return name == "json" || name == "state" || name == "uuid4"
 	}
-	f, prog, err := starlark.SourceProgramOptions(fopts, filename, src, isPredeclared)
+	f, err := fopts.Parse(filename, src, 0)
+	if err != nil {
+		return nil, v.compileError(err)
+	}
+	hookErr := v.readHooks(f)
+	if hookErr == nil {
+		v.dropDeadHeaders(f)
+	}
+	prog, err := starlark.FileProgram(f, isPredeclared)
 	if err != nil {
 		return nil, v.compileError(err)
 	}
@@ -232,7 +240,16 @@ func CompileWith(filename string, src []byte, opts Options) (*Visitor, error) {
 			return nil, &Error{Pos: v.where(pos), Msg: fmt.Sprintf("load(%q) is not allowed: a visitor may load only %s", module, strings.Join(moduleNames(), ", "))}
 		}
 	}
+	if hookErr != nil {
+		return nil, hookErr
+	}
 	v.prog = prog
+	return v, nil
+}
+
+// readHooks notes which hooks f defines and which of them are deaf, and
+// checks that each is declared as def HOOK(sig, **headers).
+func (v *Visitor) readHooks(f *syntax.File) error {
 	for _, stmt := range f.Stmts {
 		def, ok := stmt.(*syntax.DefStmt)
 		if !ok {
@@ -243,56 +260,13 @@ func CompileWith(filename string, src []byte, opts Options) (*Visitor, error) {
 			continue
 		}
 		if len(def.Params) != 2 || !isKwargs(def.Params[1]) {
-			return nil, &Error{Pos: v.where(def.Def),
+			return &Error{Pos: v.where(def.Def),
 				Msg: fmt.Sprintf("hook %s must be declared as def %s(sig, **headers)", def.Name.Name, def.Name.Name)}
 		}
 		v.defined[h] = true
 		v.deaf[h] = deafness(def)
 	}
-	return v, nil
-}
-
-// deafHook describes a hook defined as def HOOK(sig, **headers) whose body
-// never mentions headers. Starlark has no locals() or eval, so such a hook
-// behaves the same whatever headers it gets, and converting them for it
-// is a good part of calling it. Only a header named like its first
-// parameter must still go in, to fail the way Python does.
-type deafHook struct {
-	def   syntax.Position // the def, as the compiled function reports it
-	first string          // its first parameter's name
-}
-
-// deafness is the deafHook of def, or the zero one when its body (nested
-// functions included) names its **kwargs parameter.
-func deafness(def *syntax.DefStmt) deafHook {
-	first, ok := def.Params[0].(*syntax.Ident)
-	if !ok {
-		return deafHook{}
-	}
-	kw, ok := def.Params[1].(*syntax.UnaryExpr).X.(*syntax.Ident)
-	if !ok {
-		return deafHook{}
-	}
-	heard := false
-	for _, stmt := range def.Body {
-		syntax.Walk(stmt, func(n syntax.Node) bool {
-			if id, ok := n.(*syntax.Ident); ok && id.Name == kw.Name {
-				heard = true
-			}
-			return !heard
-		})
-	}
-	if heard {
-		return deafHook{}
-	}
-	return deafHook{def: def.Def, first: first.Name}
-}
-
-// ignoresHeaders reports whether fn, the hook h being called, is a deaf
-// hook that these headers can be left out of.
-func (v *Visitor) ignoresHeaders(h visitors.Hook, fn *starlark.Function, headers *canvas.Dict) bool {
-	d := v.deaf[h]
-	return d.first != "" && fn.Position() == d.def && !headers.Has(d.first)
+	return nil
 }
 
 func moduleNames() []string {
@@ -506,16 +480,14 @@ func (v *Visitor) call(h visitors.Hook, t visitors.Target, headers *canvas.Dict)
 	}
 	thread.SetMaxExecutionSteps(budget)
 	v.runOut = runOut
-	n := len(headers.Pairs)
-	if v.ignoresHeaders(h, fn, headers) {
-		n = 0
-	}
+	given := v.headersFor(h, fn, headers)
+	n := len(given)
 	if cap(v.kwBuf) < n {
 		v.kwBuf = make([]starlark.Tuple, n)
 		v.pairBuf = make([]starlark.Value, 2*n)
 	}
 	kwargs, pairs := v.kwBuf[:n], v.pairBuf[:2*n]
-	for i, p := range headers.Pairs[:n] {
+	for i, p := range given {
 		pair := pairs[2*i : 2*i+2 : 2*i+2]
 		pair[0], pair[1] = v.str(p.Key), v.copyIn(p.Val)
 		kwargs[i] = pair
