@@ -3,11 +3,15 @@ package script_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"regexp"
 	"runtime/metrics"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"go.starlark.net/starlark"
 
 	"github.com/stampede-dev/stampede/canvas"
 	"github.com/stampede-dev/stampede/stamping"
@@ -51,12 +55,16 @@ var errMemory = errors.New("the script used too much memory")
 //     a failure is a script error, a hook or step error, or a Python
 //     exception;
 //   - no hook call takes more steps than its budget;
-//   - stepping the recorded run back restores the exact canvas.
+//   - stepping the recorded run back restores the exact canvas;
+//   - with every hook named once more at the top level, so that none is
+//     compiled without its dead **headers (see dropDeadHeaders), the run
+//     writes the same canvas, fails the same way and takes the same steps
+//     in every hook call.
 //
 // The seed corpus is testdata/fuzz/FuzzScript.
 func FuzzScript(f *testing.F) {
 	f.Fuzz(func(t *testing.T, src, canvasJSON []byte) {
-		v, err := script.Compile("fuzz.star", src)
+		v, err := script.CompileWith("fuzz.star", src, script.Options{Predeclared: countingUUID()})
 		if err != nil {
 			var se *script.Error
 			if !errors.As(err, &se) || se.Pos == "" {
@@ -85,13 +93,17 @@ func FuzzScript(f *testing.F) {
 		v.Budget = fuzzBudget
 		v.Context = ctx
 		v.Print = func(string) {}
-		maxSteps := uint64(0)
-		tr, err := stamping.Stamp(root, stamping.Options{Visitor: newStepCounter(v, &maxSteps), Record: true})
+		var steps []uint64
+		tr, err := stamping.Stamp(root, stamping.Options{Visitor: newStepCounter(v, &steps), Record: true})
 		switch cause := context.Cause(ctx); {
 		case errors.Is(cause, context.DeadlineExceeded):
 			t.Fatalf("the run did not end within %v: %v", deadline, err)
 		case errors.Is(cause, errMemory):
 			return // a bomb of one step, which no watchdog can stop mid-step
+		}
+		after, encErr := canvas.Encode(root, -1)
+		if encErr != nil {
+			t.Fatal(encErr)
 		}
 		if err != nil {
 			var (
@@ -104,8 +116,8 @@ func FuzzScript(f *testing.F) {
 				t.Fatalf("the run failed with a %T: %v", err, err)
 			}
 		}
-		if maxSteps > fuzzBudget+1 {
-			t.Fatalf("a hook call took %d steps, over its budget of %d", maxSteps, fuzzBudget)
+		if most := slices.Max(append(steps, 0)); most > fuzzBudget+1 {
+			t.Fatalf("a hook call took %d steps, over its budget of %d", most, fuzzBudget)
 		}
 		st, serr := stamping.NewStepper(tr)
 		if serr != nil {
@@ -115,7 +127,68 @@ func FuzzScript(f *testing.F) {
 		if got, _ := canvas.Encode(root, -1); string(got) != string(before) {
 			t.Fatalf("stepping back did not restore the canvas (run error %v):\nbefore %s\n   got %s", err, before, got)
 		}
+		sameWithHeadersKept(t, v, src, before, after, err, steps)
 	})
+}
+
+// sameWithHeadersKept stamps the canvas before again with src compiled so
+// that no hook loses its **headers, and checks that it ends as the first
+// run did: the canvas after, the error and the steps of every hook call.
+func sameWithHeadersKept(t *testing.T, v *script.Visitor, src, before, after []byte, runErr error, steps []uint64) {
+	t.Helper()
+	var names []string
+	for h := visitors.Hook(0); h < visitors.NumHooks; h++ {
+		if v.Defines(h) {
+			names = append(names, h.String())
+		}
+	}
+	if len(names) == 0 {
+		return
+	}
+	kept, err := script.CompileWith("fuzz.star", append(slices.Clip(src), "\n_keep_headers = ["+strings.Join(names, ", ")+"]\n"...),
+		script.Options{Predeclared: countingUUID()})
+	if err != nil {
+		return // src ends where a statement cannot follow
+	}
+	root, err := canvas.Load(before)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	stop := watch(ctx, cancel)
+	defer stop()
+	kept.Budget = fuzzBudget
+	kept.Context = ctx
+	kept.Print = func(string) {}
+	var keptSteps []uint64
+	_, keptErr := stamping.Stamp(root, stamping.Options{Visitor: newStepCounter(kept, &keptSteps), Record: true})
+	if context.Cause(ctx) != nil {
+		return
+	}
+	got, err := canvas.Encode(root, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(keptErr) != fmt.Sprint(runErr) {
+		t.Fatalf("with the headers kept the run failed with %v, without them with %v", keptErr, runErr)
+	}
+	if string(got) != string(after) {
+		t.Fatalf("with the headers kept the canvas is\n%s\nwithout them\n%s", got, after)
+	}
+	if !slices.Equal(keptSteps, steps) {
+		t.Fatalf("steps per hook call with the headers kept %v, without them %v", keptSteps, steps)
+	}
+}
+
+// countingUUID replaces uuid4() with a counter, so that two runs of one
+// script can be compared.
+func countingUUID() starlark.StringDict {
+	n := 0
+	return starlark.StringDict{"uuid4": starlark.NewBuiltin("uuid4", func(*starlark.Thread, *starlark.Builtin, starlark.Tuple, []starlark.Tuple) (starlark.Value, error) {
+		n++
+		return starlark.String(fmt.Sprintf("00000000-0000-4000-8000-%012d", n)), nil
+	})}
 }
 
 // deadline turns a run that never ends into a failure instead of a stuck
@@ -154,18 +227,18 @@ func watch(ctx context.Context, cancel context.CancelCauseFunc) func() {
 	return func() { close(done) }
 }
 
-// stepCounter passes hook calls to a script visitor and keeps the largest
-// number of steps one call took.
+// stepCounter passes hook calls to a script visitor and notes the number
+// of steps each call took.
 type stepCounter struct {
 	visitors.Dispatch
 	v *script.Visitor
 }
 
-func newStepCounter(v *script.Visitor, most *uint64) *stepCounter {
+func newStepCounter(v *script.Visitor, steps *[]uint64) *stepCounter {
 	s := &stepCounter{v: v}
 	s.Dispatch = visitors.NewDispatch(v.Name(), func(h visitors.Hook, t visitors.Target, headers *canvas.Dict) (canvas.Value, error) {
 		ret, err := visitors.Call(v, h, t, headers)
-		*most = max(*most, v.LastSteps())
+		*steps = append(*steps, v.LastSteps())
 		return ret, err
 	})
 	return s
