@@ -24,7 +24,9 @@ type Options struct {
 	// Untraced keeps only the number of hook calls and the call in
 	// progress (for error reports) instead of every step: for runs whose
 	// steps nobody reads, such as stamping a canvas to export it. It
-	// cannot be combined with Record.
+	// cannot be combined with Record. A visitors.HeadersReader then gets
+	// the headers themselves, not a copy, and a kept step's Headers are
+	// those same dicts, as they are when the run stops.
 	Untraced bool
 }
 
@@ -33,6 +35,7 @@ type Options struct {
 // fails, together with the error that stopped the run.
 func Stamp(root *canvas.Dict, opts Options) (*Trace, error) {
 	r := &run{v: opts.Visitor, trace: &Trace{Root: root}, scratch: &canvas.Dict{}, shKeys: make([]canvas.Value, 0, 8), untraced: opts.Untraced}
+	_, r.readOnly = opts.Visitor.(visitors.HeadersReader)
 	if opts.Record && opts.Untraced {
 		return r.trace, errors.New("stamping: a recorded run keeps every step; Record and Untraced cannot be combined")
 	}
@@ -141,6 +144,7 @@ type run struct {
 	trace *Trace
 
 	untraced bool      // Options.Untraced
+	readOnly bool      // the visitor is a visitors.HeadersReader
 	progress *Progress // Options.Progress
 	calling  int       // hook calls in progress (a default hook calls another)
 

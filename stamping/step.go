@@ -171,7 +171,10 @@ func (r *run) callHook(h visitors.Hook, obj canvas.Value, at node, headers *canv
 		r.progress.Calls.Add(1)
 	}
 	i := len(r.trace.Steps)
-	snap := r.snapshot(headers)
+	snap := headers // read only while the hook runs: an untraced run keeps no step
+	if !r.untraced || !r.readOnly {
+		snap = r.snapshot(headers)
+	}
 	r.trace.Steps = append(r.trace.Steps, Step{
 		Hook:     h,
 		Target:   Node{Value: obj, Path: at.path},

@@ -5,6 +5,7 @@ import (
 
 	"github.com/stampede-dev/stampede/canvas"
 	"github.com/stampede-dev/stampede/stamping"
+	"github.com/stampede-dev/stampede/visitors"
 )
 
 // TestUntracedMatchesTraced stamps every corpus case with and without
@@ -47,5 +48,36 @@ func TestUntracedCannotRecord(t *testing.T) {
 	root, _ := nested(10)
 	if _, err := stamping.Stamp(root, stamping.Options{Record: true, Untraced: true}); err == nil {
 		t.Fatal("Record with Untraced must fail")
+	}
+}
+
+// meddler is a Go visitor that breaks the rule and changes the headers it
+// is given; it is not a visitors.HeadersReader.
+type meddler struct{ visitors.Base }
+
+func (meddler) Name() string { return "meddler" }
+
+func (meddler) OnSignature(_ visitors.Target, headers *canvas.Dict) (canvas.Value, error) {
+	headers.Set("meddled", true)
+	if l, ok := headers.Lookup("stamped_headers").(*canvas.List); ok {
+		l.Items = append(l.Items, "meddled")
+	}
+	return &canvas.Dict{Pairs: []canvas.Pair{{Key: "m", Val: "1"}}}, nil
+}
+
+// TestUntracedCopiesHeadersForOtherVisitors checks that only a
+// visitors.HeadersReader gets the headers themselves in an untraced run:
+// a visitor that changes its headers changes a copy, as when traced.
+func TestUntracedCopiesHeadersForOtherVisitors(t *testing.T) {
+	stamp := func(untraced bool) string {
+		root, _ := nested(40)
+		headers := &canvas.Dict{Pairs: []canvas.Pair{{Key: "origin", Val: "cli"}}}
+		if _, err := stamping.Stamp(root, stamping.Options{Visitor: meddler{}, Headers: headers, Untraced: untraced}); err != nil {
+			t.Fatal(err)
+		}
+		return canvas.MustEncode(root)
+	}
+	if got, want := stamp(true), stamp(false); got != want {
+		t.Fatalf("untraced\n%s\ntraced\n%s", got, want)
 	}
 }

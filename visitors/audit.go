@@ -11,6 +11,7 @@ import "github.com/stampede-dev/stampede/canvas"
 //	"stamped_by": ["audit", "monitoring"]
 type Audit struct {
 	Base
+	ReadsHeaders
 	// Label is what is added to stamped_by ("audit" when empty).
 	Label string
 }

@@ -10,7 +10,10 @@ import (
 
 // MonitoringID is the seed documentation's MonitoringIdStampingVisitor: a
 // fresh uuid4 `mtask_id` stamp on every signature.
-type MonitoringID struct{ Base }
+type MonitoringID struct {
+	Base
+	ReadsHeaders
+}
 
 // Name is the visitor's name on the command line.
 func (MonitoringID) Name() string { return "monitoring-id" }

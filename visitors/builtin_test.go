@@ -1,6 +1,7 @@
 package visitors_test
 
 import (
+	"errors"
 	"os"
 	"regexp"
 	"strings"
@@ -342,6 +343,40 @@ func TestAuditAppendsToTheStampedByTrail(t *testing.T) {
 	for _, id := range leafIDs {
 		if got := canvas.MustEncode(second[id].Lookup("stamped_by")); got != `["audit", "monitoring"]` {
 			t.Errorf("%s: stamped_by = %s, want [\"audit\", \"monitoring\"]", id, got)
+		}
+	}
+}
+
+// TestBuiltinsOnlyReadTheirHeaders checks that every built-in visitor is a
+// HeadersReader, and is one: no hook changes the headers it is given, nor
+// the list and the dict inside them.
+func TestBuiltinsOnlyReadTheirHeaders(t *testing.T) {
+	c := workflow(t)
+	tasks := c.Lookup("kwargs").(*canvas.Dict).Lookup("tasks").(*canvas.List)
+	targets := []visitors.Target{
+		{Value: c, Path: visitors.Root()},
+		{Value: tasks.Items[0], Path: visitors.Root().Index("tasks", 0), Depth: 1, Parent: visitors.Root(), Owner: c},
+	}
+	for _, name := range visitors.BuiltinNames() {
+		v, _ := visitors.Builtin(name)
+		if _, ok := v.(visitors.HeadersReader); !ok {
+			t.Errorf("%s is not a visitors.HeadersReader", name)
+			continue
+		}
+		headers, err := canvas.Decode([]byte(`{"origin": "cli", "stamped_by": ["audit"], "nested": {"k": [1]}, "stamped_headers": ["origin", "stamped_by", "nested"]}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		before, _ := canvas.Encode(headers, -1)
+		for _, tg := range targets {
+			for h := visitors.Hook(0); h < visitors.NumHooks; h++ {
+				if _, err := visitors.Call(v, h, tg, headers.(*canvas.Dict)); err != nil && !errors.Is(err, visitors.ErrUndefined) {
+					t.Fatalf("%s %s: %v", name, h, err)
+				}
+				if after, _ := canvas.Encode(headers, -1); string(after) != string(before) {
+					t.Fatalf("%s %s changed its headers:\n%s\nto\n%s", name, h, before, after)
+				}
+			}
 		}
 	}
 }

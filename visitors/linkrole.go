@@ -11,7 +11,10 @@ import "github.com/stampede-dev/stampede/canvas"
 // an errback of task t-3 (proj.add):
 //
 //	"link_role": "errback", "link_parent": "proj.add", "link_parent_id": "t-3"
-type LinkRole struct{ Base }
+type LinkRole struct {
+	Base
+	ReadsHeaders
+}
 
 // Name is the visitor's name on the command line.
 func (LinkRole) Name() string { return "link-role" }

@@ -16,6 +16,7 @@ import (
 //	"path": "chain[1].header[0]"
 type NodePath struct {
 	Base
+	ReadsHeaders
 	root  string
 	cache map[Path]string
 }
@@ -116,7 +117,10 @@ func (p *NodePath) OnErrback(t Target, _ *canvas.Dict) (canvas.Value, error) {
 // or body, or a link of the root; one more per level below. Example output:
 //
 //	"depth": 2
-type Depth struct{ Base }
+type Depth struct {
+	Base
+	ReadsHeaders
+}
 
 // Name is the visitor's name on the command line.
 func (Depth) Name() string { return "depth" }

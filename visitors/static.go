@@ -10,6 +10,7 @@ import "github.com/stampede-dev/stampede/canvas"
 //	"tenant": "acme"
 type Static struct {
 	Base
+	ReadsHeaders
 	// Headers are the stamps to give every signature (nil: none).
 	Headers *canvas.Dict
 }

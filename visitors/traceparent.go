@@ -25,6 +25,7 @@ import (
 // names it, and a callback of the task names "00f067aa0ba902b7".
 type Traceparent struct {
 	Base
+	ReadsHeaders
 	trace string
 	spans map[Path]string
 	used  map[string]bool

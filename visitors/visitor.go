@@ -151,6 +151,20 @@ type Starter interface {
 	Start() error
 }
 
+// HeadersReader is implemented by visitors whose hooks only read the
+// headers they are given: they change neither the dict nor a list or dict
+// inside it. Stamping hands other visitors a copy of the headers; an
+// untraced stamp hands a HeadersReader the headers themselves.
+type HeadersReader interface {
+	ReadsHeadersOnly()
+}
+
+// ReadsHeaders makes a visitor that embeds it a HeadersReader.
+type ReadsHeaders struct{}
+
+// ReadsHeadersOnly marks the visitor as a HeadersReader.
+func (ReadsHeaders) ReadsHeadersOnly() {}
+
 // Locator is implemented by visitors defined in a file: HookPos says where
 // hook h is defined (file:line:col), or "" when the visitor does not define it.
 type Locator interface {

@@ -13,6 +13,7 @@ import (
 //	"workflow_id": "0b6b1d8e-3c1f-4f7a-9d0e-5a2b7c9e1f34"
 type WorkflowID struct {
 	Base
+	ReadsHeaders
 	id string
 }
 

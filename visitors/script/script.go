@@ -330,6 +330,11 @@ func (v *Visitor) File() string { return v.file }
 // Defines reports whether the script defines hook h.
 func (v *Visitor) Defines(h visitors.Hook) bool { return v.defined[h] }
 
+// ReadsHeadersOnly makes the visitor a visitors.HeadersReader: a hook gets
+// its headers as new Starlark values (see copyIn), so nothing it does
+// reaches the dict it was given.
+func (v *Visitor) ReadsHeadersOnly() {}
+
 // LastSteps is the number of Starlark steps the last hook call took (0
 // when the script does not define that hook; right after Start, the steps
 // of the top level).

@@ -372,3 +372,46 @@ func TestResolveFindsBuiltinsAndScripts(t *testing.T) {
 		t.Errorf("Resolve(nope): %v", err)
 	}
 }
+
+// TestHooksCannotChangeTheirHeaders checks what makes a script visitor a
+// visitors.HeadersReader: a hook that changes every part of its headers
+// changes nothing in the dict stamping gave it, and an untraced stamp
+// (which gives it that dict itself) ends as a traced one.
+func TestHooksCannotChangeTheirHeaders(t *testing.T) {
+	src := `def on_signature(sig, **headers):
+    headers["new"] = 1
+    headers.get("stamped_headers", []).append("new")
+    headers.get("nested", {})["k"] = 2
+    headers.pop("origin", None)
+    return {"seen": len(headers)}
+`
+	v := compile(t, "mutate.star", src)
+	if _, ok := visitors.Visitor(v).(visitors.HeadersReader); !ok {
+		t.Fatal("a script visitor is not a visitors.HeadersReader")
+	}
+	headers, err := canvas.Decode([]byte(`{"origin": "cli", "nested": {"k": 1}, "stamped_headers": ["origin", "nested"]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, _ := canvas.Encode(headers, -1)
+	leaf := workflow(t).Lookup("kwargs").(*canvas.Dict).Lookup("tasks").(*canvas.List).Items[0]
+	if _, err := v.OnSignature(visitors.Target{Value: leaf, Path: visitors.Root().Index("tasks", 0)}, headers.(*canvas.Dict)); err != nil {
+		t.Fatal(err)
+	}
+	if after, _ := canvas.Encode(headers, -1); string(after) != string(before) {
+		t.Fatalf("the hook changed its headers:\n%s\nto\n%s", before, after)
+	}
+
+	stamped := func(untraced bool) string {
+		c := workflow(t)
+		opts := stamping.Options{Visitor: v, Untraced: untraced, Headers: headers.(*canvas.Dict)}
+		if _, err := stamping.Stamp(c, opts); err != nil {
+			t.Fatal(err)
+		}
+		out, _ := canvas.Encode(c, -1)
+		return string(out)
+	}
+	if traced, untraced := stamped(false), stamped(true); traced != untraced {
+		t.Fatalf("untraced:\n%s\ntraced:\n%s", untraced, traced)
+	}
+}
