@@ -86,19 +86,12 @@ func FuzzScript(f *testing.F) {
 			t.Fatal(err)
 		}
 
-		ctx, cancel := context.WithCancelCause(context.Background())
-		defer cancel(nil)
-		stop := watch(ctx, cancel)
-		defer stop()
-		v.Budget = fuzzBudget
-		v.Context = ctx
-		v.Print = func(string) {}
-		var steps []uint64
-		tr, err := stamping.Stamp(root, stamping.Options{Visitor: newStepCounter(v, &steps), Record: true})
-		switch cause := context.Cause(ctx); {
-		case errors.Is(cause, context.DeadlineExceeded):
+		run := runFuzzed(v, root)
+		tr, err, steps := run.trace, run.err, run.steps
+		switch {
+		case errors.Is(run.stopped, context.DeadlineExceeded):
 			t.Fatalf("the run did not end within %v: %v", deadline, err)
-		case errors.Is(cause, errMemory):
+		case errors.Is(run.stopped, errMemory):
 			return // a bomb of one step, which no watchdog can stop mid-step
 		}
 		after, encErr := canvas.Encode(root, -1)
@@ -154,31 +147,49 @@ func sameWithHeadersKept(t *testing.T, v *script.Visitor, src, before, after []b
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancelCause(context.Background())
-	defer cancel(nil)
-	stop := watch(ctx, cancel)
-	defer stop()
-	kept.Budget = fuzzBudget
-	kept.Context = ctx
-	kept.Print = func(string) {}
-	var keptSteps []uint64
-	_, keptErr := stamping.Stamp(root, stamping.Options{Visitor: newStepCounter(kept, &keptSteps), Record: true})
-	if context.Cause(ctx) != nil {
+	again := runFuzzed(kept, root)
+	if again.stopped != nil {
 		return
 	}
 	got, err := canvas.Encode(root, -1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fmt.Sprint(keptErr) != fmt.Sprint(runErr) {
-		t.Fatalf("with the headers kept the run failed with %v, without them with %v", keptErr, runErr)
+	if fmt.Sprint(again.err) != fmt.Sprint(runErr) {
+		t.Fatalf("with the headers kept the run failed with %v, without them with %v", again.err, runErr)
 	}
 	if string(got) != string(after) {
 		t.Fatalf("with the headers kept the canvas is\n%s\nwithout them\n%s", got, after)
 	}
-	if !slices.Equal(keptSteps, steps) {
-		t.Fatalf("steps per hook call with the headers kept %v, without them %v", keptSteps, steps)
+	if !slices.Equal(again.steps, steps) {
+		t.Fatalf("steps per hook call with the headers kept %v, without them %v", again.steps, steps)
 	}
+}
+
+// fuzzRun is one recorded stamp of a fuzzed script: its trace and error,
+// the steps each hook call took, and why the watchdog stopped it (nil
+// when it did not).
+type fuzzRun struct {
+	trace   *stamping.Trace
+	err     error
+	steps   []uint64
+	stopped error
+}
+
+// runFuzzed stamps root with v, recorded, under the fuzzer's step budget
+// and the watchdog.
+func runFuzzed(v *script.Visitor, root *canvas.Dict) fuzzRun {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	stop := watch(ctx, cancel)
+	defer stop()
+	v.Budget = fuzzBudget
+	v.Context = ctx
+	v.Print = func(string) {}
+	var run fuzzRun
+	run.trace, run.err = stamping.Stamp(root, stamping.Options{Visitor: newStepCounter(v, &run.steps), Record: true})
+	run.stopped = context.Cause(ctx)
+	return run
 }
 
 // countingUUID replaces uuid4() with a counter, so that two runs of one
