@@ -50,8 +50,9 @@ func deafness(def *syntax.DefStmt) deafHook {
 // dropDeadHeaders takes the **headers parameter out of every deaf hook
 // that nothing else in f names: only stampede calls such a hook, always
 // as HOOK(sig) or HOOK(sig, sig=...), and Starlark would otherwise build
-// an empty dict for the parameter on every call, a fifth of what a hook
-// call allocates. It runs on the parsed file, before it is resolved.
+// an empty dict for the parameter on every call, over a quarter of what
+// a hook call allocates. It runs on the parsed file, before it is
+// resolved.
 func (v *Visitor) dropDeadHeaders(f *syntax.File) {
 	named := map[string]int{}
 	for _, stmt := range f.Stmts {
