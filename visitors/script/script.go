@@ -68,6 +68,10 @@ type Options struct {
 	FuncName func(string) string
 	// Rewrite puts the user's names into an error message (nil: as is).
 	Rewrite func(string) string
+	// AllParams makes every hook call pass sig and the headers even to a
+	// hook that never names them (see unread). The results are the same,
+	// only slower: it is there to check that they are.
+	AllParams bool
 }
 
 // Visitor is a compiled visitor script. It is not safe for concurrent use:
@@ -79,10 +83,9 @@ type Visitor struct {
 	prog              *starlark.Program
 	opts              Options
 	defined           [visitors.NumHooks]bool
-	// deaf[h] is set for a hook whose body never names its **headers
-	// parameter: it is called without converting the headers, which it
-	// cannot tell apart (see deafHook).
-	deaf [visitors.NumHooks]deafHook
+	// unread[h] is what hook h never names: it is called without making
+	// those values, which it cannot tell apart (see unread).
+	unread [visitors.NumHooks]unread
 
 	// Budget is the step budget of one hook call, and of the script's top
 	// level (DefaultBudget if zero).
@@ -228,7 +231,7 @@ func CompileWith(filename string, src []byte, opts Options) (*Visitor, error) {
 	}
 	hookErr := v.readHooks(f)
 	if hookErr == nil {
-		v.dropDeadHeaders(f)
+		v.dropUnreadHeaders(f)
 	}
 	prog, err := starlark.FileProgram(f, isPredeclared)
 	if err != nil {
@@ -247,8 +250,8 @@ func CompileWith(filename string, src []byte, opts Options) (*Visitor, error) {
 	return v, nil
 }
 
-// readHooks notes which hooks f defines and which of them are deaf, and
-// checks that each is declared as def HOOK(sig, **headers).
+// readHooks notes which hooks f defines and which parameters each never
+// names, and checks that each is declared as def HOOK(sig, **headers).
 func (v *Visitor) readHooks(f *syntax.File) error {
 	for _, stmt := range f.Stmts {
 		def, ok := stmt.(*syntax.DefStmt)
@@ -264,7 +267,9 @@ func (v *Visitor) readHooks(f *syntax.File) error {
 				Msg: fmt.Sprintf("hook %s must be declared as def %s(sig, **headers)", def.Name.Name, def.Name.Name)}
 		}
 		v.defined[h] = true
-		v.deaf[h] = deafness(def)
+		if !v.opts.AllParams {
+			v.unread[h] = unreadParams(def)
+		}
 	}
 	return nil
 }
@@ -497,7 +502,7 @@ func (v *Visitor) call(h visitors.Hook, t visitors.Target, headers *canvas.Dict)
 		pair[0], pair[1] = v.str(p.Key), v.copyIn(p.Val)
 		kwargs[i] = pair
 	}
-	v.argBuf[0] = NewSig(t)
+	v.argBuf[0] = v.sigFor(h, fn, t)
 	var res starlark.Value
 	err := v.guarded(func() (err error) {
 		res, err = starlark.Call(thread, fn, v.argBuf[:], kwargs)

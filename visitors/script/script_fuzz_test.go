@@ -56,10 +56,10 @@ var errMemory = errors.New("the script used too much memory")
 //     exception;
 //   - no hook call takes more steps than its budget;
 //   - stepping the recorded run back restores the exact canvas;
-//   - with every hook named once more at the top level, so that none is
-//     compiled without its dead **headers (see dropDeadHeaders), the run
-//     writes the same canvas, fails the same way and takes the same steps
-//     in every hook call.
+//   - compiled with Options.AllParams, so that every hook gets its sig
+//     and its headers even when it never names them, the script writes
+//     the same canvas, fails the same way and takes the same steps in
+//     every hook call.
 //
 // The seed corpus is testdata/fuzz/FuzzScript.
 func FuzzScript(f *testing.F) {
@@ -120,34 +120,24 @@ func FuzzScript(f *testing.F) {
 		if got, _ := canvas.Encode(root, -1); string(got) != string(before) {
 			t.Fatalf("stepping back did not restore the canvas (run error %v):\nbefore %s\n   got %s", err, before, got)
 		}
-		sameWithHeadersKept(t, v, src, before, after, err, steps)
+		sameWithAllParams(t, src, before, after, err, steps)
 	})
 }
 
-// sameWithHeadersKept stamps the canvas before again with src compiled so
-// that no hook loses its **headers, and checks that it ends as the first
-// run did: the canvas after, the error and the steps of every hook call.
-func sameWithHeadersKept(t *testing.T, v *script.Visitor, src, before, after []byte, runErr error, steps []uint64) {
+// sameWithAllParams stamps the canvas before again with src compiled with
+// Options.AllParams, and checks that it ends as the first run did: the
+// canvas after, the error and the steps of every hook call.
+func sameWithAllParams(t *testing.T, src, before, after []byte, runErr error, steps []uint64) {
 	t.Helper()
-	var names []string
-	for h := visitors.Hook(0); h < visitors.NumHooks; h++ {
-		if v.Defines(h) {
-			names = append(names, h.String())
-		}
-	}
-	if len(names) == 0 {
-		return
-	}
-	kept, err := script.CompileWith("fuzz.star", append(slices.Clip(src), "\n_keep_headers = ["+strings.Join(names, ", ")+"]\n"...),
-		script.Options{Predeclared: countingUUID()})
+	whole, err := script.CompileWith("fuzz.star", src, script.Options{Predeclared: countingUUID(), AllParams: true})
 	if err != nil {
-		return // src ends where a statement cannot follow
+		t.Fatalf("compiles only without AllParams: %v", err)
 	}
 	root, err := canvas.Load(before)
 	if err != nil {
 		t.Fatal(err)
 	}
-	again := runFuzzed(kept, root)
+	again := runFuzzed(whole, root)
 	if again.stopped != nil {
 		return
 	}
@@ -156,13 +146,13 @@ func sameWithHeadersKept(t *testing.T, v *script.Visitor, src, before, after []b
 		t.Fatal(err)
 	}
 	if fmt.Sprint(again.err) != fmt.Sprint(runErr) {
-		t.Fatalf("with the headers kept the run failed with %v, without them with %v", again.err, runErr)
+		t.Fatalf("with AllParams the run failed with %v, without with %v", again.err, runErr)
 	}
 	if string(got) != string(after) {
-		t.Fatalf("with the headers kept the canvas is\n%s\nwithout them\n%s", got, after)
+		t.Fatalf("with AllParams the canvas is\n%s\nwithout\n%s", got, after)
 	}
 	if !slices.Equal(again.steps, steps) {
-		t.Fatalf("steps per hook call with the headers kept %v, without them %v", again.steps, steps)
+		t.Fatalf("steps per hook call with AllParams %v, without %v", again.steps, steps)
 	}
 }
 

@@ -14,45 +14,47 @@ import (
 	"github.com/stampede-dev/stampede/visitors"
 )
 
-// TestDeafHooks pins which hooks are called without their headers: only
-// those whose body never names the **headers parameter, nested functions
-// and comprehensions included.
-func TestDeafHooks(t *testing.T) {
+// TestUnreadParams pins which parameters a hook is taken not to read:
+// only those its body never names, nested functions and comprehensions
+// included.
+func TestUnreadParams(t *testing.T) {
 	for _, tc := range []struct {
-		body string
-		deaf bool
+		body         string
+		sig, headers bool // unread
 	}{
-		{`return {"s": 1}`, true},
-		{`return {"n": len(state)}`, true},
-		{`return headers`, false},
-		{`return {"o": headers.get("origin")}`, false},
+		{`return {"s": 1}`, true, true},
+		{`return {"n": len(state)}`, true, true},
+		{`return {"t": sig.task}`, false, true},
+		{`return headers`, true, false},
+		{`return {"o": headers.get("origin"), "t": sig["task"]}`, false, false},
 		{`f = lambda: headers
-    return f()`, false},
+    return f()`, true, false},
 		{`def inner():
         return headers["x"]
-    return inner()`, false},
-		{`return {k: 1 for k in headers}`, false},
-		{`def inner(headers):
+    return inner()`, true, false},
+		{`return {k: 1 for k in headers}`, true, false},
+		{`return {k: 1 for k in [sig.id]}`, false, true},
+		{`def inner(headers, sig):
         return headers
-    return inner({})`, false}, // another binding of the name: still counted
+    return inner({}, 1)`, false, false}, // other bindings of the names: still counted
 	} {
 		src := "def on_signature(sig, **headers):\n    " + tc.body + "\n"
 		f, err := (&syntax.FileOptions{Set: true}).Parse("t.star", src, 0)
 		if err != nil {
 			t.Fatalf("%s: %v", tc.body, err)
 		}
-		d := deafness(f.Stmts[0].(*syntax.DefStmt))
-		if (d.first != "") != tc.deaf {
-			t.Errorf("%q: deaf = %v, want %v", tc.body, d.first != "", tc.deaf)
+		u := unreadParams(f.Stmts[0].(*syntax.DefStmt))
+		if u.sig != tc.sig || u.headers != tc.headers {
+			t.Errorf("%q: sig unread %v, headers unread %v; want %v, %v", tc.body, u.sig, u.headers, tc.sig, tc.headers)
 		}
 	}
 }
 
-// TestDeafHookStillFailsOnAHeaderNamedLikeSig checks that a hook that
-// ignores its headers still fails as Python does when a header has its
+// TestUnreadHeadersStillFailOnOneNamedLikeSig checks that a hook that
+// never names its headers still fails as Python does when a header has its
 // first parameter's name, and otherwise runs without them.
-func TestDeafHookStillFailsOnAHeaderNamedLikeSig(t *testing.T) {
-	v, err := Compile("deaf.star", []byte("def on_signature(sig, **headers):\n    return {\"s\": 1}\n"))
+func TestUnreadHeadersStillFailOnOneNamedLikeSig(t *testing.T) {
+	v, err := Compile("unread.star", []byte("def on_signature(sig, **headers):\n    return {\"s\": 1}\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,34 +85,29 @@ func mustHook(t *testing.T, v *Visitor) *starlark.Function {
 	return v.hooks[visitors.OnSignature]
 }
 
-// TestDroppedHeadersChangeNothing compiles mark.star as it is (its hooks
-// lose their dead **headers) and again with every hook named once more at
-// the top level (so none does), and checks that both return the same
-// values, take the same steps and fail the same way on a header named sig.
-func TestDroppedHeadersChangeNothing(t *testing.T) {
+// TestUnreadParamsChangeNothing compiles mark.star as it is (its hooks
+// lose their **headers and get None for sig) and with Options.AllParams,
+// and checks that both return the same values, take the same steps and
+// fail the same way on a header named sig.
+func TestUnreadParamsChangeNothing(t *testing.T) {
 	src, err := os.ReadFile(filepath.Join("..", "..", "testdata", "conformance", "visitors", "mark.star"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var names []string
-	for h := visitors.Hook(0); h < visitors.NumHooks; h++ {
-		names = append(names, h.String())
-	}
-	kept := append(append([]byte{}, src...), "\n_hooks = ["+strings.Join(names, ", ")+"]\n"...)
-	dropped, err := Compile("mark.star", src)
+	short, err := Compile("mark.star", src)
 	if err != nil {
 		t.Fatal(err)
 	}
-	whole, err := Compile("mark.star", kept)
+	whole, err := CompileWith("mark.star", src, Options{AllParams: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for h := visitors.Hook(0); h < visitors.NumHooks; h++ {
-		if !dropped.deaf[h].dropped {
-			t.Errorf("%s kept its **headers", h)
+		if u := short.unread[h]; !u.dropped || !u.sig {
+			t.Errorf("%s: %+v, want its **headers dropped and sig unread", h, u)
 		}
-		if whole.deaf[h].dropped {
-			t.Errorf("%s lost its **headers though the file names it", h)
+		if whole.unread[h] != (unread{}) {
+			t.Errorf("%s: %+v with AllParams", h, whole.unread[h])
 		}
 	}
 	sig, err := canvas.Load([]byte(`{"task": "a", "args": [], "kwargs": {}, "options": {}, "subtask_type": null, "immutable": false}`))
@@ -123,21 +120,22 @@ func TestDroppedHeadersChangeNothing(t *testing.T) {
 	for round := 0; round < 3; round++ {
 		for h := visitors.Hook(0); h < visitors.NumHooks; h++ {
 			for _, hd := range []*canvas.Dict{headers, clash} {
-				got, gotErr := visitors.Call(dropped, h, target, hd)
+				got, gotErr := visitors.Call(short, h, target, hd)
 				want, wantErr := visitors.Call(whole, h, target, hd)
 				if !canvas.SameJSON(got, want) || fmt.Sprint(gotErr) != fmt.Sprint(wantErr) {
-					t.Fatalf("%s: dropped gave %v, %v; kept gave %v, %v", h, got, gotErr, want, wantErr)
+					t.Fatalf("%s: %v, %v; with AllParams %v, %v", h, got, gotErr, want, wantErr)
 				}
-				if dropped.LastSteps() != whole.LastSteps() {
-					t.Fatalf("%s: %d steps with the headers dropped, %d with them kept", h, dropped.LastSteps(), whole.LastSteps())
+				if short.LastSteps() != whole.LastSteps() {
+					t.Fatalf("%s: %d steps, %d with AllParams", h, short.LastSteps(), whole.LastSteps())
 				}
 			}
 		}
 	}
 }
 
-// TestHeadersKeptWhenTheHookIsCalledByName checks that a deaf hook that
-// another hook calls keeps its **headers, and receives them.
+// TestHeadersKeptWhenTheHookIsCalledByName checks that a hook that never
+// names its headers but that another hook calls keeps its **headers, and
+// receives them.
 func TestHeadersKeptWhenTheHookIsCalledByName(t *testing.T) {
 	src := `def on_signature(sig, **headers):
     return {"s": 1}
@@ -149,8 +147,8 @@ def on_callback(sig, **headers):
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v.deaf[visitors.OnSignature].dropped || v.deaf[visitors.OnSignature].first == "" {
-		t.Fatalf("on_signature: %+v, want deaf but not dropped", v.deaf[visitors.OnSignature])
+	if u := v.unread[visitors.OnSignature]; u.dropped || !u.headers {
+		t.Fatalf("on_signature: %+v, want its headers unread but kept", u)
 	}
 	sig, err := canvas.Load([]byte(`{"task": "a", "args": [], "kwargs": {}, "options": {}, "subtask_type": null, "immutable": false}`))
 	if err != nil {
