@@ -164,25 +164,30 @@ func BenchmarkStampRecorded(b *testing.B) {
 	}
 }
 
-// BenchmarkStarlarkVisitor stamps with the conformance corpus's mark.star,
-// which defines every hook.
+// BenchmarkStarlarkVisitor stamps the 100k nested canvas with the
+// conformance corpus's mark.star, which defines every hook, keeping every
+// step and untraced.
 func BenchmarkStarlarkVisitor(b *testing.B) {
-	v, err := script.Load(filepath.Join(corpus, "visitors", "mark.star"))
-	if err != nil {
-		b.Fatal(err)
+	for _, mode := range []string{"traced", "untraced"} {
+		b.Run(mode, func(b *testing.B) {
+			v, err := script.Load(filepath.Join(corpus, "visitors", "mark.star"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			calls := 0
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				c, _ := nested(100_000)
+				b.StartTimer()
+				tr, err := stamping.Stamp(c, stamping.Options{Visitor: v, Untraced: mode == "untraced"})
+				if err != nil {
+					b.Fatal(err)
+				}
+				calls += tr.Len()
+			}
+			b.ReportMetric(float64(calls)/b.Elapsed().Seconds(), "hooks/s")
+		})
 	}
-	calls := 0
-	for i := 0; i < b.N; i++ {
-		b.StopTimer()
-		c, _ := nested(100_000)
-		b.StartTimer()
-		tr, err := stamping.Stamp(c, stamping.Options{Visitor: v})
-		if err != nil {
-			b.Fatal(err)
-		}
-		calls += tr.Len()
-	}
-	b.ReportMetric(float64(calls)/b.Elapsed().Seconds(), "hooks/s")
 }
 
 // BenchmarkNestedFloor walks the nested canvas doing only what any stamp
