@@ -153,8 +153,9 @@ type Starter interface {
 
 // HeadersReader is implemented by visitors whose hooks only read the
 // headers they are given: they change neither the dict nor a list or dict
-// inside it. Stamping hands other visitors a copy of the headers; an
-// untraced stamp hands a HeadersReader the headers themselves.
+// inside it, and return none of them. Stamping hands other visitors a
+// copy of the headers; an untraced stamp hands a HeadersReader the
+// headers themselves.
 type HeadersReader interface {
 	ReadsHeadersOnly()
 }
