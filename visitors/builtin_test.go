@@ -349,7 +349,7 @@ func TestAuditAppendsToTheStampedByTrail(t *testing.T) {
 
 // TestBuiltinsOnlyReadTheirHeaders checks that every built-in visitor is a
 // HeadersReader, and is one: no hook changes the headers it is given, nor
-// the list and the dict inside them.
+// the list and the dict inside them, nor returns any of them.
 func TestBuiltinsOnlyReadTheirHeaders(t *testing.T) {
 	c := workflow(t)
 	tasks := c.Lookup("kwargs").(*canvas.Dict).Lookup("tasks").(*canvas.List)
@@ -370,8 +370,12 @@ func TestBuiltinsOnlyReadTheirHeaders(t *testing.T) {
 		before, _ := canvas.Encode(headers, -1)
 		for _, tg := range targets {
 			for h := visitors.Hook(0); h < visitors.NumHooks; h++ {
-				if _, err := visitors.Call(v, h, tg, headers.(*canvas.Dict)); err != nil && !errors.Is(err, visitors.ErrUndefined) {
+				ret, err := visitors.Call(v, h, tg, headers.(*canvas.Dict))
+				if err != nil && !errors.Is(err, visitors.ErrUndefined) {
 					t.Fatalf("%s %s: %v", name, h, err)
+				}
+				if shared := sharedContainer(ret, headers); shared != nil {
+					t.Fatalf("%s %s returned a part of its headers: %v", name, h, shared)
 				}
 				if after, _ := canvas.Encode(headers, -1); string(after) != string(before) {
 					t.Fatalf("%s %s changed its headers:\n%s\nto\n%s", name, h, before, after)
@@ -379,4 +383,35 @@ func TestBuiltinsOnlyReadTheirHeaders(t *testing.T) {
 			}
 		}
 	}
+}
+
+// sharedContainer is a dict or list of ret that is also in headers (the
+// same one, not an equal one), or nil.
+func sharedContainer(ret, headers canvas.Value) canvas.Value {
+	in := map[canvas.Value]bool{}
+	var walk func(v canvas.Value, visit func(canvas.Value) bool) canvas.Value
+	walk = func(v canvas.Value, visit func(canvas.Value) bool) canvas.Value {
+		var items []canvas.Value
+		switch x := v.(type) {
+		case *canvas.Dict:
+			for _, p := range x.Pairs {
+				items = append(items, p.Val)
+			}
+		case *canvas.List:
+			items = x.Items
+		default:
+			return nil
+		}
+		if visit(v) {
+			return v
+		}
+		for _, it := range items {
+			if found := walk(it, visit); found != nil {
+				return found
+			}
+		}
+		return nil
+	}
+	walk(headers, func(v canvas.Value) bool { in[v] = true; return false })
+	return walk(ret, func(v canvas.Value) bool { return in[v] })
 }
