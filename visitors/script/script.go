@@ -490,7 +490,8 @@ func (v *Visitor) call(h visitors.Hook, t visitors.Target, headers *canvas.Dict)
 	}
 	thread.SetMaxExecutionSteps(budget)
 	v.runOut = runOut
-	given := v.headersFor(h, fn, headers)
+	u := v.unreadBy(h, fn)
+	given := u.headersFor(headers)
 	n := len(given)
 	if cap(v.kwBuf) < n {
 		v.kwBuf = make([]starlark.Tuple, n)
@@ -502,7 +503,7 @@ func (v *Visitor) call(h visitors.Hook, t visitors.Target, headers *canvas.Dict)
 		pair[0], pair[1] = v.str(p.Key), v.copyIn(p.Val)
 		kwargs[i] = pair
 	}
-	v.argBuf[0] = v.sigFor(h, fn, t)
+	v.argBuf[0] = u.sigFor(t)
 	var res starlark.Value
 	err := v.guarded(func() (err error) {
 		res, err = starlark.Call(thread, fn, v.argBuf[:], kwargs)

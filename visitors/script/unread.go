@@ -78,13 +78,21 @@ func (v *Visitor) dropUnreadHeaders(f *syntax.File) {
 	}
 }
 
-// headersFor is what of headers goes to fn, the hook h being called: all
-// of them, none for a hook that never names them, or for such a hook
-// only the header that clashes with its first parameter, which then fails
-// as it would with all of them.
-func (v *Visitor) headersFor(h visitors.Hook, fn *starlark.Function, headers *canvas.Dict) []canvas.Pair {
-	u := v.unread[h]
-	if !u.headers || fn.Position() != u.def {
+// unreadBy is what fn, the hook h being called, never names: v.unread[h]
+// when fn is the def it was read from, nothing otherwise.
+func (v *Visitor) unreadBy(h visitors.Hook, fn *starlark.Function) unread {
+	if u := v.unread[h]; fn.Position() == u.def {
+		return u
+	}
+	return unread{}
+}
+
+// headersFor is what of headers goes to the hook: all of them, none for a
+// hook that never names them, or for such a hook only the header that
+// clashes with its first parameter, which then fails as it would with all
+// of them.
+func (u unread) headersFor(headers *canvas.Dict) []canvas.Pair {
+	if !u.headers {
 		return headers.Pairs
 	}
 	i := headers.Index(u.first)
@@ -97,10 +105,10 @@ func (v *Visitor) headersFor(h visitors.Hook, fn *starlark.Function, headers *ca
 	return headers.Pairs
 }
 
-// sigFor is the first argument of fn, the hook h called on t: its `sig`,
-// or None for a hook that never names it.
-func (v *Visitor) sigFor(h visitors.Hook, fn *starlark.Function, t visitors.Target) starlark.Value {
-	if u := v.unread[h]; u.sig && fn.Position() == u.def {
+// sigFor is the hook's first argument when it visits t: its `sig`, or
+// None for a hook that never names it.
+func (u unread) sigFor(t visitors.Target) starlark.Value {
+	if u.sig {
 		return starlark.None
 	}
 	return NewSig(t)

@@ -64,7 +64,7 @@ func TestUnreadHeadersStillFailOnOneNamedLikeSig(t *testing.T) {
 	}
 	target := visitors.Target{Value: sig, Path: visitors.Root()}
 	ok := &canvas.Dict{Pairs: []canvas.Pair{{Key: "origin", Val: "cli"}}}
-	if got := v.headersFor(visitors.OnSignature, mustHook(t, v), ok); len(got) != 0 {
+	if got := v.unreadBy(visitors.OnSignature, mustHook(t, v)).headersFor(ok); len(got) != 0 {
 		t.Fatal("the hook is not called without its headers")
 	}
 	if _, err := v.OnSignature(target, ok); err != nil {
