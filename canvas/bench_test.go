@@ -76,3 +76,34 @@ func BenchmarkMemoryPerSignature(b *testing.B) {
 		runtime.KeepAlive(c)
 	}
 }
+
+// BenchmarkChainOf is chain(*tasks) on n signatures as a canvas script
+// writes it, and chain | chain on two chains of n/2: both are Celery's
+// fold of `|`, done in one pass (see fold.go).
+func BenchmarkChainOf(b *testing.B) {
+	for _, n := range []int{10_000, 100_000, 1_000_000} {
+		g, err := canvas.Load(groupJSON(n))
+		if err != nil {
+			b.Fatal(err)
+		}
+		tasks, _ := canvas.Tasks(g)
+		items := tasks.(*canvas.List).Items
+		b.Run(fmt.Sprintf("chain(*tasks)/%d", n), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				if _, err := canvas.ChainOf(items, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "sigs/s")
+		})
+		b.Run(fmt.Sprintf("chain|chain/%d", n), func(b *testing.B) {
+			left, right := canvas.NewChain(items[:n/2]...), canvas.NewChain(items[n/2:]...)
+			for i := 0; i < b.N; i++ {
+				if _, err := canvas.Or(left, right); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "sigs/s")
+		})
+	}
+}

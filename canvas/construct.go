@@ -37,13 +37,7 @@ func ChainOf(tasks []Value, kw *Dict) (Value, error) {
 		if err != nil {
 			return nil, err
 		}
-		var cur Value = acc
-		for _, t := range append([]Value(nil), seq...) {
-			if cur, err = Or(cur, t); err != nil {
-				return nil, err
-			}
-		}
-		return cur, nil
+		return foldOr(acc, append([]Value(nil), seq...))
 	}
 	return newChain(chainInitTasks(tasks), kw)
 }

@@ -180,13 +180,7 @@ func chainOr(self *Dict, other Value) (Value, error) {
 		if err != nil {
 			return nil, err
 		}
-		var acc Value = self
-		for _, t := range tasks.Items {
-			if acc, err = Or(acc, t); err != nil {
-				return nil, err
-			}
-		}
-		return acc, nil
+		return foldOr(self, tasks.Items)
 	case isSig(other):
 		tv, err := Tasks(self)
 		if err != nil {

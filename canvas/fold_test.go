@@ -1,0 +1,282 @@
+package canvas
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"strconv"
+	"testing"
+)
+
+// TestFoldInOnePassIsCeleryFold builds thousands of random folds (the
+// chain(*tasks) of a canvas script, and chain | chain) twice from the same
+// seed, runs one copy through foldOr and the other through Celery's fold
+// one `|` at a time, and checks that the results are the same canvas with
+// the same sharing: the same JSON, the same dicts and lists shared among
+// themselves, and the same parts of the inputs held. The inputs must be
+// left alike too, and the error (if any) must be the same.
+func TestFoldInOnePassIsCeleryFold(t *testing.T) {
+	onePass, total := 0, 0
+	for seed := uint64(0); seed < 3000; seed++ {
+		for _, chainOrChain := range []bool{false, true} {
+			total++
+			fast, slow, probe := newFoldCase(seed, chainOrChain), newFoldCase(seed, chainOrChain), newFoldCase(seed, chainOrChain)
+			s := newSharing()
+			if err := s.same(fast.inputs(), slow.inputs(), "inputs"); err != nil {
+				t.Fatalf("seed %d: the two builds differ: %v", seed, err)
+			}
+			if probe.other != nil {
+				if u, err := unchainTasks(probe.other.(*Dict)); err == nil {
+					probe.tasks = u.Items
+				}
+			}
+			if _, ok := foldInOnePass(probe.acc.(*Dict), probe.tasks); ok {
+				onePass++
+			}
+			got, gotErr := fast.run(true)
+			want, wantErr := slow.run(false)
+			if fmt.Sprint(gotErr) != fmt.Sprint(wantErr) {
+				t.Fatalf("seed %d (chain | chain %v): error %v, Celery's fold gives %v", seed, chainOrChain, gotErr, wantErr)
+			}
+			if err := s.same(got, want, "result"); err != nil {
+				t.Fatalf("seed %d (chain | chain %v): %v\n one pass %s\n Celery   %s", seed, chainOrChain, err, MustEncode(got), MustEncode(want))
+			}
+			if err := s.same(fast.inputs(), slow.inputs(), "inputs after"); err != nil {
+				t.Fatalf("seed %d (chain | chain %v): %v", seed, chainOrChain, err)
+			}
+		}
+	}
+	t.Logf("%d folds, %d in one pass", total, onePass)
+	if onePass < total/4 || onePass > total*9/10 {
+		t.Errorf("%d of %d folds went in one pass: the cases should exercise both ways", onePass, total)
+	}
+}
+
+// foldCase is the operands of one fold.
+type foldCase struct {
+	acc, other Value // other: the chain of chain | chain, else nil
+	tasks      []Value
+}
+
+func (c *foldCase) inputs() Value {
+	return &List{Items: append([]Value{c.acc, c.other}, c.tasks...)}
+}
+
+// run folds the case in one pass where it can (onePass), or one `|` at a
+// time as Celery does.
+func (c *foldCase) run(onePass bool) (Value, error) {
+	if c.other != nil {
+		if onePass {
+			return Or(c.acc, c.other)
+		}
+		u, err := unchainTasks(c.other.(*Dict))
+		if err != nil {
+			return nil, err
+		}
+		return foldStepByStep(c.acc, u.Items)
+	}
+	if onePass {
+		return foldOr(c.acc, c.tasks)
+	}
+	return foldStepByStep(c.acc, c.tasks)
+}
+
+// foldStepByStep is Celery's reduce(operator.or_, tasks, acc). The cases
+// fold no chain onto a chain, so no `|` here takes the one-pass fold.
+func foldStepByStep(acc Value, tasks []Value) (Value, error) {
+	var err error
+	for _, t := range tasks {
+		if acc, err = Or(acc, t); err != nil {
+			return nil, err
+		}
+	}
+	return acc, nil
+}
+
+// newFoldCase builds the operands of a fold from seed: mostly plain
+// signatures, some with options the one-pass fold must refuse (a callback,
+// a signature in a header), some groups and chords, the same task more
+// than once, kwargs shared between tasks, and lists shared inside options.
+func newFoldCase(seed uint64, chainOrChain bool) *foldCase {
+	r := rand.New(rand.NewPCG(seed, 7))
+	sharedKwargs := &Dict{Pairs: []Pair{{"x", Int("1")}}}
+	sig := func(i int) *Dict {
+		var args Value = &List{Items: []Value{Int(strconv.Itoa(i))}}
+		if r.IntN(3) == 0 {
+			args = &List{Items: []Value{Int(strconv.Itoa(i)), "a"}, Tuple: true}
+		}
+		var kwargs Value
+		if r.IntN(3) == 0 {
+			kwargs = sharedKwargs
+		}
+		kw := &Dict{}
+		switch r.IntN(9) {
+		case 0, 1, 2:
+			kw.Set("task_id", "t-"+strconv.Itoa(i))
+		case 3:
+			shared := &List{Items: []Value{"k", Int("2")}}
+			kw.Set("headers", &Dict{Pairs: []Pair{{"tags", shared}, {"again", shared}, {"deep", &Dict{Pairs: []Pair{{"n", nil}}}}}})
+		case 4:
+			kw.Set("stamped_headers", &List{Items: []Value{"mark"}})
+			kw.Set("mark", "m-"+strconv.Itoa(i))
+		case 5:
+			cb, _ := NewSignature("proj.cb", nil, nil, nil)
+			kw.Set("link", &List{Items: []Value{cb}})
+		case 6:
+			hidden, _ := NewSignature("proj.hidden", nil, nil, nil)
+			kw.Set("headers", &Dict{Pairs: []Pair{{"sig", hidden}}})
+		}
+		s, err := NewSignature("proj.t"+strconv.Itoa(i), args, kwargs, kw)
+		if err != nil {
+			panic(err)
+		}
+		return s
+	}
+	pool := make([]Value, 2+r.IntN(5))
+	for i := range pool {
+		switch r.IntN(14) {
+		case 0:
+			pool[i] = NewGroup(&List{Items: []Value{sig(100 + i), sig(200 + i)}})
+		case 1:
+			c, err := NewChord(&List{Items: []Value{sig(300 + i)}}, sig(400+i))
+			if err != nil {
+				panic(err)
+			}
+			pool[i] = c
+		default:
+			pool[i] = sig(i)
+		}
+	}
+	pick := func(n int) []Value {
+		out := make([]Value, n)
+		for i := range out {
+			out[i] = pool[r.IntN(len(pool))]
+		}
+		return out
+	}
+	chainOf := func(n int) *Dict {
+		c := NewChain(pick(n)...)
+		if r.IntN(5) == 0 {
+			cb, _ := NewSignature("proj.chain_cb", nil, nil, nil)
+			if err := Link(c, cb); err != nil {
+				panic(err)
+			}
+		}
+		if r.IntN(6) == 0 {
+			eb, _ := NewSignature("proj.chain_eb", nil, nil, nil)
+			if err := LinkError(c, eb); err != nil {
+				panic(err)
+			}
+		}
+		return c
+	}
+	c := &foldCase{}
+	if r.IntN(3) == 0 || chainOrChain {
+		c.acc = chainOf(r.IntN(4))
+	} else {
+		c.acc, _ = newChain(&List{Tuple: true}, nil) // chain(*tasks) starts from _chain()
+	}
+	if chainOrChain {
+		c.other = chainOf(r.IntN(6))
+	} else {
+		c.tasks = pick(r.IntN(8))
+	}
+	return c
+}
+
+// sharing compares two canvases object by object: ab and ba pair the
+// dicts and lists of one with those of the other, so that an object met
+// again must meet its partner again.
+type sharing struct {
+	ab, ba map[any]any
+}
+
+func newSharing() *sharing { return &sharing{ab: map[any]any{}, ba: map[any]any{}} }
+
+func (s *sharing) same(a, b Value, at string) error {
+	switch x := a.(type) {
+	case *Dict, *List:
+		if p, seen := s.ab[x]; seen {
+			if p != b {
+				return fmt.Errorf("%s: one object here is a different object in the other canvas", at)
+			}
+			return nil
+		}
+		if _, seen := s.ba[b]; seen {
+			return fmt.Errorf("%s: the second canvas shares an object here that the first does not", at)
+		}
+		switch y := b.(type) {
+		case *Dict:
+			xd, ok := x.(*Dict)
+			if !ok || xd.Class != y.Class || len(xd.Pairs) != len(y.Pairs) {
+				return fmt.Errorf("%s: %s and %s differ", at, Repr(a), Repr(b))
+			}
+			s.ab[x], s.ba[y] = y, x
+			for i, p := range xd.Pairs {
+				if p.Key != y.Pairs[i].Key {
+					return fmt.Errorf("%s: key %q and %q", at, p.Key, y.Pairs[i].Key)
+				}
+				if err := s.same(p.Val, y.Pairs[i].Val, at+"."+p.Key); err != nil {
+					return err
+				}
+			}
+		case *List:
+			xl, ok := x.(*List)
+			if !ok || xl.Tuple != y.Tuple || len(xl.Items) != len(y.Items) {
+				return fmt.Errorf("%s: %s and %s differ", at, Repr(a), Repr(b))
+			}
+			s.ab[x], s.ba[y] = y, x
+			for i := range xl.Items {
+				if err := s.same(xl.Items[i], y.Items[i], at+"["+strconv.Itoa(i)+"]"); err != nil {
+					return err
+				}
+			}
+		default:
+			return fmt.Errorf("%s: %s and %s differ", at, Repr(a), Repr(b))
+		}
+		return nil
+	}
+	if a != b {
+		return fmt.Errorf("%s: %s and %s differ", at, Repr(a), Repr(b))
+	}
+	return nil
+}
+
+// TestFoldGrowsLinearly folds 1k and 10k signatures, as chain(*tasks) and
+// as chain | chain, and checks that the allocations grow by about ten.
+// Celery's fold clones every task so far at every `|`: a hundred times the
+// work for ten times the tasks.
+func TestFoldGrowsLinearly(t *testing.T) {
+	allocs := func(n int, chainOrChain bool) uint64 {
+		tasks := make([]Value, n)
+		for i := range tasks {
+			kw := &Dict{Pairs: []Pair{{"task_id", "t-" + strconv.Itoa(i)}}}
+			s, err := NewSignature("proj.add", &List{Items: []Value{Int(strconv.Itoa(i))}}, nil, kw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tasks[i] = s
+		}
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		var err error
+		if chainOrChain {
+			_, err = Or(NewChain(tasks[:n/2]...), NewChain(tasks[n/2:]...))
+		} else {
+			_, err = ChainOf(tasks, nil)
+		}
+		runtime.ReadMemStats(&after)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return after.Mallocs - before.Mallocs
+	}
+	for _, chainOrChain := range []bool{false, true} {
+		small, large := allocs(1_000, chainOrChain), allocs(10_000, chainOrChain)
+		ratio := float64(large) / float64(max(small, 1))
+		t.Logf("chain | chain %v: %d → %d allocations, ×%.2f", chainOrChain, small, large, ratio)
+		if ratio > 13 {
+			t.Errorf("chain | chain %v: %d allocations for 1k tasks, %d for 10k: ×%.1f, not linear", chainOrChain, small, large, ratio)
+		}
+	}
+}
