@@ -118,3 +118,38 @@ func BenchmarkContinueToCondition(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkFind opens the find dialog (/) on the 100,000-signature group
+// and types a query one key at a time, drawing after each key, as a user
+// searching for a task_id does; then it closes the dialog.
+func BenchmarkFind(b *testing.B) {
+	m := bigModel(b, 100_000)
+	open, esc := keyMsg("/"), keyMsg("esc")
+	b.Run("open", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			m.Update(open)
+			_ = m.View()
+			b.StopTimer()
+			m.Update(esc)
+			b.StartTimer()
+		}
+	})
+	b.Run("type a key", func(b *testing.B) {
+		query := "t-4242"
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			b.StopTimer()
+			m.Update(open)
+			b.StartTimer()
+			for _, r := range query {
+				m.Update(keyMsg(string(r)))
+				_ = m.View()
+			}
+			b.StopTimer()
+			m.Update(esc)
+			b.StartTimer()
+		}
+		b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N*len(query)), "ms/key")
+	})
+}
