@@ -280,3 +280,73 @@ func TestFoldGrowsLinearly(t *testing.T) {
 		}
 	}
 }
+
+// FuzzFold folds the tasks of the chain b onto a — onto chain(*tasks)'s
+// empty start when a is not a chain — in one pass where foldOr can, and
+// one `|` at a time as Celery does, each on its own load of the inputs.
+// Bit i of links links a callback to task i first, as task.link(cb) does
+// in a canvas script: a loaded canvas holds its links as plain dicts, a
+// linked one as signatures.
+// The results must be the same canvas with the same sharing, the inputs
+// must be left alike, and the errors must be the same. Tasks that are
+// chains are left out: folding one is itself a fold, which takes the
+// one-pass path inside the step-by-step one.
+//
+// The seed corpus is testdata/fuzz/FuzzFold.
+func FuzzFold(f *testing.F) {
+	f.Fuzz(func(t *testing.T, a, b []byte, links uint8) {
+		load := func() *foldCase {
+			x, err := Load(a)
+			if err != nil {
+				return nil
+			}
+			y, err := Load(b)
+			if err != nil || y.Class != Chain {
+				return nil
+			}
+			tv, err := Tasks(y)
+			if err != nil {
+				return nil
+			}
+			tasks, err := Iterate(tv)
+			if err != nil {
+				return nil
+			}
+			for i, task := range tasks {
+				if isClass(task, Chain) {
+					return nil
+				}
+				if d, ok := task.(*Dict); ok && i < 8 && links&(1<<i) != 0 {
+					cb, _ := NewSignature("proj.cb", nil, nil, nil)
+					if Link(d, cb) != nil {
+						return nil
+					}
+				}
+			}
+			c := &foldCase{acc: x, tasks: tasks}
+			if x.Class != Chain {
+				c.acc, _ = newChain(&List{Tuple: true}, nil)
+			}
+			return c
+		}
+		fast, slow := load(), load()
+		if fast == nil {
+			return
+		}
+		s := newSharing()
+		if err := s.same(fast.inputs(), slow.inputs(), "inputs"); err != nil {
+			t.Fatalf("two loads of the same input differ: %v", err)
+		}
+		got, gotErr := fast.run(true)
+		want, wantErr := slow.run(false)
+		if fmt.Sprint(gotErr) != fmt.Sprint(wantErr) {
+			t.Fatalf("error %v, Celery's fold gives %v", gotErr, wantErr)
+		}
+		if err := s.same(got, want, "result"); err != nil {
+			t.Fatalf("%v\n one pass %s\n Celery   %s", err, MustEncode(got), MustEncode(want))
+		}
+		if err := s.same(fast.inputs(), slow.inputs(), "inputs after"); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
