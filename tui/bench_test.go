@@ -153,3 +153,23 @@ func BenchmarkFind(b *testing.B) {
 		b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N*len(query)), "ms/key")
 	})
 }
+
+// BenchmarkBuilderEdit moves a task down and back up in builder mode (E)
+// on the 100,000-signature group, drawing after each edit. Every edit
+// keeps a snapshot of the whole canvas for undo (see tui/builder), so its
+// cost grows with the canvas.
+func BenchmarkBuilderEdit(b *testing.B) {
+	m := bigModel(b, 100_000)
+	m.Update(keyMsg("E"))
+	m.Update(keyMsg("j"))
+	down, up := keyMsg("J"), keyMsg("K")
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		m.Update(down)
+		_ = m.View()
+		m.Update(up)
+		_ = m.View()
+	}
+	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(2*b.N), "ms/edit")
+}
