@@ -6,25 +6,33 @@ package canvas
 // makes m²/2 clones: a chain of 4000 tasks took 2.6 s this way, and one of
 // 100k would take hours.
 //
-// For the common case (plain signatures whose options hold no signature)
-// the same chain is built with one clone per task. Cloning such a
-// signature gives a signature of the same kind, and cloning that again
-// gives the same as cloning once: the same task, kwargs (shared with the
-// original), subtask_type and immutable; a new tuple of the same args; a
-// new deep copy of the options, which hold only plain dicts, lists and
-// scalars and so copy to the same shape every time. The clones made in
+// When every task is a plain signature (not a chain, group or chord) the
+// chain is built with a few clones per task instead. A signature whose
+// options hold only plain dicts, lists and scalars is stable under clone:
+// its clone has the same task, kwargs (shared with the original),
+// subtask_type and immutable, a new tuple of the same args and a new deep
+// copy of the options, and cloning that clone again gives the same once
+// more. A signature whose options hold signatures (a callback, an errback)
+// is not: a deep copy turns each into a plain dict that still shares the
+// signature's own values, and only a further clone copies those. Such a
+// task is cloned until a clone is stable, then once more, or as many times
+// as Celery's fold would clone it if that is fewer. The clones made in
 // between belong to chains the fold throws away, so nothing can tell them
-// apart from the last one. Anything else takes Celery's fold step by step.
+// apart from the last one. Anything else takes Celery's fold one `|` at a
+// time.
 
-// foldOr is reduce(operator.or_, tasks, acc).
+// foldOr is reduce(operator.or_, tasks, acc). A chain's own callbacks and
+// errbacks are linked to the clones of its tasks by the first `|` only
+// (the chains it makes have none), so when the whole fold cannot be done
+// in one pass, the rest of it is tried again after that first `|`.
 func foldOr(acc Value, tasks []Value) (Value, error) {
-	if c, ok := acc.(*Dict); ok {
-		if folded, ok := foldInOnePass(c, tasks); ok {
-			return folded, nil
-		}
-	}
 	var err error
-	for _, t := range tasks {
+	for i, t := range tasks {
+		if c, ok := acc.(*Dict); ok && i < 2 {
+			if folded, ok := foldInOnePass(c, tasks[i:]); ok {
+				return folded, nil
+			}
+		}
 		if acc, err = Or(acc, t); err != nil {
 			return nil, err
 		}
@@ -33,9 +41,11 @@ func foldOr(acc Value, tasks []Value) (Value, error) {
 }
 
 // foldInOnePass is foldOr for a chain without callbacks or errbacks (which
-// unchain_tasks would link to the clones, as signatures) when the chain's
-// tasks and the tasks folded onto it are all clonable in one pass (see
-// stableUnderClone). It reports false, having changed nothing, otherwise.
+// unchain_tasks would link to the clones) whose tasks, like the tasks
+// folded onto it, are all plain signatures (see clonable). Celery's fold
+// clones each task the chain holds once per task folded, and each folded
+// task once per task after it. It reports false, having changed nothing,
+// otherwise.
 func foldInOnePass(chain *Dict, tasks []Value) (*Dict, bool) {
 	if chain.Class != Chain || len(tasks) == 0 {
 		return nil, false
@@ -54,22 +64,27 @@ func foldInOnePass(chain *Dict, tasks []Value) (*Dict, bool) {
 	}
 	for _, seq := range [][]Value{held, tasks} {
 		for _, t := range seq {
-			if !stableUnderClone(t) {
+			if !clonable(t) {
 				return nil, false
 			}
 		}
 	}
-	// Every task but the last is cloned at least once; the last is
-	// appended as it is.
-	items := make([]Value, 0, len(held)+len(tasks))
-	for _, t := range append(held[:len(held):len(held)], tasks[:len(tasks)-1]...) {
-		c, err := Clone(t.(*Dict), nil, nil, nil)
-		if err != nil {
-			return nil, false // Celery's own fold reports it
+	m := len(tasks)
+	items := make([]Value, 0, len(held)+m)
+	for _, t := range held {
+		c, ok := cloneTimes(t.(*Dict), m)
+		if !ok {
+			return nil, false
 		}
 		items = append(items, c)
 	}
-	items = append(items, tasks[len(tasks)-1])
+	for i, t := range tasks {
+		c, ok := cloneTimes(t.(*Dict), m-1-i)
+		if !ok {
+			return nil, false
+		}
+		items = append(items, c)
+	}
 	folded, err := newChain(&List{Items: items}, nil)
 	if err != nil {
 		return nil, false
@@ -77,11 +92,28 @@ func foldInOnePass(chain *Dict, tasks []Value) (*Dict, bool) {
 	return folded, true
 }
 
-// stableUnderClone reports whether v is a plain signature (not a chain,
-// group or chord, no subtask_type) with a list of args and options that
-// hold only scalars, lists and plain dicts: a signature whose clone of a
-// clone is the same as its clone.
-func stableUnderClone(v Value) bool {
+// cloneTimes is sig cloned n times over: it stops after the first clone
+// of a stable signature, which further clones would only repeat. It
+// reports false if a clone fails (Celery's own fold then reports it).
+func cloneTimes(sig *Dict, n int) (*Dict, bool) {
+	for range n {
+		stable := stableUnderClone(sig)
+		c, err := Clone(sig, nil, nil, nil)
+		if err != nil {
+			return nil, false
+		}
+		sig = c
+		if stable {
+			break
+		}
+	}
+	return sig, true
+}
+
+// clonable reports whether v is a plain signature (not a chain, group or
+// chord, no subtask_type) with a list of args and a dict of options: what
+// its clone is too.
+func clonable(v Value) bool {
 	d, ok := v.(*Dict)
 	if !ok || d.Class != Signature || d.Lookup("subtask_type") != nil {
 		return false
@@ -89,8 +121,15 @@ func stableUnderClone(v Value) bool {
 	if _, ok := d.Lookup("args").(*List); !ok {
 		return false
 	}
-	opts, ok := d.Lookup("options").(*Dict)
-	return ok && plainData(opts, 0)
+	_, ok = d.Lookup("options").(*Dict)
+	return ok
+}
+
+// stableUnderClone reports whether a clonable signature's options hold
+// only scalars, lists and plain dicts: a signature whose clone of a clone
+// is the same as its clone.
+func stableUnderClone(sig *Dict) bool {
+	return plainData(sig.Lookup("options"), 0)
 }
 
 // maxPlainDepth bounds the walk of plainData; options nested deeper (or a

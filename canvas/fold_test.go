@@ -94,12 +94,21 @@ func foldStepByStep(acc Value, tasks []Value) (Value, error) {
 }
 
 // newFoldCase builds the operands of a fold from seed: mostly plain
-// signatures, some with options the one-pass fold must refuse (a callback,
-// a signature in a header), some groups and chords, the same task more
-// than once, kwargs shared between tasks, and lists shared inside options.
+// signatures, some holding signatures in their options (callbacks, one
+// errback shared by many tasks, a callback with its own callback, a
+// signature in a header), some groups and chords, the same task more than
+// once, kwargs shared between tasks, and lists shared inside options.
 func newFoldCase(seed uint64, chainOrChain bool) *foldCase {
 	r := rand.New(rand.NewPCG(seed, 7))
 	sharedKwargs := &Dict{Pairs: []Pair{{"x", Int("1")}}}
+	// One errback linked to many tasks, and a callback with a callback of
+	// its own, linked twice: each takes more than one clone to settle.
+	sharedErrback, _ := NewSignature("proj.err", nil, sharedKwargs, nil)
+	nestedCallback, _ := NewSignature("proj.cb", &List{Items: []Value{Int("7")}}, nil, nil)
+	inner, _ := NewSignature("proj.inner", nil, nil, nil)
+	if err := Link(nestedCallback, inner); err != nil {
+		panic(err)
+	}
 	sig := func(i int) *Dict {
 		var args Value = &List{Items: []Value{Int(strconv.Itoa(i))}}
 		if r.IntN(3) == 0 {
@@ -110,7 +119,7 @@ func newFoldCase(seed uint64, chainOrChain bool) *foldCase {
 			kwargs = sharedKwargs
 		}
 		kw := &Dict{}
-		switch r.IntN(9) {
+		switch r.IntN(11) {
 		case 0, 1, 2:
 			kw.Set("task_id", "t-"+strconv.Itoa(i))
 		case 3:
@@ -125,6 +134,10 @@ func newFoldCase(seed uint64, chainOrChain bool) *foldCase {
 		case 6:
 			hidden, _ := NewSignature("proj.hidden", nil, nil, nil)
 			kw.Set("headers", &Dict{Pairs: []Pair{{"sig", hidden}}})
+		case 7:
+			kw.Set("link_error", &List{Items: []Value{sharedErrback}})
+		case 8:
+			kw.Set("link", &List{Items: []Value{nestedCallback, nestedCallback}})
 		}
 		s, err := NewSignature("proj.t"+strconv.Itoa(i), args, kwargs, kw)
 		if err != nil {
@@ -242,11 +255,13 @@ func (s *sharing) same(a, b Value, at string) error {
 	return nil
 }
 
-// TestFoldGrowsLinearly folds 1k and 10k signatures, as chain(*tasks) and
-// as chain | chain, and checks that the allocations grow by about ten.
+// TestFoldGrowsLinearly folds 1k and 10k signatures, half of them with an
+// errback, as chain(*tasks) and as chain | chain, and checks that the
+// allocations grow by about ten.
 // Celery's fold clones every task so far at every `|`: a hundred times the
 // work for ten times the tasks.
 func TestFoldGrowsLinearly(t *testing.T) {
+	errback, _ := NewSignature("proj.err", nil, nil, nil)
 	allocs := func(n int, chainOrChain bool) uint64 {
 		tasks := make([]Value, n)
 		for i := range tasks {
@@ -254,6 +269,11 @@ func TestFoldGrowsLinearly(t *testing.T) {
 			s, err := NewSignature("proj.add", &List{Items: []Value{Int(strconv.Itoa(i))}}, nil, kw)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if i%2 == 0 { // add.s(i).on_error(err.s()): a signature in its options
+				if err := LinkError(s, errback); err != nil {
+					t.Fatal(err)
+				}
 			}
 			tasks[i] = s
 		}
