@@ -129,17 +129,19 @@ func clonable(v Value) bool {
 // only scalars, lists and plain dicts: a signature whose clone of a clone
 // is the same as its clone.
 func stableUnderClone(sig *Dict) bool {
-	return plainData(sig.Lookup("options"), 0)
+	budget := maxPlainValues
+	return plainData(sig.Lookup("options"), &budget)
 }
 
-// maxPlainDepth bounds the walk of plainData; options nested deeper (or a
-// dict that holds itself) take Celery's fold step by step.
-const maxPlainDepth = 16
+// maxPlainValues bounds the walk of plainData. Options that hold more
+// values (or a list that holds itself) are never taken as stable: such a
+// task is cloned as often as Celery's fold clones it.
+const maxPlainValues = 1 << 16
 
 // plainData reports whether v is a scalar, None, or a list or plain dict
-// of such values, to a depth of maxPlainDepth.
-func plainData(v Value, depth int) bool {
-	if depth > maxPlainDepth {
+// of such values, visiting at most *budget values.
+func plainData(v Value, budget *int) bool {
+	if *budget--; *budget < 0 {
 		return false
 	}
 	switch x := v.(type) {
@@ -147,7 +149,7 @@ func plainData(v Value, depth int) bool {
 		return true
 	case *List:
 		for _, it := range x.Items {
-			if !plainData(it, depth+1) {
+			if !plainData(it, budget) {
 				return false
 			}
 		}
@@ -157,7 +159,7 @@ func plainData(v Value, depth int) bool {
 			return false
 		}
 		for _, p := range x.Pairs {
-			if !plainData(p.Val, depth+1) {
+			if !plainData(p.Val, budget) {
 				return false
 			}
 		}

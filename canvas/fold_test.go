@@ -370,3 +370,40 @@ func FuzzFold(f *testing.F) {
 		}
 	})
 }
+
+// TestUnsettledOptionsAreClonedAsCeleryDoes checks the limit of the
+// stability walk: options that hold themselves, or more values than the
+// walk visits, are never taken as stable, and the task is cloned exactly
+// as many times as Celery's fold would clone it.
+func TestUnsettledOptionsAreClonedAsCeleryDoes(t *testing.T) {
+	loop := &List{}
+	loop.Items = append(loop.Items, loop)
+	big := &List{Items: make([]Value, maxPlainValues)}
+	for name, v := range map[string]Value{"a list that holds itself": loop, "a list past the walk": big} {
+		s, err := NewSignature("proj.t", &List{}, nil, &Dict{Pairs: []Pair{{"data", v}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if stableUnderClone(s) {
+			t.Errorf("%s: taken as stable", name)
+		}
+		c, ok := cloneTimes(s, 3)
+		if !ok {
+			t.Fatalf("%s: a clone failed", name)
+		}
+		want := s
+		for range 3 {
+			if want, err = Clone(want, nil, nil, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := newSharing().same(c, want, name); err != nil {
+			t.Errorf("%s: three clones differ from cloneTimes(3): %v", name, err)
+		}
+	}
+	small := &List{Items: make([]Value, 10)}
+	s, _ := NewSignature("proj.t", &List{}, nil, &Dict{Pairs: []Pair{{"data", small}}})
+	if !stableUnderClone(s) {
+		t.Error("options of ten Nones are not taken as stable")
+	}
+}
