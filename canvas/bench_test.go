@@ -3,30 +3,15 @@ package canvas_test
 import (
 	"fmt"
 	"runtime"
-	"strings"
 	"testing"
 
 	"github.com/stampede-dev/stampede/canvas"
+	"github.com/stampede-dev/stampede/canvas/synth"
 )
-
-// groupJSON is a group of n leaf signatures as Celery dumps them, each with a
-// task_id, a queue and two args.
-func groupJSON(n int) []byte {
-	var b strings.Builder
-	b.WriteString(`{"task": "celery.group", "args": [], "kwargs": {"tasks": [`)
-	for i := 0; i < n; i++ {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		fmt.Fprintf(&b, `{"task": "proj.add", "args": [%d, %d], "kwargs": {}, "options": {"task_id": "t-%d", "queue": "q1"}, "subtask_type": null, "immutable": false}`, i, i+1, i)
-	}
-	b.WriteString(`]}, "options": {"task_id": "g-1"}, "subtask_type": "group", "immutable": false}`)
-	return []byte(b.String())
-}
 
 func BenchmarkLoad(b *testing.B) {
 	for _, n := range []int{10_000, 100_000, 1_000_000} {
-		data := groupJSON(n)
+		data := synth.GroupJSON(n)
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
 			b.SetBytes(int64(len(data)))
 			for i := 0; i < b.N; i++ {
@@ -41,7 +26,7 @@ func BenchmarkLoad(b *testing.B) {
 
 func BenchmarkSave(b *testing.B) {
 	for _, n := range []int{10_000, 100_000, 1_000_000} {
-		c, err := canvas.Load(groupJSON(n))
+		c, err := canvas.Load(synth.GroupJSON(n))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -61,7 +46,7 @@ func BenchmarkSave(b *testing.B) {
 func BenchmarkMemoryPerSignature(b *testing.B) {
 	const n = 100_000
 	for i := 0; i < b.N; i++ {
-		data := groupJSON(n)
+		data := synth.GroupJSON(n)
 		runtime.GC()
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
@@ -82,7 +67,7 @@ func BenchmarkMemoryPerSignature(b *testing.B) {
 // fold of `|`, done in one pass (see fold.go).
 func BenchmarkChainOf(b *testing.B) {
 	for _, n := range []int{10_000, 100_000, 1_000_000} {
-		g, err := canvas.Load(groupJSON(n))
+		g, err := canvas.Load(synth.GroupJSON(n))
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -4,80 +4,24 @@ import (
 	"fmt"
 	"path/filepath"
 	"runtime"
-	"strconv"
 	"testing"
 
 	"github.com/google/uuid"
 
 	"github.com/stampede-dev/stampede/canvas"
+	"github.com/stampede-dev/stampede/canvas/synth"
 	"github.com/stampede-dev/stampede/stamping"
 	"github.com/stampede-dev/stampede/visitors"
 	"github.com/stampede-dev/stampede/visitors/script"
 )
 
-// leaf builds a loaded leaf signature as signature(dict) would hold it.
-func leaf(task string, i int) *canvas.Dict {
-	return &canvas.Dict{Class: canvas.Signature, Pairs: []canvas.Pair{
-		{Key: "task", Val: task},
-		{Key: "args", Val: &canvas.List{Items: []canvas.Value{canvas.Int(strconv.Itoa(i))}}},
-		{Key: "kwargs", Val: &canvas.Dict{}},
-		{Key: "options", Val: &canvas.Dict{Pairs: []canvas.Pair{{Key: "task_id", Val: "t-" + strconv.Itoa(i)}}}},
-		{Key: "subtask_type", Val: nil},
-		{Key: "immutable", Val: false},
-	}}
-}
-
-func leaves(n int) *canvas.List {
-	l := &canvas.List{Items: make([]canvas.Value, n)}
-	for i := range l.Items {
-		l.Items[i] = leaf("proj.add", i)
-	}
-	return l
-}
-
-// flat builds a group, chain or chord (header) of n leaf signatures.
+// flat is synth.Flat of a shape that exists.
 func flat(shape string, n int) *canvas.Dict {
-	switch shape {
-	case "group":
-		return canvas.NewGroup(leaves(n))
-	case "chain":
-		c := canvas.NewChain()
-		c.Lookup("kwargs").(*canvas.Dict).Set("tasks", leaves(n))
-		return c
-	case "chord":
-		c, err := canvas.NewChord(leaves(n), leaf("proj.xsum", -1))
-		if err != nil {
-			panic(err)
-		}
-		return c
+	c, err := synth.Flat(shape, n)
+	if err != nil {
+		panic(err)
 	}
-	panic(shape)
-}
-
-// nested builds a realistic canvas of about n signatures: a chain of groups
-// of chains, every leaf with a link and an errback.
-func nested(n int) (*canvas.Dict, int) {
-	count := 0
-	next := func(task string) *canvas.Dict {
-		count++
-		s := leaf(task, count)
-		opts := s.Lookup("options").(*canvas.Dict)
-		count++
-		opts.Set("link", &canvas.List{Items: []canvas.Value{leaf("proj.log", count)}})
-		count++
-		opts.Set("link_error", &canvas.List{Items: []canvas.Value{leaf("proj.err", count)}})
-		return s
-	}
-	var groups []canvas.Value
-	for count < n {
-		var members []canvas.Value
-		for j := 0; j < 8 && count < n; j++ {
-			c := canvas.NewChain(next("proj.add"), next("proj.mul"))
-			members = append(members, c)
-		}
-		groups = append(groups, canvas.NewGroup(&canvas.List{Items: members}))
-	}
-	return canvas.NewChain(groups...), count
+	return c
 }
 
 func sizes() []int { return []int{10_000, 100_000, 1_000_000} }
@@ -114,7 +58,7 @@ func BenchmarkStampNested(b *testing.B) {
 				var sigs int
 				for i := 0; i < b.N; i++ {
 					b.StopTimer()
-					c, count := nested(n)
+					c, count := synth.Nested(n)
 					sigs = count
 					b.StartTimer()
 					if _, err := stamping.Stamp(c, stamping.Options{Visitor: v, Untraced: mode == "untraced"}); err != nil {
@@ -139,7 +83,7 @@ func BenchmarkStampRecorded(b *testing.B) {
 					b.StopTimer()
 					c := flat("group", n)
 					if shape == "nested" {
-						c, _ = nested(n)
+						c, _ = synth.Nested(n)
 					}
 					b.StartTimer()
 					tr, err := stamping.Stamp(c, stamping.Options{Visitor: v, Record: true})
@@ -177,7 +121,7 @@ func BenchmarkStarlarkVisitor(b *testing.B) {
 			calls := 0
 			for i := 0; i < b.N; i++ {
 				b.StopTimer()
-				c, _ := nested(100_000)
+				c, _ := synth.Nested(100_000)
 				b.StartTimer()
 				tr, err := stamping.Stamp(c, stamping.Options{Visitor: v, Untraced: mode == "untraced"})
 				if err != nil {
@@ -200,7 +144,7 @@ func BenchmarkNestedFloor(b *testing.B) {
 	var sigs int
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
-		c, count := nested(100_000)
+		c, count := synth.Nested(100_000)
 		sigs = count
 		b.StartTimer()
 		floorWalk(c)

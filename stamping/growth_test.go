@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/stampede-dev/stampede/canvas"
+	"github.com/stampede-dev/stampede/canvas/synth"
 	"github.com/stampede-dev/stampede/stamping"
 	"github.com/stampede-dev/stampede/visitors"
 )
@@ -33,7 +34,7 @@ func TestStampingGrowsLinearly(t *testing.T) {
 		"group":  func(n int) *canvas.Dict { return flat("group", n) },
 		"chain":  func(n int) *canvas.Dict { return flat("chain", n) },
 		"chord":  func(n int) *canvas.Dict { return flat("chord", n) },
-		"nested": func(n int) *canvas.Dict { c, _ := nested(n); return c },
+		"nested": func(n int) *canvas.Dict { c, _ := synth.Nested(n); return c },
 	}
 	for name, build := range shapes {
 		for _, record := range []bool{false, true} {

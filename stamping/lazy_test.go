@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/stampede-dev/stampede/canvas"
+	"github.com/stampede-dev/stampede/canvas/synth"
 	"github.com/stampede-dev/stampede/replay/conformance"
 	"github.com/stampede-dev/stampede/stamping"
 	"github.com/stampede-dev/stampede/visitors"
@@ -19,7 +20,7 @@ func lazyLeaves(n int, produced *int) *canvas.Lazy {
 		if *produced >= n {
 			return nil, false, nil
 		}
-		s := leaf("proj.add", *produced)
+		s := synth.Leaf("proj.add", *produced)
 		s.Lookup("options").(*canvas.Dict).Set("task_id", "t-"+strconv.Itoa(*produced))
 		*produced++
 		return s, true, nil
@@ -126,7 +127,7 @@ func TestLazyGroupStampsMembersWhenProduced(t *testing.T) {
 // when produced — and they see the body's keys in the shared stamped_headers.
 func TestLazyChordHeader(t *testing.T) {
 	produced := 0
-	body := leaf("proj.add", 9)
+	body := synth.Leaf("proj.add", 9)
 	body.Lookup("options").(*canvas.Dict).Set("task_id", "t-9")
 	c, err := canvas.NewChord(lazyLeaves(2, &produced), body)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/stampede-dev/stampede/canvas"
+	"github.com/stampede-dev/stampede/canvas/synth"
 	"github.com/stampede-dev/stampede/stamping"
 	"github.com/stampede-dev/stampede/visitors"
 )
@@ -45,7 +46,7 @@ func TestUntracedMatchesTraced(t *testing.T) {
 
 // TestUntracedCannotRecord pins that a recorded run must keep its steps.
 func TestUntracedCannotRecord(t *testing.T) {
-	root, _ := nested(10)
+	root, _ := synth.Nested(10)
 	if _, err := stamping.Stamp(root, stamping.Options{Record: true, Untraced: true}); err == nil {
 		t.Fatal("Record with Untraced must fail")
 	}
@@ -70,7 +71,7 @@ func (meddler) OnSignature(_ visitors.Target, headers *canvas.Dict) (canvas.Valu
 // a visitor that changes its headers changes a copy, as when traced.
 func TestUntracedCopiesHeadersForOtherVisitors(t *testing.T) {
 	stamp := func(untraced bool) string {
-		root, _ := nested(40)
+		root, _ := synth.Nested(40)
 		headers := &canvas.Dict{Pairs: []canvas.Pair{{Key: "origin", Val: "cli"}}}
 		if _, err := stamping.Stamp(root, stamping.Options{Visitor: meddler{}, Headers: headers, Untraced: untraced}); err != nil {
 			t.Fatal(err)

@@ -1,0 +1,94 @@
+// Package synth builds canvases of any size in memory, the same ones every
+// time: the shapes the benchmarks and `stampede bench` measure.
+package synth
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/stampede-dev/stampede/canvas"
+)
+
+// Leaf is a leaf signature as signature(dict) holds it after loading: task,
+// one int arg i, no kwargs, and a task_id "t-i".
+func Leaf(task string, i int) *canvas.Dict {
+	return &canvas.Dict{Class: canvas.Signature, Pairs: []canvas.Pair{
+		{Key: "task", Val: task},
+		{Key: "args", Val: &canvas.List{Items: []canvas.Value{canvas.Int(strconv.Itoa(i))}}},
+		{Key: "kwargs", Val: &canvas.Dict{}},
+		{Key: "options", Val: &canvas.Dict{Pairs: []canvas.Pair{{Key: "task_id", Val: "t-" + strconv.Itoa(i)}}}},
+		{Key: "subtask_type", Val: nil},
+		{Key: "immutable", Val: false},
+	}}
+}
+
+// Leaves is a list of n leaves of the task proj.add.
+func Leaves(n int) *canvas.List {
+	l := &canvas.List{Items: make([]canvas.Value, n)}
+	for i := range l.Items {
+		l.Items[i] = Leaf("proj.add", i)
+	}
+	return l
+}
+
+// Shapes are the flat shapes Flat builds.
+var Shapes = []string{"group", "chain", "chord"}
+
+// Flat is a group, a chain or a chord (its header) of n leaves; the
+// chord's body is one more leaf.
+func Flat(shape string, n int) (*canvas.Dict, error) {
+	switch shape {
+	case "group":
+		return canvas.NewGroup(Leaves(n)), nil
+	case "chain":
+		c := canvas.NewChain()
+		c.Lookup("kwargs").(*canvas.Dict).Set("tasks", Leaves(n))
+		return c, nil
+	case "chord":
+		return canvas.NewChord(Leaves(n), Leaf("proj.xsum", -1))
+	}
+	return nil, fmt.Errorf("no flat shape %q (%s)", shape, strings.Join(Shapes, ", "))
+}
+
+// Nested is a realistic canvas of about n signatures and the exact number
+// it holds: a chain of groups of eight chains of two tasks, every task with
+// a callback and an errback (so a third of the signatures are tasks, a
+// third callbacks and a third errbacks).
+func Nested(n int) (*canvas.Dict, int) {
+	count := 0
+	next := func(task string) *canvas.Dict {
+		count++
+		s := Leaf(task, count)
+		opts := s.Lookup("options").(*canvas.Dict)
+		count++
+		opts.Set("link", &canvas.List{Items: []canvas.Value{Leaf("proj.log", count)}})
+		count++
+		opts.Set("link_error", &canvas.List{Items: []canvas.Value{Leaf("proj.err", count)}})
+		return s
+	}
+	var groups []canvas.Value
+	for count < n {
+		var members []canvas.Value
+		for j := 0; j < 8 && count < n; j++ {
+			members = append(members, canvas.NewChain(next("proj.add"), next("proj.mul")))
+		}
+		groups = append(groups, canvas.NewGroup(&canvas.List{Items: members}))
+	}
+	return canvas.NewChain(groups...), count
+}
+
+// GroupJSON is a group of n leaf signatures as Celery dumps it, each with a
+// task_id, a queue and two int args.
+func GroupJSON(n int) []byte {
+	var b strings.Builder
+	b.WriteString(`{"task": "celery.group", "args": [], "kwargs": {"tasks": [`)
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, `{"task": "proj.add", "args": [%d, %d], "kwargs": {}, "options": {"task_id": "t-%d", "queue": "q1"}, "subtask_type": null, "immutable": false}`, i, i+1, i)
+	}
+	b.WriteString(`]}, "options": {"task_id": "g-1"}, "subtask_type": "group", "immutable": false}`)
+	return []byte(b.String())
+}

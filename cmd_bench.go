@@ -1,0 +1,244 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/stampede-dev/stampede/canvas"
+	"github.com/stampede-dev/stampede/canvas/synth"
+	"github.com/stampede-dev/stampede/stamping"
+	"github.com/stampede-dev/stampede/visitors"
+	"github.com/stampede-dev/stampede/visitors/script"
+)
+
+func init() {
+	register("bench", "time loading, saving, stamping and building large canvases on this machine", cmdBench)
+}
+
+// benchVisitor is the scripted visitor stampede bench times: every hook
+// stamps a counter, as the conformance corpus's mark.star does.
+const benchVisitor = `# stampede bench: every returning hook stamps its own counter.
+def _tick(kind):
+    state[kind] = state.get(kind, 0) + 1
+    state["all"] = state.get("all", 0) + 1
+    return "%d@%d" % (state[kind], state["all"])
+
+def on_signature(sig, **headers):
+    return {"s": "s" + _tick("sig")}
+
+def on_group_start(sig, **headers):
+    return {"grp": "g" + _tick("grp")}
+
+def on_group_end(sig, **headers):
+    _tick("end")
+
+def on_chain_start(sig, **headers):
+    return {"chn": "c" + _tick("chn")}
+
+def on_chain_end(sig, **headers):
+    _tick("end")
+
+def on_callback(sig, **headers):
+    return {"cb": "cb" + _tick("cb")}
+
+def on_errback(sig, **headers):
+    return {"eb": "eb" + _tick("eb")}
+`
+
+// benchRow is one line of stampede bench. prepare makes a fresh input
+// (stamping changes its canvas) and returns the timed work, which reports
+// how many units it handled. Nothing is kept from one run to the next:
+// memory held on the side would let the collector run less often and
+// flatter the figures.
+type benchRow struct {
+	what    string
+	unit    string // what the rate counts
+	target  string // the goal of the performance work, for comparison
+	prepare func() (func() (int, error), error)
+}
+
+// maxBenchSize keeps stampede bench within a few gigabytes of memory.
+const maxBenchSize = 5_000_000
+
+// cmdBench times the operations the performance goals name, on canvases
+// built in memory, and prints one line per operation as it finishes.
+func cmdBench(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("bench", "", stderr)
+	n := fs.Int("n", 100_000, "signatures per canvas")
+	runs := fs.Int("runs", 3, "timed runs of each operation, after one untimed (the table shows the fastest and slowest)")
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "stampede bench: takes no arguments, got %q\n", fs.Arg(0))
+		return 2
+	}
+	if *n < 10 || *n > maxBenchSize {
+		return failf(stderr, "bench: -n %d: give a number of signatures from 10 to %d", *n, maxBenchSize)
+	}
+	if *runs < 1 {
+		return failf(stderr, "bench: -runs %d: give at least one run", *runs)
+	}
+	fmt.Fprintf(stdout, "stampede bench: %s signatures per canvas, %d runs each after a warm-up · %d CPUs · %s %s/%s\n\n",
+		thousands(*n), *runs, runtime.NumCPU(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	rows := benchRows(*n)
+	w := 0
+	for _, row := range rows {
+		w = max(w, len(row.what))
+	}
+	fmt.Fprintf(stdout, "%-*s %17s %26s   %s\n", w, "", "time", "rate (at the fastest)", "goal")
+	for _, row := range rows {
+		var times []time.Duration
+		units := 0
+		for i := range 1 + *runs { // the first run warms up the heap, as go test -bench does
+			work, err := row.prepare()
+			if err != nil {
+				return failf(stderr, "bench: %s: %v", row.what, err)
+			}
+			runtime.GC() // the garbage of the last run is not this one's cost
+			start := time.Now()
+			u, err := work()
+			took := time.Since(start)
+			if err != nil {
+				return failf(stderr, "bench: %s: %v", row.what, err)
+			}
+			if i > 0 {
+				times, units = append(times, took), u
+			}
+		}
+		fast, slow := minMax(times)
+		rate := float64(units) / fast.Seconds()
+		line := fmt.Sprintf("%-*s %17s %26s   %s", w, row.what, timeRange(fast, slow), rateText(rate)+" "+row.unit+"/s", row.target)
+		fmt.Fprintln(stdout, strings.TrimRight(line, " "))
+	}
+	fmt.Fprintln(stdout, "\nThe project's BENCHMARKS.md has these rows from go test -bench, and Celery 5.6.2's own figures.")
+	return 0
+}
+
+// benchRows are the operations of stampede bench on canvases of n
+// signatures.
+func benchRows(n int) []benchRow {
+	monitoring, _ := visitors.Builtin("monitoring-id")
+	stampFlat := func(shape string) benchRow {
+		return benchRow{
+			what:   fmt.Sprintf("stamp a flat %s, monitoring-id, every step kept", shape),
+			unit:   "signatures",
+			target: "≤ 0.1 s at 100k",
+			prepare: func() (func() (int, error), error) {
+				c, err := synth.Flat(shape, n)
+				return func() (int, error) {
+					_, err := stamping.Stamp(c, stamping.Options{Visitor: monitoring})
+					return n, err
+				}, err
+			},
+		}
+	}
+	stampNested := func(untraced bool, v visitors.Visitor, what, unit, target string) benchRow {
+		return benchRow{what: what, unit: unit, target: target,
+			prepare: func() (func() (int, error), error) {
+				c, sigs := synth.Nested(n)
+				return func() (int, error) {
+					tr, err := stamping.Stamp(c, stamping.Options{Visitor: v, Untraced: untraced})
+					if unit == "hook calls" {
+						return tr.Len(), err
+					}
+					return sigs, err
+				}, nil
+			},
+		}
+	}
+	scripted, err := script.Compile("bench.star", []byte(benchVisitor))
+	if err != nil {
+		panic(err) // a constant that compiles: the tests run it
+	}
+	return []benchRow{
+		{what: "load a group from JSON", unit: "signatures", target: "≤ 0.1 s at 100k",
+			prepare: func() (func() (int, error), error) {
+				data := synth.GroupJSON(n)
+				return func() (int, error) {
+					_, err := canvas.Load(data)
+					return n, err
+				}, nil
+			}},
+		{what: "save it as JSON", unit: "signatures", target: "≤ 0.08 s at 100k",
+			prepare: func() (func() (int, error), error) {
+				c, err := canvas.Load(synth.GroupJSON(n))
+				return func() (int, error) {
+					_, err := canvas.Encode(c, -1)
+					return n, err
+				}, err
+			}},
+		stampFlat("group"),
+		stampFlat("chain"),
+		stampFlat("chord"),
+		stampNested(true, monitoring, "stamp chains of groups, a callback and an errback on every task", "signatures", "≥ 2M/s"),
+		stampNested(false, monitoring, "the same, every step kept", "signatures", ""),
+		stampNested(true, scripted, "the same with a Starlark visitor (a counter in every hook)", "hook calls", "≥ 300k/s"),
+		{what: "build chain(*tasks)", unit: "signatures", target: "",
+			prepare: func() (func() (int, error), error) {
+				tasks := synth.Leaves(n).Items
+				return func() (int, error) {
+					_, err := canvas.ChainOf(tasks, nil)
+					return n, err
+				}, nil
+			}},
+	}
+}
+
+func minMax(ds []time.Duration) (lo, hi time.Duration) {
+	lo, hi = ds[0], ds[0]
+	for _, d := range ds[1:] {
+		lo, hi = min(lo, d), max(hi, d)
+	}
+	return lo, hi
+}
+
+// timeRange is "72–76 ms", or one figure when both are the same.
+func timeRange(lo, hi time.Duration) string {
+	unit, div := "ms", float64(time.Millisecond)
+	if hi >= 10*time.Second {
+		unit, div = "s", float64(time.Second)
+	}
+	a, b := float64(lo)/div, float64(hi)/div
+	f := func(x float64) string {
+		if x < 10 {
+			return fmt.Sprintf("%.2f", x)
+		}
+		return fmt.Sprintf("%.0f", x)
+	}
+	if f(a) == f(b) {
+		return f(a) + " " + unit
+	}
+	return f(a) + "–" + f(b) + " " + unit
+}
+
+// rateText is a rate with k or M: "1.41 M", "312 k".
+func rateText(r float64) string {
+	switch {
+	case r >= 1e6:
+		return fmt.Sprintf("%.2f M", r/1e6)
+	case r >= 1e3:
+		return fmt.Sprintf("%.0f k", r/1e3)
+	}
+	return fmt.Sprintf("%.0f", r)
+}
+
+// thousands writes n with commas: 100,000.
+func thousands(n int) string {
+	s := fmt.Sprint(n)
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
