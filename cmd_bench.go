@@ -86,8 +86,12 @@ func cmdBench(args []string, stdout, stderr io.Writer) int {
 	if *runs < 1 {
 		return failf(stderr, "bench: -runs %d: give at least one run", *runs)
 	}
-	fmt.Fprintf(stdout, "stampede bench: %s signatures per canvas, %d runs each after a warm-up · %d CPUs · %s %s/%s\n\n",
-		thousands(*n), *runs, runtime.NumCPU(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	plural := "s"
+	if *runs == 1 {
+		plural = ""
+	}
+	fmt.Fprintf(stdout, "stampede bench: %s signatures per canvas, %d run%s each after a warm-up · %d CPUs · %s %s/%s\n\n",
+		thousands(*n), *runs, plural, runtime.NumCPU(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	rows := benchRows(*n)
 	w := 0
 	for _, row := range rows {
