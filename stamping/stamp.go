@@ -52,6 +52,9 @@ func Stamp(root *canvas.Dict, opts Options) (*Trace, error) {
 		n := estimateSteps(root)
 		if !opts.Untraced {
 			r.trace.Steps = make([]Step, 0, n)
+			if _, ok := opts.Visitor.(visitors.StepCounter); ok {
+				r.trace.scriptSteps = make([]uint64, 0, n)
+			}
 		}
 		if opts.Progress != nil {
 			opts.Progress.Total.Store(int64(n))
