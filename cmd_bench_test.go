@@ -80,6 +80,20 @@ func TestBenchFigures(t *testing.T) {
 			t.Errorf("timeRange(%v, %v) = %q, want %q", c.lo, c.hi, got, c.want)
 		}
 	}
+	for _, c := range []struct {
+		row  benchRow
+		rate float64
+		want string
+	}{
+		{benchRow{goal: 1e6, about: "0.1 s for 100k"}, 1.4e6, "✔ ≥ 1 M/s (0.1 s for 100k)"},
+		{benchRow{goal: 1.25e6}, 1.2e6, "✘ ≥ 1.25 M/s"},
+		{benchRow{goal: 300e3}, 300e3, "✔ ≥ 300 k/s"},
+		{benchRow{}, 5, ""},
+	} {
+		if got := goalText(c.row, c.rate); got != c.want {
+			t.Errorf("goalText(%v, %v) = %q, want %q", c.row.goal, c.rate, got, c.want)
+		}
+	}
 	for r, want := range map[float64]string{1_410_000: "1.41 M", 312_400: "312 k", 950: "950"} {
 		if got := rateText(r); got != want {
 			t.Errorf("rateText(%v) = %q, want %q", r, got, want)
