@@ -62,12 +62,14 @@ func cmdReplay(args []string, stdout, stderr io.Writer) int {
 	}
 	reports := *check || *verify || *ledger
 	if *out != "" || !reports {
-		body, err := canvas.Encode(replayDocument(p.Result()), 2)
+		// Every snapshot and trace of a session on a large canvas is
+		// hundreds of megabytes: written in pieces, never joined.
+		body, err := canvas.EncodeChunks(replayDocument(p.Result()), 2)
 		if err != nil {
 			return failf(stderr, "%s: %v", in, err)
 		}
-		if err := output(*out, in, *force, append(body, '\n'), stdout); err != nil {
-			return failf(stderr, "-o: %v", err)
+		if err := writeOutputs(in, *force, stdout, dest{"-o", *out, append(body, []byte("\n"))}); err != nil {
+			return failf(stderr, "%v", err)
 		}
 	}
 	if *record != "" {

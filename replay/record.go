@@ -69,6 +69,9 @@ type Recorder struct {
 	inner visitors.Visitor
 	rec   *Recording
 	enc   *encoder
+	// made: the inner visitor is a visitors.ResultMaker, whose results
+	// hold no part of the canvas or the headers to look for
+	made bool
 }
 
 // NewRecorder wraps v; name is recorded as the visitor's name ("" = v.Name()).
@@ -77,6 +80,7 @@ func NewRecorder(v visitors.Visitor, name string) *Recorder {
 		name = v.Name()
 	}
 	r := &Recorder{inner: v, rec: &Recording{Visitor: name}, enc: newEncoder()}
+	_, r.made = v.(visitors.ResultMaker)
 	r.Dispatch = visitors.NewDispatch(v.Name(), r.call)
 	return r
 }
@@ -115,7 +119,7 @@ func (r *Recorder) call(h visitors.Hook, t visitors.Target, headers *canvas.Dict
 	r.HookPos(h)
 	before := t.Log.Len()
 	ret, err := visitors.Call(r.inner, h, t, headers)
-	c := r.enc.call(len(r.rec.Calls), h, t, headers, ret, err)
+	c := r.enc.call(len(r.rec.Calls), h, t, headers, ret, err, r.made)
 	c.Mutated = t.Log.Len() != before
 	r.rec.Calls = append(r.rec.Calls, c)
 	return ret, err
@@ -134,7 +138,7 @@ type loc struct {
 
 func newEncoder() *encoder { return &encoder{seen: map[any]loc{}} }
 
-func (e *encoder) call(i int, h visitors.Hook, t visitors.Target, headers *canvas.Dict, ret canvas.Value, err error) Call {
+func (e *encoder) call(i int, h visitors.Hook, t visitors.Target, headers *canvas.Dict, ret canvas.Value, err error, made bool) Call {
 	c := Call{Hook: h, Path: t.Path, ID: targetID(t.Value)}
 	switch {
 	case errors.Is(err, visitors.ErrUndefined):
@@ -142,7 +146,7 @@ func (e *encoder) call(i int, h visitors.Hook, t visitors.Target, headers *canva
 	case err != nil:
 		c.Err = err.Error()
 	case !h.IsEnd():
-		v := &valueEncoder{enc: e, call: i, target: t.Value, headers: headers}
+		v := &valueEncoder{enc: e, call: i, target: t.Value, headers: headers, made: made}
 		c.Ret = v.walk(ret, nil)
 		c.Tuples, c.Refs = v.tuples, v.refs
 	}
@@ -162,6 +166,7 @@ type valueEncoder struct {
 	target  canvas.Value
 	headers *canvas.Dict
 	index   map[any]Ref // containers of the target and headers, built on first need
+	made    bool        // the visitor makes its results: no need for index
 	tuples  []Path
 	refs    []Ref
 }
@@ -173,10 +178,12 @@ func (v *valueEncoder) walk(x canvas.Value, at Path) canvas.Value {
 			v.refs = append(v.refs, Ref{At: clonePath(at), In: "call", Call: l.call, Path: l.path})
 			return nil
 		}
-		if r, ok := v.views()[c]; ok {
-			r.At = clonePath(at)
-			v.refs = append(v.refs, r)
-			return nil
+		if !v.made {
+			if r, ok := v.views()[c]; ok {
+				r.At = clonePath(at)
+				v.refs = append(v.refs, r)
+				return nil
+			}
 		}
 		v.enc.seen[c] = loc{v.call, clonePath(at)}
 	}
@@ -553,7 +560,8 @@ func (l *lockstep) call(h visitors.Hook, t visitors.Target, headers *canvas.Dict
 		return nil, err
 	}
 	ret, lerr := visitors.Call(l.live, h, t, headers.Copy())
-	got := l.enc.call(i, h, t, headers, ret, lerr)
+	_, made := l.live.(visitors.ResultMaker)
+	got := l.enc.call(i, h, t, headers, ret, lerr, made)
 	if l.first == nil && !sameCall(c, &got) {
 		l.first = &Divergence{Op: l.op, Step: i, Hook: h, Path: t.Path, ID: c.ID, Recorded: c.describe(), Live: got.describe()}
 	}

@@ -12,6 +12,7 @@ import "github.com/stampede-dev/stampede/canvas"
 type Audit struct {
 	Base
 	ReadsHeaders
+	MakesResults
 	// Label is what is added to stamped_by ("audit" when empty).
 	Label string
 }

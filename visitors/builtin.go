@@ -13,6 +13,7 @@ import (
 type MonitoringID struct {
 	Base
 	ReadsHeaders
+	MakesResults
 }
 
 // Name is the visitor's name on the command line.

@@ -17,6 +17,7 @@ import (
 type NodePath struct {
 	Base
 	ReadsHeaders
+	MakesResults
 	root  string
 	cache map[Path]string
 }
@@ -120,6 +121,7 @@ func (p *NodePath) OnErrback(t Target, _ *canvas.Dict) (canvas.Value, error) {
 type Depth struct {
 	Base
 	ReadsHeaders
+	MakesResults
 }
 
 // Name is the visitor's name on the command line.

@@ -11,6 +11,7 @@ import "github.com/stampede-dev/stampede/canvas"
 type Static struct {
 	Base
 	ReadsHeaders
+	MakesResults
 	// Headers are the stamps to give every signature (nil: none).
 	Headers *canvas.Dict
 }

@@ -26,6 +26,7 @@ import (
 type Traceparent struct {
 	Base
 	ReadsHeaders
+	MakesResults
 	trace string
 	spans map[Path]string
 	used  map[string]bool

@@ -166,6 +166,21 @@ type ReadsHeaders struct{}
 // ReadsHeadersOnly marks the visitor as a HeadersReader.
 func (ReadsHeaders) ReadsHeadersOnly() {}
 
+// ResultMaker is implemented by visitors whose hooks return only values
+// they make: no dict or list in a hook's result is a part of the canvas it
+// visits or of the headers it is given (a result may still be one the
+// visitor returned before). A recording of such a visitor need not look
+// for those parts, which costs a walk of the visited node's whole subtree.
+type ResultMaker interface {
+	MakesItsResults()
+}
+
+// MakesResults makes a visitor that embeds it a ResultMaker.
+type MakesResults struct{}
+
+// MakesItsResults marks the visitor as a ResultMaker.
+func (MakesResults) MakesItsResults() {}
+
 // Locator is implemented by visitors defined in a file: HookPos says where
 // hook h is defined (file:line:col), or "" when the visitor does not define it.
 type Locator interface {

@@ -14,6 +14,7 @@ import (
 type WorkflowID struct {
 	Base
 	ReadsHeaders
+	MakesResults
 	id string
 }
 

@@ -340,6 +340,11 @@ func (v *Visitor) Defines(h visitors.Hook) bool { return v.defined[h] }
 // reaches the dict it was given.
 func (v *Visitor) ReadsHeadersOnly() {}
 
+// MakesItsResults makes the visitor a visitors.ResultMaker: a hook's
+// result is converted from Starlark into new canvas values, and a view of
+// the canvas or the headers it returns is copied (see fromStarlark).
+func (v *Visitor) MakesItsResults() {}
+
 // LastSteps is the number of Starlark steps the last hook call took (0
 // when the script does not define that hook; right after Start, the steps
 // of the top level).
