@@ -415,3 +415,73 @@ func sharedContainer(ret, headers canvas.Value) canvas.Value {
 	walk(headers, func(v canvas.Value) bool { in[v] = true; return false })
 	return walk(ret, func(v canvas.Value) bool { return in[v] })
 }
+
+// TestResultMakersReturnNothingOfTheCanvas checks the promise of every
+// built-in that is a visitors.ResultMaker, on a canvas whose task names,
+// task_ids and args are dicts and lists: no hook returns a part of the
+// node it visits, of the node that node hangs from, or of its headers.
+// link-role returns its owner's task and task_id as they are, so it is
+// not one, and the test shows it would break the promise.
+func TestResultMakersReturnNothingOfTheCanvas(t *testing.T) {
+	c, err := canvas.Load([]byte(`{"task": {"name": "proj.chain"}, "args": [[1]], "kwargs": {"tasks": [
+		{"task": ["proj", "a"], "args": [{"n": 1}], "kwargs": {"k": [2]}, "options": {"task_id": {"id": 1},
+			"link": [{"task": {"name": "proj.cb"}, "args": [], "kwargs": {}, "options": {"task_id": ["cb"]}, "subtask_type": null, "immutable": false}]},
+		 "subtask_type": null, "immutable": false}]},
+		"options": {"task_id": ["root"]}, "subtask_type": "chain", "immutable": false}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	task := c.Lookup("kwargs").(*canvas.Dict).Lookup("tasks").(*canvas.List).Items[0].(*canvas.Dict)
+	link := task.Lookup("options").(*canvas.Dict).Lookup("link").(*canvas.List).Items[0]
+	targets := []visitors.Target{
+		{Value: c, Path: visitors.Root()},
+		{Value: task, Path: visitors.Root().Index("tasks", 0), Depth: 1, Parent: visitors.Root(), Owner: c},
+		{Value: link, Path: visitors.Root().Index("tasks", 0).Index("link", 0), Depth: 2, Parent: visitors.Root().Index("tasks", 0), Owner: task},
+	}
+	shares := func(v visitors.Visitor) (visitors.Hook, canvas.Value) {
+		if s, ok := v.(visitors.Starter); ok {
+			if err := s.Start(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, tg := range targets {
+			headers, err := canvas.Decode([]byte(`{"origin": ["cli"], "stamped_headers": ["origin"]}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for h := visitors.Hook(0); h < visitors.NumHooks; h++ {
+				ret, err := visitors.Call(v, h, tg, headers.(*canvas.Dict))
+				if err != nil && !errors.Is(err, visitors.ErrUndefined) {
+					t.Fatalf("%s %s: %v", v.Name(), h, err)
+				}
+				for _, part := range []canvas.Value{tg.Value, tg.Owner, headers} {
+					if shared := sharedContainer(ret, part); shared != nil {
+						return h, shared
+					}
+				}
+			}
+		}
+		return 0, nil
+	}
+	makers := 0
+	for _, name := range visitors.BuiltinNames() {
+		v, _ := visitors.Builtin(name)
+		if _, ok := v.(visitors.ResultMaker); !ok {
+			continue
+		}
+		makers++
+		if h, shared := shares(v); shared != nil {
+			t.Errorf("%s is a visitors.ResultMaker, but %s returned a part of the canvas or its headers: %s", name, h, canvas.MustEncode(shared))
+		}
+	}
+	if makers < 7 {
+		t.Errorf("%d built-ins are visitors.ResultMakers, want at least 7", makers)
+	}
+	lr, _ := visitors.Builtin("link-role")
+	if _, ok := lr.(visitors.ResultMaker); ok {
+		t.Error("link-role is a visitors.ResultMaker")
+	}
+	if _, shared := shares(lr); shared == nil {
+		t.Error("link-role returned no part of the canvas here: the canvas does not test the promise")
+	}
+}

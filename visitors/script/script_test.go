@@ -3,6 +3,7 @@ package script_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -414,4 +415,71 @@ func TestHooksCannotChangeTheirHeaders(t *testing.T) {
 	if traced, untraced := stamped(false), stamped(true); traced != untraced {
 		t.Fatalf("untraced:\n%s\ntraced:\n%s", untraced, traced)
 	}
+}
+
+// TestResultsAreMadeAnew checks the script visitor's promise as a
+// visitors.ResultMaker: a hook that returns views of its node, of the node
+// itself, of its options, links and headers gets back new values, none of
+// them a dict or list of the canvas or of the headers.
+func TestResultsAreMadeAnew(t *testing.T) {
+	src := `def on_signature(sig, **headers):
+    return {"me": sig, "opts": sig.options, "links": sig.options.get("link"),
+            "args": sig.args, "kw": sig.kwargs, "sh": headers["stamped_headers"], "nested": headers["nested"]}
+`
+	v := compile(t, "views.star", src)
+	if _, ok := visitors.Visitor(v).(visitors.ResultMaker); !ok {
+		t.Fatal("a script visitor is not a visitors.ResultMaker")
+	}
+	leaf, err := canvas.Load([]byte(`{"task": "proj.a", "args": [[1]], "kwargs": {"k": [2]}, "options": {"task_id": "t-1",
+		"link": [{"task": "proj.cb", "args": [], "kwargs": {}, "options": {}, "subtask_type": null, "immutable": false}]},
+		"subtask_type": null, "immutable": false}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	headers, err := canvas.Decode([]byte(`{"nested": {"k": [1]}, "stamped_headers": ["nested"]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ret, err := v.OnSignature(visitors.Target{Value: leaf, Path: visitors.Root()}, headers.(*canvas.Dict))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := ret.(*canvas.Dict).Len(); n != 7 {
+		t.Fatalf("the hook returned %d keys, want 7: %s", n, canvas.MustEncode(ret))
+	}
+	mine := map[canvas.Value]bool{}
+	var index func(canvas.Value)
+	index = func(x canvas.Value) {
+		switch c := x.(type) {
+		case *canvas.Dict:
+			mine[c] = true
+			for _, p := range c.Pairs {
+				index(p.Val)
+			}
+		case *canvas.List:
+			mine[c] = true
+			for _, it := range c.Items {
+				index(it)
+			}
+		}
+	}
+	index(leaf)
+	index(headers)
+	var check func(canvas.Value, string)
+	check = func(x canvas.Value, at string) {
+		if mine[x] {
+			t.Errorf("%s is a dict or list of the canvas or the headers", at)
+		}
+		switch c := x.(type) {
+		case *canvas.Dict:
+			for _, p := range c.Pairs {
+				check(p.Val, at+"."+p.Key)
+			}
+		case *canvas.List:
+			for i, it := range c.Items {
+				check(it, fmt.Sprintf("%s[%d]", at, i))
+			}
+		}
+	}
+	check(ret, "result")
 }
