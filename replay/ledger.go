@@ -151,7 +151,8 @@ type nodeState struct {
 }
 
 func readState(root *canvas.Dict) *ledgerState {
-	st := &ledgerState{nodes: Nodes(root), byID: map[string]*nodeState{}, byOpts: map[*canvas.Dict][]*nodeState{}}
+	nodes := Nodes(root)
+	st := &ledgerState{nodes: nodes, byID: make(map[string]*nodeState, len(nodes)), byOpts: make(map[*canvas.Dict][]*nodeState, len(nodes))}
 	for _, n := range st.nodes {
 		ns := &nodeState{node: n, stamps: StampsOf(n.Sig), leaf: Kind(n.Sig) == canvas.Signature}
 		if opts, ok := n.Sig.Lookup("options").(*canvas.Dict); ok {
@@ -293,7 +294,7 @@ func (l *Ledger) Observe(i int, op *Op, tr *stamping.Trace, root *canvas.Dict) {
 	// Overrides that _merge refused.
 	l.protected(info, prev, add)
 	// What each node looked like before, as the stamp op's steps go.
-	base := map[string]*Stamps{}
+	base := make(map[string]*Stamps, len(prev.byID))
 	for id, ns := range prev.byID {
 		base[id] = ns.stamps
 	}
