@@ -530,6 +530,7 @@ func sameCall(a, b *Call) bool { return a.describe() == b.describe() }
 type lockstep struct {
 	*Replayer
 	live  visitors.Visitor
+	made  bool // live is a visitors.ResultMaker
 	enc   *encoder
 	op    int
 	first *Divergence
@@ -537,6 +538,7 @@ type lockstep struct {
 
 func newLockstep(rec *Recording, live visitors.Visitor, op int) *lockstep {
 	l := &lockstep{Replayer: NewReplayer(rec), live: live, enc: newEncoder(), op: op}
+	_, l.made = live.(visitors.ResultMaker)
 	l.Dispatch = visitors.NewDispatch(rec.Visitor, l.call)
 	return l
 }
@@ -560,8 +562,7 @@ func (l *lockstep) call(h visitors.Hook, t visitors.Target, headers *canvas.Dict
 		return nil, err
 	}
 	ret, lerr := visitors.Call(l.live, h, t, headers.Copy())
-	_, made := l.live.(visitors.ResultMaker)
-	got := l.enc.call(i, h, t, headers, ret, lerr, made)
+	got := l.enc.call(i, h, t, headers, ret, lerr, l.made)
 	if l.first == nil && !sameCall(c, &got) {
 		l.first = &Divergence{Op: l.op, Step: i, Hook: h, Path: t.Path, ID: c.ID, Recorded: c.describe(), Live: got.describe()}
 	}

@@ -29,7 +29,7 @@ func sizes() []int { return []int{10_000, 100_000, 1_000_000} }
 // BenchmarkStampFlat stamps flat groups, chains and chord headers with a
 // uuid4-per-signature visitor (the seed's monitoring-id).
 func BenchmarkStampFlat(b *testing.B) {
-	for _, shape := range []string{"group", "chain", "chord"} {
+	for _, shape := range synth.Shapes {
 		for _, n := range sizes() {
 			b.Run(fmt.Sprintf("%s/%d", shape, n), func(b *testing.B) {
 				v, _ := visitors.Builtin("monitoring-id")
