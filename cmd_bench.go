@@ -105,33 +105,42 @@ func cmdBench(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "%-*s %17s %26s   %s\n", w, "", "time", "rate (at the fastest)", "goal (met at the fastest?)")
 	for _, row := range rows {
 		fmt.Fprintf(stdout, "%-*s", w, row.what) // the name first: a row can take seconds
-		var times []time.Duration
-		units := 0
-		for i := range 1 + *runs { // the first run warms up the heap, as go test -bench does
-			work, err := row.prepare()
-			if err != nil {
-				fmt.Fprintln(stdout)
-				return failf(stderr, "bench: %s: %v", row.what, err)
-			}
-			runtime.GC() // the garbage of the last run is not this one's cost
-			start := time.Now()
-			u, err := work()
-			took := time.Since(start)
-			if err != nil {
-				fmt.Fprintln(stdout)
-				return failf(stderr, "bench: %s: %v", row.what, err)
-			}
-			if i > 0 {
-				times, units = append(times, took), u
-			}
+		fast, slow, units, err := measure(row, *runs)
+		if err != nil {
+			fmt.Fprintln(stdout)
+			return failf(stderr, "bench: %s: %v", row.what, err)
 		}
-		fast, slow := minMax(times)
 		rate := float64(units) / fast.Seconds()
 		line := fmt.Sprintf(" %17s %26s   %s", timeRange(fast, slow), rateText(rate)+" "+row.unit+"/s", goalText(row, rate))
 		fmt.Fprintln(stdout, strings.TrimRight(line, " "))
 	}
 	fmt.Fprintln(stdout, "\nThe project's BENCHMARKS.md has these rows from go test -bench, and Celery 5.6.2's own figures.")
 	return 0
+}
+
+// measure runs row once to warm up the heap, as go test -bench does, then
+// runs more times, and returns the fastest and slowest run and the units
+// a run handles.
+func measure(row benchRow, runs int) (fast, slow time.Duration, units int, err error) {
+	var times []time.Duration
+	for i := range 1 + runs {
+		work, err := row.prepare()
+		if err != nil {
+			return 0, 0, 0, err
+		}
+		runtime.GC() // the garbage of the last run is not this one's cost
+		start := time.Now()
+		u, err := work()
+		took := time.Since(start)
+		if err != nil {
+			return 0, 0, 0, err
+		}
+		if i > 0 {
+			times, units = append(times, took), u
+		}
+	}
+	fast, slow = minMax(times)
+	return fast, slow, units, nil
 }
 
 // benchRows are the operations of stampede bench on canvases of n
