@@ -108,7 +108,7 @@ func Run(filename string, src []byte, opts *Options) (*canvas.Dict, error) {
 	if err != nil {
 		return nil, err
 	}
-	src = []byte(rewriteGenexps(string(src)))
+	src = []byte(rewriteGenexps(removeDigitSeparators(string(src))))
 	steps := opts.MaxSteps
 	if steps == 0 {
 		steps = DefaultMaxSteps

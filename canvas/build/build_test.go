@@ -344,3 +344,21 @@ func TestAnInterpreterPanicIsTheScriptsError(t *testing.T) {
 		t.Errorf("lazy member: %v\nwant %s", err, want)
 	}
 }
+
+// TestPythonDigitSeparators builds a chain from range(1_000), as pasted
+// Python has it, and checks that an error later on such a line still
+// names the column the script has.
+func TestPythonDigitSeparators(t *testing.T) {
+	c := run(t, "add = task('proj.add')\ncanvas = chain([add.s(i) for i in range(1_000)])\n")
+	tasks, err := canvas.Tasks(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(tasks.(*canvas.List).Items); n != 1000 {
+		t.Errorf("range(1_000) made %d tasks", n)
+	}
+	e := runErr(t, "canvas = 1_000 + undefined_name\n")
+	if e.Line != 1 || e.Col != 18 {
+		t.Errorf("error %q at %d:%d, want 1:18, where undefined_name is", e.Error(), e.Line, e.Col)
+	}
+}
