@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/stampede-dev/stampede/canvas"
 	"github.com/stampede-dev/stampede/tui/builder"
 	"github.com/stampede-dev/stampede/tui/common"
 	"github.com/stampede-dev/stampede/tui/outline"
@@ -154,6 +155,9 @@ func (m *Model) applyBuild(r builder.Result, cmd tea.Cmd) tea.Cmd {
 		if !m.bld.on {
 			cmd = tea.Batch(cmd, m.enterBuilder())
 		}
+		m.tree.SetRoot(outline.RootNode(b.Doc().Root()))
+	} else if m.bld.on && m.tree.Root().Value != canvas.Value(b.Doc().Root()) {
+		// an edit that failed worked on the root, and the doc loaded it anew
 		m.tree.SetRoot(outline.RootNode(b.Doc().Root()))
 	}
 	if r.Status != "" {

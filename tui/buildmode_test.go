@@ -411,3 +411,24 @@ func TestBuilderOffersTheRecoveryFile(t *testing.T) {
 		t.Error("d did not delete the recovery file")
 	}
 }
+
+// TestBuilderTreeShowsTheDocAfterAnEditThatChangesNothing moves the first
+// task up, which changes nothing: the doc loads its root anew after such
+// an edit (the edit works on the root), and the tree must show that root,
+// not the one the edit was given.
+func TestBuilderTreeShowsTheDocAfterAnEditThatChangesNothing(t *testing.T) {
+	h, _ := newBuilderHarness(t, "c.json")
+	h.insert("proj.a")
+	h.insert("proj.b")
+	h.m.Tree().RevealIndex([]int{0})
+	h.press("K")
+	h.wantStatus("nothing changed")
+	if h.m.Tree().Root().Value != canvas.Value(h.m.Builder().Doc().Root()) {
+		t.Fatal("the tree shows a root the doc no longer has")
+	}
+	h.press("J")
+	h.wantStatus("moved")
+	if got, w := h.builderJSON(), celeryJSON(t, canvas.NewChain(sigT(t, "proj.b"), sigT(t, "proj.a"))); got != w {
+		t.Fatalf("after K and J\n%s\nwant\n%s", got, w)
+	}
+}

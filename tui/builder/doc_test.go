@@ -185,3 +185,42 @@ func TestDeleteMoveDuplicateUndoRedo(t *testing.T) {
 		t.Errorf("task names of an empty canvas plus proj.z: %v", got)
 	}
 }
+
+// TestAFailedEditLeavesTheCanvasAsItWas runs edits on the doc's own root
+// that change it and then fail, or change it back: the doc shows the
+// canvas of its snapshot again, in a new root, never the half-done one.
+func TestAFailedEditLeavesTheCanvasAsItWas(t *testing.T) {
+	d, err := NewDoc(canvas.NewChain(sig(t, "proj.a"), sig(t, "proj.b")), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := string(d.JSON())
+	boom := errors.New("boom")
+	for name, edit := range map[string]func(*canvas.Dict) (*canvas.Dict, error){
+		"fails after a change": func(root *canvas.Dict) (*canvas.Dict, error) {
+			root.Set("options", &canvas.Dict{Pairs: []canvas.Pair{{Key: "half", Val: "done"}}})
+			return nil, boom
+		},
+		"changes it back": func(root *canvas.Dict) (*canvas.Dict, error) {
+			opts := root.Lookup("options").(*canvas.Dict)
+			opts.Set("queue", "q")
+			opts.Delete("queue")
+			return root, nil
+		},
+	} {
+		old := d.Root()
+		err := d.apply(name, edit)
+		if err == nil {
+			t.Fatalf("%s: no error", name)
+		}
+		if d.Root() == old {
+			t.Errorf("%s: the doc still shows the root the edit worked on", name)
+		}
+		if got, err := canvas.Encode(d.Root(), -1); err != nil || string(got) != before {
+			t.Errorf("%s: the canvas is now %s", name, got)
+		}
+		if string(d.JSON()) != before || d.Edits() != 0 {
+			t.Errorf("%s: the snapshot changed (%d edits)", name, d.Edits())
+		}
+	}
+}
