@@ -50,11 +50,9 @@ func lintInput(path, dir string) (*canvas.Dict, error) {
 	if err != nil {
 		return nil, err
 	}
-	v, err := canvas.Decode(data)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if d, ok := v.(*canvas.Dict); ok && d.Has("ops") && d.Has("canvas") {
+	// isSessionFile decodes only what could be a session: a large canvas
+	// is not decoded twice.
+	if isSessionFile(data) {
 		s, err := replay.ParseSession(data)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)
