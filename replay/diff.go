@@ -43,8 +43,8 @@ func (d *NodeDiff) Empty() bool {
 // are left out.
 func Diff(a, b *canvas.Dict) []NodeDiff {
 	na, nb := Nodes(a), Nodes(b)
-	byID := map[string]*Node{}
-	byPath := map[string]*Node{}
+	byID := make(map[string]*Node, len(nb))
+	byPath := make(map[string]*Node, len(nb))
 	for _, n := range nb {
 		byID[n.ID] = n
 		for _, p := range n.Paths {
@@ -53,7 +53,7 @@ func Diff(a, b *canvas.Dict) []NodeDiff {
 			}
 		}
 	}
-	matched := map[*Node]bool{}
+	matched := make(map[*Node]bool, len(nb))
 	pairs := make([][2]*Node, 0, len(na))
 	for _, n := range na {
 		if m, ok := byID[n.ID]; ok && !matched[m] {

@@ -196,7 +196,7 @@ func listItems(v canvas.Value) []canvas.Value {
 //
 // One object reachable from several places (shared) is one node.
 func Identify(nodes []*Node) {
-	taken := map[string]bool{}
+	taken := make(map[string]bool, len(nodes))
 	for _, n := range nodes {
 		id := idText(n.TaskID())
 		switch {
