@@ -33,12 +33,12 @@ const genexpName = "__genexp__"
 type token struct {
 	pos   int
 	end   int
-	kind  byte // 'w' a word, '(' '[' '{' ')' ']' '}' brackets
+	kind  byte // 'w' a word, 'n' a number, '(' '[' '{' ')' ']' '}' brackets
 	depth int  // bracket depth before the token
 }
 
-// scanTokens returns the words and brackets of src, skipping strings and
-// comments.
+// scanTokens returns the words, numbers and brackets of src, skipping
+// strings and comments.
 func scanTokens(src string) []token {
 	var out []token
 	depth := 0
@@ -72,9 +72,12 @@ func scanTokens(src string) []token {
 			out = append(out, token{pos: i, end: j, kind: 'w', depth: depth})
 			i = j
 		case c >= '0' && c <= '9':
-			for i < len(src) && (src[i] == '.' || src[i] == '_' || src[i] >= '0' && src[i] <= '9' || src[i] >= 'a' && src[i] <= 'z' || src[i] >= 'A' && src[i] <= 'Z') {
-				i++
+			j := i
+			for j < len(src) && (src[j] == '.' || src[j] == '_' || src[j] >= '0' && src[j] <= '9' || src[j] >= 'a' && src[j] <= 'z' || src[j] >= 'A' && src[j] <= 'Z') {
+				j++
 			}
+			out = append(out, token{pos: i, end: j, kind: 'n', depth: depth})
+			i = j
 		default:
 			i++
 		}

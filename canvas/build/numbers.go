@@ -12,50 +12,22 @@ import "strings"
 func removeDigitSeparators(src string) string {
 	var out strings.Builder
 	done := 0 // src[:done] is in out
-	for i := 0; i < len(src); {
-		c := src[i]
-		switch {
-		case c == '#':
-			for i < len(src) && src[i] != '\n' {
-				i++
-			}
-		case c == '"' || c == '\'':
-			i = skipString(src, i)
-		case c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
-			j := i
-			for j < len(src) && isWordByte(src[j]) {
-				j++
-			}
-			if j < len(src) && (src[j] == '"' || src[j] == '\'') && j-i <= 2 && strings.Trim(strings.ToLower(src[i:j]), "rb") == "" {
-				j = skipString(src, j) // a string prefix: r"…", b'…'
-			}
-			i = j
-		case c >= '0' && c <= '9':
-			j := i
-			for j < len(src) && (isWordByte(src[j]) || src[j] == '.') {
-				j++
-			}
-			if num := src[i:j]; strings.Contains(num, "_") && separatorsBetweenDigits(num) {
-				out.WriteString(src[done:i])
-				plain := strings.ReplaceAll(num, "_", "")
-				out.WriteString(plain)
-				out.WriteString(strings.Repeat(" ", len(num)-len(plain)))
-				done = j
-			}
-			i = j
-		default:
-			i++
+	for _, t := range scanTokens(src) {
+		num := src[t.pos:t.end]
+		if t.kind != 'n' || !strings.Contains(num, "_") || !separatorsBetweenDigits(num) {
+			continue
 		}
+		plain := strings.ReplaceAll(num, "_", "")
+		out.WriteString(src[done:t.pos])
+		out.WriteString(plain)
+		out.WriteString(strings.Repeat(" ", len(num)-len(plain)))
+		done = t.end
 	}
 	if done == 0 {
 		return src
 	}
 	out.WriteString(src[done:])
 	return out.String()
-}
-
-func isWordByte(c byte) bool {
-	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
 // separatorsBetweenDigits reports whether every underscore of the number
