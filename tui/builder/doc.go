@@ -60,8 +60,10 @@ func NewDocJSON(data []byte, saved bool) (*Doc, error) {
 	if saved {
 		d.saved = norm
 	}
-	d.root, err = canvas.Load(norm)
-	return d, err
+	// loading the snapshot gives this same canvas again (a canvas loaded
+	// once saves and loads back to itself), so root is kept as it is
+	d.root = root
+	return d, nil
 }
 
 // Empty is the canvas a new one starts from: an empty chain, to which the
