@@ -67,16 +67,7 @@ func BenchmarkView120x40(b *testing.B) {
 func BenchmarkStep(b *testing.B) {
 	for _, n := range []int{100, 100_000} {
 		b.Run(fmt.Sprintf("signatures=%d", n), func(b *testing.B) {
-			m := bigModel(b, n)
-			next, prev := keyMsg("n"), keyMsg("p")
-			b.ReportAllocs()
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				m.Update(next)
-				_ = m.View()
-				m.Update(prev)
-				_ = m.View()
-			}
+			pressAndDraw(b, bigModel(b, n), keyMsg("n"), keyMsg("p"))
 		})
 	}
 }
@@ -162,14 +153,19 @@ func BenchmarkBuilderEdit(b *testing.B) {
 	m := bigModel(b, 100_000)
 	m.Update(keyMsg("E"))
 	m.Update(keyMsg("j"))
-	down, up := keyMsg("J"), keyMsg("K")
+	pressAndDraw(b, m, keyMsg("J"), keyMsg("K"))
+	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(2*b.N), "ms/edit")
+}
+
+// pressAndDraw times b.N rounds of pressing there and drawing, then back
+// and drawing, on m.
+func pressAndDraw(b *testing.B, m *Model, there, back tea.KeyMsg) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		m.Update(down)
+		m.Update(there)
 		_ = m.View()
-		m.Update(up)
+		m.Update(back)
 		_ = m.View()
 	}
-	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(2*b.N), "ms/edit")
 }
