@@ -84,6 +84,7 @@ type decoder struct {
 	pairs  []Pair  // scratch stack of the members of the objects being read
 	items  []Value // scratch stack of the items of the arrays being read
 	intern map[string]Value
+	slab   slab
 }
 
 // internLimit is the longest string value that is shared between equal
@@ -256,7 +257,7 @@ func (d *decoder) object(depth int) (Value, error) {
 	d.skipSpace()
 	if d.pos < len(d.data) && d.data[d.pos] == '}' {
 		d.pos++
-		return &Dict{}, nil
+		return d.slab.dict(nil), nil
 	}
 	base := len(d.pairs)
 	var index map[string]int // key -> position in d.pairs, once the object is big
@@ -294,8 +295,7 @@ func (d *decoder) object(depth int) (Value, error) {
 			d.pos++
 		case '}':
 			d.pos++
-			obj := &Dict{Pairs: make([]Pair, len(d.pairs)-base)}
-			copy(obj.Pairs, d.pairs[base:])
+			obj := d.slab.dict(d.pairs[base:])
 			clear(d.pairs[base:])
 			d.pairs = d.pairs[:base]
 			return obj, nil
@@ -345,7 +345,7 @@ func (d *decoder) array(depth int) (Value, error) {
 	d.skipSpace()
 	if d.pos < len(d.data) && d.data[d.pos] == ']' {
 		d.pos++
-		return &List{}, nil
+		return d.slab.list(nil), nil
 	}
 	base := len(d.items)
 	for i := 0; ; i++ {
@@ -366,8 +366,7 @@ func (d *decoder) array(depth int) (Value, error) {
 			d.pos++
 		case ']':
 			d.pos++
-			list := &List{Items: make([]Value, len(d.items)-base)}
-			copy(list.Items, d.items[base:])
+			list := d.slab.list(d.items[base:])
 			clear(d.items[base:])
 			d.items = d.items[:base]
 			return list, nil

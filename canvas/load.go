@@ -106,16 +106,22 @@ func fromDict(d *Dict, owned bool) (*Dict, error) {
 	if !ok || !known {
 		return nil, &PyError{"KeyError", Repr(typ)}
 	}
+	var sig *Dict
+	var err error
 	switch class {
 	case Chain:
-		return chainFromDict(d, owned)
+		sig, err = chainFromDict(d, owned)
 	case Group:
-		return groupFromDict(d, owned)
+		sig, err = groupFromDict(d, owned)
 	case Chord:
-		return chordFromDict(d, owned)
+		sig, err = chordFromDict(d, owned)
 	default:
-		return mapFromDict(d, class)
+		sig, err = mapFromDict(d, class)
 	}
+	if err != nil || !owned {
+		return sig, err
+	}
+	return settle(d, sig), nil
 }
 
 // item is Python's d[key] on a value that should be a dict.
@@ -457,13 +463,16 @@ func chainFromDict(d *Dict, owned bool) (*Dict, error) {
 		if err != nil {
 			return nil, at(err, ".kwargs.tasks")
 		}
-		out := make([]Value, len(items))
+		rebuilt, inPlace := tasks.(*List)
+		if !inPlace || !owned {
+			rebuilt = &List{Items: make([]Value, len(items))}
+		} // else the list is rebuilt in its own place: see settle
 		for i, t := range items {
-			if out[i], err = maybeSignature(t, false, owned); err != nil {
+			if rebuilt.Items[i], err = maybeSignature(t, false, owned); err != nil {
 				return nil, at(err, fmt.Sprintf(".kwargs.tasks[%d]", i))
 			}
 		}
-		tasks = &List{Items: out}
+		tasks = rebuilt
 	}
 	opts, err := item(d, "options")
 	if err != nil {
@@ -507,7 +516,10 @@ func groupFromDict(d *Dict, owned bool) (*Dict, error) {
 		}
 		return nil, at(typeError("group tasks must be a list, not %s", TypeName(orig)), ".kwargs.tasks")
 	}
-	rebuilt := &List{Items: make([]Value, len(ol.Items)), Tuple: ol.Tuple}
+	rebuilt := ol // rebuilt in its own place: see settle
+	if !owned {
+		rebuilt = &List{Items: make([]Value, len(ol.Items)), Tuple: ol.Tuple}
+	}
 	for i, t := range ol.Items {
 		if rebuilt.Items[i], err = maybeSignature(t, false, owned); err != nil {
 			return nil, at(err, fmt.Sprintf(".kwargs.tasks[%d]", i))
@@ -612,3 +624,74 @@ func mapFromDict(d *Dict, class Class) (*Dict, error) {
 // WrapGroup is group(tasks) as StampingVisitor.on_chord_header_start calls
 // it: a new group holding the header list itself (not a copy).
 func WrapGroup(tasks Value) (*Dict, error) { return newGroup(tasks, nil) }
+
+// settle returns sig, which from_dict built from d, a dict Load has just
+// decoded and nothing else refers to. The decoder made d and its args,
+// kwargs and options in its blocks (see slab.go), where they would stay,
+// dead, for as long as the canvas lives; settle moves sig into them
+// instead, where they fit, and lets sig's own new containers go. Nothing
+// can tell the difference: nothing but sig refers to them afterwards.
+func settle(d, sig *Dict) *Dict {
+	if cap(d.Pairs) < len(sig.Pairs) || holds(sig, d) {
+		return sig
+	}
+	for i := range sig.Pairs {
+		p := &sig.Pairs[i]
+		switch p.Key {
+		case "args", "kwargs", "options":
+			if old := d.Lookup(p.Key); old != p.Val && !holds(sig, old) {
+				p.Val = moveInto(old, p.Val)
+			}
+		}
+	}
+	d.Class = sig.Class
+	d.Pairs = append(d.Pairs[:0], sig.Pairs...)
+	return d
+}
+
+// moveInto puts fresh's pairs or items into old, a dead container of the
+// same kind with room for them, and returns the one to keep.
+func moveInto(old, fresh Value) Value {
+	switch f := fresh.(type) {
+	case *Dict:
+		if o, ok := old.(*Dict); ok && cap(o.Pairs) >= len(f.Pairs) {
+			o.Class = f.Class
+			o.Pairs = append(o.Pairs[:0], f.Pairs...)
+			return o
+		}
+	case *List:
+		if o, ok := old.(*List); ok && cap(o.Items) >= len(f.Items) {
+			o.Tuple = f.Tuple
+			o.Items = append(o.Items[:0], f.Items...)
+			return o
+		}
+	}
+	return fresh
+}
+
+// holds reports whether sig refers to x as one of its values or one of
+// its args', kwargs' or options' values: from_dict passes some decoded
+// values on as they are (a task's links, a map's iterable), and settle
+// must never reuse one of those.
+func holds(sig *Dict, x Value) bool {
+	for _, p := range sig.Pairs {
+		if p.Val == x {
+			return true
+		}
+		switch c := p.Val.(type) {
+		case *Dict:
+			for _, q := range c.Pairs {
+				if q.Val == x {
+					return true
+				}
+			}
+		case *List:
+			for _, it := range c.Items {
+				if it == x {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}

@@ -16,6 +16,8 @@ import (
 //     object" error) for JSON that is not a canvas;
 //   - JSON that reads is written back (compact and indented) to text that
 //     reads as the same value, and writing that again gives the same text;
+//   - Load, which converts what it decodes in place, builds the same
+//     canvas as FromDict on the decoded value, which copies;
 //   - a canvas that loads is saved, and the saved text loads again and
 //     saves to exactly the same text: load → save → load is the identity.
 //
@@ -57,6 +59,21 @@ func FuzzLoad(f *testing.F) {
 			t.Fatalf("the indented form reads back differently (%v):\n%s", err, indented)
 		}
 
+		if d, ok := v.(*canvas.Dict); ok {
+			// Load converts the dicts it decodes in place; FromDict copies
+			// them as Celery does. Both must build the same canvas.
+			copied, cerr := canvas.FromDict(d)
+			if (cerr == nil) != (lerr == nil) {
+				t.Fatalf("Load gives %v but FromDict %v", lerr, cerr)
+			}
+			if cerr == nil {
+				a, aerr := canvas.Encode(c, -1)
+				b, berr := canvas.Encode(copied, -1)
+				if aerr != nil || berr != nil || string(a) != string(b) || !sameClasses(c, copied) {
+					t.Fatalf("Load and FromDict build different canvases (%v, %v):\n%s\n%s", aerr, berr, a, b)
+				}
+			}
+		}
 		if lerr != nil {
 			var pe *canvas.PathError
 			if !errors.As(lerr, &pe) && !strings.HasPrefix(lerr.Error(), "the document is a JSON ") {
