@@ -200,6 +200,15 @@ func benchRows(n int) []benchRow {
 		stampFlat("chain"),
 		stampFlat("chord"),
 		stampNested(true, monitoring, "stamp chains of groups, a callback and an errback on every task", "signatures", 2e6),
+		{what: "the same loaded from JSON, its links plain dicts", unit: "signatures", goal: 2e6,
+			prepare: func() (func() (int, error), error) {
+				data, sigs := synth.NestedJSON(n)
+				c, err := canvas.Load(data)
+				return func() (int, error) {
+					_, err := stamping.Stamp(c, stamping.Options{Visitor: monitoring, Untraced: true})
+					return sigs, err
+				}, err
+			}},
 		stampNested(false, monitoring, "the same, every step kept", "signatures", 0),
 		stampNested(true, scripted, "the same with a Starlark visitor (a counter in every hook)", "hook calls", 300e3),
 		{what: "build chain(*tasks)", unit: "signatures",

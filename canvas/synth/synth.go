@@ -78,6 +78,19 @@ func Nested(n int) (*canvas.Dict, int) {
 	return canvas.NewChain(groups...), count
 }
 
+// NestedJSON is Nested(n) saved as JSON, and the number of signatures it
+// holds. Loaded again, its callbacks and errbacks are plain dicts, as they
+// are in every canvas Celery has serialised, and stamping turns each into
+// a signature on the way.
+func NestedJSON(n int) ([]byte, int) {
+	c, count := Nested(n)
+	data, err := canvas.Encode(c, -1)
+	if err != nil {
+		panic(err) // a canvas of strings, ints and lists: it always encodes
+	}
+	return data, count
+}
+
 // GroupJSON is a group of n leaf signatures as Celery dumps it, each with a
 // task_id, a queue and two int args.
 func GroupJSON(n int) []byte {
