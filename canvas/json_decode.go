@@ -84,6 +84,7 @@ type decoder struct {
 	pairs  []Pair  // scratch stack of the members of the objects being read
 	items  []Value // scratch stack of the items of the arrays being read
 	intern map[string]Value
+	keys   [64]string // recent keys, see internKey
 	slab   slab
 }
 
@@ -100,11 +101,19 @@ const maxInterned = 4096
 // bounded as for values: an object of a million distinct keys would only
 // make it grow).
 func (d *decoder) internKey(b []byte) string {
-	if len(b) > internLimit {
+	if len(b) > internLimit || len(b) == 0 {
 		return string(b)
+	}
+	// A canvas repeats a score of keys a million times. A slot chosen by
+	// the key's length and ends finds most of them with one comparison;
+	// the table would hash the key first.
+	slot := &d.keys[(len(b)*5+int(b[0])+int(b[len(b)-1])*3)%len(d.keys)]
+	if *slot == string(b) {
+		return *slot
 	}
 	if v, ok := d.intern[string(b)]; ok {
 		if s, ok := v.(string); ok {
+			*slot = s
 			return s
 		}
 	}
@@ -115,6 +124,7 @@ func (d *decoder) internKey(b []byte) string {
 	if len(d.intern) < maxInterned {
 		d.intern[s] = s
 	}
+	*slot = s
 	return s
 }
 
