@@ -97,8 +97,9 @@ func openSession(cfg *tui.Config, file string, data []byte, visitorSet bool) err
 	return nil
 }
 
-// cmdTUIOpen is `stampede CANVAS.json [flags]`; a file of "" is the
-// built-in sample (`stampede -theme light`).
+// cmdTUIOpen is `stampede CANVAS.json [flags]`, or `stampede [flags]
+// CANVAS.json`; a file of "" is the built-in sample (`stampede -theme
+// light`).
 func cmdTUIOpen(args []string, stdout, stderr io.Writer) int {
 	file := args[0]
 	name := file
@@ -119,6 +120,14 @@ func cmdTUIOpen(args []string, stdout, stderr io.Writer) int {
 			return 0
 		}
 		return 2
+	}
+	if file == "" && fs.NArg() > 0 && looksLikeFile(fs.Arg(0)) {
+		// `stampede -visitor path CANVAS.json`: the flags first, as the
+		// other commands take them (more may follow the file)
+		file, name = fs.Arg(0), fs.Arg(0)
+		if err := fs.Parse(fs.Args()[1:]); err != nil {
+			return 2
+		}
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "stampede: unexpected arguments after the flags: %s\n", strings.Join(fs.Args(), " "))

@@ -289,6 +289,12 @@ func TestTUIFlagErrors(t *testing.T) {
 		{[]string{"-theme", "purple"}, 1, `-theme: unknown theme "purple"`},
 		{[]string{"-nope"}, 2, "flag provided but not defined: -nope"},
 		{[]string{"-theme", "light"}, 1, "sample:order.json: the debugger needs a terminal"},
+		// flags first, then the file, as `stampede stamp` takes them
+		{[]string{"-visitor", "depth", canvasFile}, 1, canvasFile + ": the debugger needs a terminal"},
+		{[]string{"-visitor", "depth", canvasFile, "-theme", "purple"}, 1, `-theme: unknown theme "purple"`},
+		{[]string{"-visitor", "depth", "missing.json"}, 1, "missing.json"},
+		{[]string{"-visitor", "depth", canvasFile, "extra"}, 2, "unexpected arguments after the flags: extra"},
+		{[]string{"-visitor", "depth", canvasFile, "-nope"}, 2, "flag provided but not defined: -nope"},
 	} {
 		var stdout, stderr bytes.Buffer
 		code := run(tc.args, &stdout, &stderr)
