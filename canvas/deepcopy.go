@@ -143,24 +143,30 @@ func deepCopy(v Value, m *memo) Value {
 
 // JSONCopy is json.loads(json.dumps(v)) without the text: every dict and list
 // is copied (signatures become plain dicts, tuples lists), so the copy is a
-// snapshot that later mutations of v cannot reach.
+// snapshot that later mutations of v cannot reach. The copy is cut from a
+// few large blocks, as the decoder's is (see slab.go).
 func JSONCopy(v Value) Value {
+	var s slab
+	return s.jsonCopy(v)
+}
+
+func (s *slab) jsonCopy(v Value) Value {
 	switch x := v.(type) {
 	case *Dict:
-		c := &Dict{Pairs: make([]Pair, len(x.Pairs))}
-		for i, p := range x.Pairs {
-			c.Pairs[i] = Pair{p.Key, JSONCopy(p.Val)}
+		c := s.dict(x.Pairs)
+		for i := range c.Pairs {
+			c.Pairs[i].Val = s.jsonCopy(c.Pairs[i].Val)
 		}
 		return c
 	case *List:
-		c := &List{Items: make([]Value, len(x.Items))}
-		for i, item := range x.Items {
-			c.Items[i] = JSONCopy(item)
+		c := s.list(x.Items)
+		for i := range c.Items {
+			c.Items[i] = s.jsonCopy(c.Items[i])
 		}
 		return c
 	case *Lazy:
 		items, _ := x.All()
-		return JSONCopy(&List{Items: items})
+		return s.jsonCopy(&List{Items: items})
 	}
 	return v
 }

@@ -64,6 +64,11 @@ func signatureOf(v Value, owned bool) (*Dict, error) {
 	return newSignature(Signature, v, nil, nil, nil, nil)
 }
 
+// SignatureOfCopy is SignatureOf(JSONCopy(v)), celery.signature(
+// json.loads(json.dumps(v))): the copy is new, so its dicts become the
+// signatures in place, as Load's do, instead of being copied once more.
+func SignatureOfCopy(v Value) (*Dict, error) { return signatureOf(JSONCopy(v), true) }
+
 // MaybeSignature is celery.canvas.maybe_signature(d, clone): nil stays nil, a
 // signature is returned as is (or cloned), a plain dict is loaded with
 // SignatureOf, and anything else is returned unchanged.

@@ -31,11 +31,11 @@ func TestDecodedContainersEndAtTheirLength(t *testing.T) {
 }
 
 // TestLoadBuildsWhatFromDictBuilds loads every canvas of the conformance
-// corpus, and a few more, twice: with Load, which converts the decoded
-// dicts in place and moves chains, groups and chords into the decoder's
-// blocks (see settle), and with FromDict on a decoded copy, which copies
-// as Celery does. Both must give the same canvas, shared the same way, or
-// the same error.
+// corpus, and a few more: with Load, which converts the decoded dicts in
+// place and moves chains, groups and chords into the decoder's blocks (see
+// settle), with SignatureOfCopy, which does the same to a JSON copy, and
+// with FromDict on a decoded copy, which copies as Celery does. All must
+// give the same canvas, shared the same way, or all fail.
 func TestLoadBuildsWhatFromDictBuilds(t *testing.T) {
 	inputs := map[string][]byte{
 		"chord with extras": []byte(`{"task": "celery.chord", "args": [], "kwargs": {"header": {"task": "celery.group", "args": [], "kwargs": {"tasks": [{"task": "a", "args": [], "kwargs": {}, "options": {}, "subtask_type": null, "immutable": false}]}, "options": {}, "subtask_type": "group", "immutable": false}, "body": {"task": "b", "args": [1], "kwargs": {}, "options": {"link": [{"task": "c"}]}, "subtask_type": null, "immutable": false}, "kwargs": {"x": 1}}, "options": {"task_id": "c1"}, "subtask_type": "chord", "immutable": false, "chord_size": 3}`),
@@ -86,6 +86,13 @@ func TestLoadBuildsWhatFromDictBuilds(t *testing.T) {
 		}
 		if err := newSharing().same(loaded, copied, "$"); err != nil {
 			t.Errorf("%s: %v", name, err)
+		}
+		again, _ := Decode(data)
+		viaCopy, err := SignatureOfCopy(again)
+		if err != nil {
+			t.Errorf("%s: SignatureOfCopy: %v", name, err)
+		} else if err := newSharing().same(viaCopy, copied, "$"); err != nil {
+			t.Errorf("%s: SignatureOfCopy: %v", name, err)
 		}
 	}
 }

@@ -62,7 +62,7 @@ func NewPlayer(initial canvas.Value, cfg Config) (*Player, error) {
 }
 
 func newPlayer(s *Session, cfg Config) (*Player, error) {
-	cur, err := canvas.SignatureOf(canvas.JSONCopy(s.Canvas))
+	cur, err := canvas.SignatureOfCopy(s.Canvas)
 	if err != nil {
 		return nil, fmt.Errorf("loading the canvas: %w", err)
 	}

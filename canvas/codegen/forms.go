@@ -751,6 +751,6 @@ func (g *gen) fallback(d *canvas.Dict) (node, error) {
 
 // loadsExactly reports whether signature(json) of d's JSON is d again.
 func loadsExactly(d *canvas.Dict) bool {
-	s, err := canvas.SignatureOf(canvas.JSONCopy(d))
+	s, err := canvas.SignatureOfCopy(d)
 	return err == nil && s.Class == d.Class && sameValue(s, d)
 }
