@@ -169,3 +169,18 @@ func pressAndDraw(b *testing.B, m *Model, there, back tea.KeyMsg) {
 		_ = m.View()
 	}
 }
+
+// BenchmarkEnterOps presses O on the 100k group: a new ops session on the
+// canvas as it was before stamping, played with its ledger, then drawn.
+func BenchmarkEnterOps(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		m := bigModel(b, 100_000)
+		b.StartTimer()
+		m.Update(keyMsg("O"))
+		_ = m.View()
+		if !m.OpsMode() {
+			b.Fatal("O did not enter the ops mode")
+		}
+	}
+}

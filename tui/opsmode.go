@@ -265,9 +265,8 @@ func (m *Model) opsKey(msg tea.KeyMsg) (cmd tea.Cmd, handled bool) {
 
 // newOps starts a session on the canvas as it was before stamping.
 func (m *Model) newOps() error {
-	var initial canvas.Value
-	m.sess.At(0, func() { initial = canvas.JSONCopy(m.sess.Root) })
-	s := replay.NewSession(initial)
+	var s *replay.Session
+	m.sess.At(0, func() { s = replay.NewSession(m.sess.Root) }) // a copy, as it is now
 	s.Name = strings.TrimSuffix(filepath.Base(m.sess.Name), filepath.Ext(m.sess.Name))
 	if err := m.startOps(s, ""); err != nil {
 		return err
