@@ -126,6 +126,9 @@ func cmdTUIOpen(args []string, stdout, stderr io.Writer) int {
 		// other commands take them (more may follow the file)
 		file, name = fs.Arg(0), fs.Arg(0)
 		if err := fs.Parse(fs.Args()[1:]); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return 0
+			}
 			return 2
 		}
 	}

@@ -295,6 +295,7 @@ func TestTUIFlagErrors(t *testing.T) {
 		{[]string{"-visitor", "depth", "missing.json"}, 1, "missing.json"},
 		{[]string{"-visitor", "depth", canvasFile, "extra"}, 2, "unexpected arguments after the flags: extra"},
 		{[]string{"-visitor", "depth", canvasFile, "-nope"}, 2, "flag provided but not defined: -nope"},
+		{[]string{"-visitor", "depth", canvasFile, "-h"}, 0, "Usage: stampede [CANVAS.json] [flags]"},
 	} {
 		var stdout, stderr bytes.Buffer
 		code := run(tc.args, &stdout, &stderr)
