@@ -58,25 +58,27 @@ func take[T any](block *[]T, n int) []T {
 // dict returns a new plain dict holding a copy of pairs.
 func (s *slab) dict(pairs []Pair) *Dict {
 	d := &take(&s.dicts, 1)[0]
-	switch {
-	case len(pairs) > slabOwn:
-		d.Pairs = append([]Pair(nil), pairs...)
-	case len(pairs) > 0:
-		d.Pairs = take(&s.pairs, len(pairs))
-		copy(d.Pairs, pairs)
-	}
+	d.Pairs = copyInto(&s.pairs, pairs)
 	return d
 }
 
 // list returns a new list holding a copy of items.
 func (s *slab) list(items []Value) *List {
 	l := &take(&s.lists, 1)[0]
-	switch {
-	case len(items) > slabOwn:
-		l.Items = append([]Value(nil), items...)
-	case len(items) > 0:
-		l.Items = take(&s.items, len(items))
-		copy(l.Items, items)
-	}
+	l.Items = copyInto(&s.items, items)
 	return l
+}
+
+// copyInto returns a copy of src cut from *block, or an array of its own
+// when src is long; nil when src is empty.
+func copyInto[T any](block *[]T, src []T) []T {
+	switch {
+	case len(src) > slabOwn:
+		return append([]T(nil), src...)
+	case len(src) > 0:
+		out := take(block, len(src))
+		copy(out, src)
+		return out
+	}
+	return nil
 }
