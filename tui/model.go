@@ -134,6 +134,9 @@ type Model struct {
 	clip          io.Writer
 	ops           *opsMode    // the ops mode (opsmode.go), nil until used
 	opsOffer      *pendingOps // unsaved ops of an earlier run, while asked (opsrecover.go)
+	// opsStart is a new ops session being played in the background
+	// (opsmode.go); nil when none is
+	opsStart *opsStarting
 	// bld is builder mode (buildmode.go)
 	bld *buildMode
 }

@@ -122,6 +122,12 @@ func (m *Model) startOps(s *replay.Session, path string) error {
 	if err != nil {
 		return err
 	}
+	m.enterOps(p, path)
+	return nil
+}
+
+// enterOps turns the ops mode on with a played session.
+func (m *Model) enterOps(p *replay.Player, path string) {
 	m.ops = &opsMode{player: p, path: path, saved: len(p.Session.Ops), pane: ledger.New(m.com)}
 	m.tree.Lost = m.lostKeys
 	m.insp.Lost = m.lostItems
@@ -131,7 +137,6 @@ func (m *Model) startOps(s *replay.Session, path string) error {
 	} else {
 		m.setStatus(fmt.Sprintf("ops mode: %d ops played, %d stamps lost · o applies an op · s ledger · w saves", len(p.Snapshots), p.Ledger.Count(replay.Lost)), false)
 	}
-	return nil
 }
 
 // setOpsOn switches the tree between the ops session's canvas and the
@@ -185,32 +190,31 @@ func (m *Model) lostItems(path string) []inspector.Item {
 func (m *Model) opsKey(msg tea.KeyMsg) (cmd tea.Cmd, handled bool) {
 	k := m.com.Keys
 	switch {
+	case m.ops == nil && m.opsStart != nil && (key.Matches(msg, k.ApplyOp) || key.Matches(msg, k.OpsMode)):
+		m.setStatus("the ops mode is starting: the session is being played on a copy of the canvas…", false)
+		return nil, true
 	case key.Matches(msg, k.ApplyOp):
 		if m.ops == nil {
-			if err := m.newOps(); err != nil {
+			// the dialog opens once the session is ready
+			cmd, err := m.newOps(true)
+			if err != nil {
 				m.setStatus("cannot start a session: "+err.Error(), true)
-				return nil, true
 			}
-		} else if !m.ops.on {
+			return cmd, true
+		}
+		if !m.ops.on {
 			m.setOpsOn(true)
 		}
-		n := m.tree.Selected()
-		label := n.Path
-		if name := outline.TaskName(n.Value); name != "" {
-			label = name + " " + n.Path
-		}
-		m.ops.dialog = ops.New(m.com, n.Path, label, m.opDefaults())
-		m.screen = ScreenOps
-		m.resize()
+		m.openOpDialog()
 		return nil, true
 	case key.Matches(msg, k.OpsMode):
 		switch {
 		case m.ops == nil:
-			if err := m.newOps(); err != nil {
+			cmd, err := m.newOps(false)
+			if err != nil {
 				m.setStatus("cannot start a session: "+err.Error(), true)
-				return nil, true
 			}
-			m.setStatus("ops mode: a new session on the canvas before stamping · o applies an op to the selected node", false)
+			return cmd, true
 		case m.ops.on:
 			m.setOpsOn(false)
 			m.setStatus("stepping mode: the ops session is kept (O goes back to it)", false)
@@ -263,17 +267,90 @@ func (m *Model) opsKey(msg tea.KeyMsg) (cmd tea.Cmd, handled bool) {
 	return nil, true
 }
 
-// newOps starts a session on the canvas as it was before stamping.
-func (m *Model) newOps() error {
+// bigOps is the number of hook calls from which a new session is played
+// in the background: on a million signatures copying the canvas and
+// building the ledger take seconds. A smaller one starts at once, in step
+// with the keys that follow.
+const bigOps = 50_000
+
+// opsStarting is a new session being played in the background.
+type opsStarting struct {
+	gen    int  // the restamp count when it started (see Model.gen)
+	dialog bool // o started it: the op dialog opens when it is ready
+}
+
+// opsStartedMsg brings the player of a session started in the background.
+type opsStartedMsg struct {
+	player *replay.Player
+	err    error
+}
+
+// newOps starts a session on the canvas as it was before stamping, with the
+// op dialog open when dialog is set. On a large canvas it returns the
+// command that plays the session; opsStarted turns the ops mode on when
+// that is done.
+func (m *Model) newOps(dialog bool) (tea.Cmd, error) {
 	var s *replay.Session
 	m.sess.At(0, func() { s = replay.NewSession(m.sess.Root) }) // a copy, as it is now
 	s.Name = strings.TrimSuffix(filepath.Base(m.sess.Name), filepath.Ext(m.sess.Name))
-	if err := m.startOps(s, ""); err != nil {
-		return err
+	if m.sess.Len() >= bigOps {
+		m.opsStart = &opsStarting{gen: m.gen, dialog: dialog}
+		m.setStatus(fmt.Sprintf("starting the ops mode: playing a new session on a copy of the canvas (%d hook calls)…", m.sess.Len()), false)
+		cfg := replay.Config{Resolve: m.resolver(), Ledger: true}
+		return func() tea.Msg {
+			p, err := replay.Play(s, cfg)
+			return opsStartedMsg{player: p, err: err}
+		}, nil
 	}
+	if err := m.startOps(s, ""); err != nil {
+		return nil, err
+	}
+	m.newOpsStarted(dialog)
+	return nil, nil
+}
+
+// newOpsStarted marks a new session as unsaved, says what to do next and
+// opens the op dialog when asked.
+func (m *Model) newOpsStarted(dialog bool) {
 	m.ops.saved = -1 // nothing saved yet
-	m.setStatus("ops mode: a new session on the canvas before stamping", false)
-	return nil
+	if dialog {
+		m.setStatus("ops mode: a new session on the canvas before stamping", false)
+		m.openOpDialog()
+		return
+	}
+	m.setStatus("ops mode: a new session on the canvas before stamping · o applies an op to the selected node", false)
+}
+
+// opsStarted turns the ops mode on with a session played in the
+// background, unless the canvas was stamped again or the screen moved on
+// meanwhile.
+func (m *Model) opsStarted(msg opsStartedMsg) {
+	st := m.opsStart
+	m.opsStart = nil
+	switch {
+	case st == nil || m.ops != nil:
+		return
+	case msg.err != nil:
+		m.setStatus("cannot start a session: "+msg.err.Error(), true)
+		return
+	case st.gen != m.gen || m.screen != ScreenMain || m.BuilderMode():
+		m.setStatus("the ops mode did not start: the canvas or the screen changed while it was being prepared (O starts it again)", false)
+		return
+	}
+	m.enterOps(msg.player, "")
+	m.newOpsStarted(st.dialog)
+}
+
+// openOpDialog opens the apply-an-op dialog on the selected node.
+func (m *Model) openOpDialog() {
+	n := m.tree.Selected()
+	label := n.Path
+	if name := outline.TaskName(n.Value); name != "" {
+		label = name + " " + n.Path
+	}
+	m.ops.dialog = ops.New(m.com, n.Path, label, m.opDefaults())
+	m.screen = ScreenOps
+	m.resize()
 }
 
 // opDefaults prefills the stamp op with the stepping session's visitor.
@@ -396,6 +473,10 @@ func (m *Model) saveSession(path string) tea.Cmd {
 
 // opsMsg handles the ops mode's messages.
 func (m *Model) opsMsg(msg tea.Msg) (tea.Cmd, bool) {
+	if st, ok := msg.(opsStartedMsg); ok {
+		m.opsStarted(st)
+		return nil, true
+	}
 	sm, ok := msg.(savedMsg)
 	if !ok {
 		return nil, false

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	tea "github.com/charmbracelet/bubbletea"
+
 	"github.com/stampede-dev/stampede/canvas"
 	"github.com/stampede-dev/stampede/replay"
 	"github.com/stampede-dev/stampede/themes"
@@ -242,5 +244,68 @@ func TestOpDialogChecksArguments(t *testing.T) {
 	h.wantStatus("failed, not recorded")
 	if n := len(h.m.OpsPlayer().Session.Ops); n != 0 || h.m.OpsPlayer().Err != nil {
 		t.Errorf("after a failed op: %d ops, err %v", n, h.m.OpsPlayer().Err)
+	}
+}
+
+// TestABigSessionStartsInTheBackground: from bigOps hook calls, O answers
+// at once with a line saying what it prepares and returns the command that
+// plays the session; stepping goes on meanwhile, and a second O only says
+// it is starting. The session's message turns the ops mode on; with o the
+// op dialog opens then too. A session that arrives after a restamp is
+// dropped, with a line saying so.
+func TestABigSessionStartsInTheBackground(t *testing.T) {
+	th, _ := themes.Get("dark")
+	open := func() *Model {
+		t.Helper()
+		m, err := New(Config{
+			Session:    session.Config{Name: "big.json", Data: bigGroup(bigOps), Visitor: "depth"},
+			Theme:      th,
+			NoRecovery: true,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+		return m
+	}
+	press := func(m *Model, k string) tea.Cmd {
+		t.Helper()
+		_, cmd := m.Update(keyMsg(k))
+		return cmd
+	}
+
+	m := open()
+	play := press(m, "O")
+	if play == nil || m.OpsMode() || !strings.Contains(m.Status(), "starting the ops mode") {
+		t.Fatalf("O on %d hook calls: ops mode %v, a command %v, status %q", m.Session().Len(), m.OpsMode(), play != nil, m.Status())
+	}
+	press(m, "n")
+	if m.Session().Pos() != 1 {
+		t.Fatalf("stepping while the session is prepared: at %d", m.Session().Pos())
+	}
+	if again := press(m, "O"); again != nil || !strings.Contains(m.Status(), "is starting") {
+		t.Fatalf("a second O: a command %v, status %q", again != nil, m.Status())
+	}
+	m.Update(play())
+	if !m.OpsMode() || !strings.Contains(m.Status(), "a new session on the canvas before stamping") {
+		t.Fatalf("the session arrived: ops mode %v, status %q", m.OpsMode(), m.Status())
+	}
+
+	m = open()
+	play = press(m, "o")
+	if play == nil || m.Screen() == ScreenOps {
+		t.Fatalf("o on a big canvas opened the dialog before the session was ready")
+	}
+	m.Update(play())
+	if !m.OpsMode() || m.Screen() != ScreenOps {
+		t.Fatalf("the session arrived after o: ops mode %v, screen %v", m.OpsMode(), m.Screen())
+	}
+
+	m = open()
+	play = press(m, "O")
+	m.restamp(m.Session().Config, "append_stamps on") // the restamp's own result is not needed here
+	m.Update(play())
+	if m.OpsMode() || !strings.Contains(m.Status(), "did not start") {
+		t.Fatalf("a session prepared before a restamp: ops mode %v, status %q", m.OpsMode(), m.Status())
 	}
 }
