@@ -191,7 +191,7 @@ func (m *Model) opsKey(msg tea.KeyMsg) (cmd tea.Cmd, handled bool) {
 	k := m.com.Keys
 	switch {
 	case m.ops == nil && m.opsStart != nil && (key.Matches(msg, k.ApplyOp) || key.Matches(msg, k.OpsMode)):
-		m.setStatus("the ops mode is starting: the session is being played on a copy of the canvas…", false)
+		m.setStatus("ops mode: still preparing the session…", false)
 		return nil, true
 	case key.Matches(msg, k.ApplyOp):
 		if m.ops == nil {
@@ -279,6 +279,10 @@ type opsStarting struct {
 	dialog bool // o started it: the op dialog opens when it is ready
 }
 
+// opsCopyMsg asks for the copy a session starts from, once the status line
+// says that it is being prepared.
+type opsCopyMsg struct{}
+
 // opsStartedMsg brings the player of a session started in the background.
 type opsStartedMsg struct {
 	player *replay.Player
@@ -286,27 +290,41 @@ type opsStartedMsg struct {
 }
 
 // newOps starts a session on the canvas as it was before stamping, with the
-// op dialog open when dialog is set. On a large canvas it returns the
-// command that plays the session; opsStarted turns the ops mode on when
-// that is done.
+// op dialog open when dialog is set. On a large canvas it only says so and
+// returns the command that goes on with opsCopy.
 func (m *Model) newOps(dialog bool) (tea.Cmd, error) {
-	var s *replay.Session
-	m.sess.At(0, func() { s = replay.NewSession(m.sess.Root) }) // a copy, as it is now
-	s.Name = strings.TrimSuffix(filepath.Base(m.sess.Name), filepath.Ext(m.sess.Name))
 	if m.sess.Len() >= bigOps {
 		m.opsStart = &opsStarting{gen: m.gen, dialog: dialog}
-		m.setStatus(fmt.Sprintf("starting the ops mode: playing a new session on a copy of the canvas (%d hook calls)…", m.sess.Len()), false)
-		cfg := replay.Config{Resolve: m.resolver(), Ledger: true}
-		return func() tea.Msg {
-			p, err := replay.Play(s, cfg)
-			return opsStartedMsg{player: p, err: err}
-		}, nil
+		m.setStatus("ops mode: preparing the session…", false)
+		return func() tea.Msg { return opsCopyMsg{} }, nil
 	}
-	if err := m.startOps(s, ""); err != nil {
+	if err := m.startOps(m.opsSession(), ""); err != nil {
 		return nil, err
 	}
 	m.newOpsStarted(dialog)
 	return nil, nil
+}
+
+// opsSession is a new session on a copy of the canvas before stamping.
+func (m *Model) opsSession() *replay.Session {
+	var s *replay.Session
+	m.sess.At(0, func() { s = replay.NewSession(m.sess.Root) }) // a copy, as it is now
+	s.Name = strings.TrimSuffix(filepath.Base(m.sess.Name), filepath.Ext(m.sess.Name))
+	return s
+}
+
+// opsCopy copies the canvas (here, where nothing else touches the stepping
+// session) and returns the command that plays the new session on it.
+func (m *Model) opsCopy() tea.Cmd {
+	if m.opsStart == nil {
+		return nil
+	}
+	s := m.opsSession()
+	cfg := replay.Config{Resolve: m.resolver(), Ledger: true}
+	return func() tea.Msg {
+		p, err := replay.Play(s, cfg)
+		return opsStartedMsg{player: p, err: err}
+	}
 }
 
 // newOpsStarted marks a new session as unsaved, says what to do next and
@@ -473,8 +491,11 @@ func (m *Model) saveSession(path string) tea.Cmd {
 
 // opsMsg handles the ops mode's messages.
 func (m *Model) opsMsg(msg tea.Msg) (tea.Cmd, bool) {
-	if st, ok := msg.(opsStartedMsg); ok {
-		m.opsStarted(st)
+	switch msg := msg.(type) {
+	case opsCopyMsg:
+		return m.opsCopy(), true
+	case opsStartedMsg:
+		m.opsStarted(msg)
 		return nil, true
 	}
 	sm, ok := msg.(savedMsg)

@@ -248,9 +248,10 @@ func TestOpDialogChecksArguments(t *testing.T) {
 }
 
 // TestABigSessionStartsInTheBackground: from bigOps hook calls, O answers
-// at once with a line saying what it prepares and returns the command that
-// plays the session; stepping goes on meanwhile, and a second O only says
-// it is starting. The session's message turns the ops mode on; with o the
+// at once with a line saying the session is being prepared; its command
+// asks for the copy of the canvas, which gives the command that plays the
+// session. Stepping goes on meanwhile, and a second O only says it is
+// still preparing. The session's message turns the ops mode on; with o the
 // op dialog opens then too. A session that arrives after a restamp is
 // dropped, with a line saying so.
 func TestABigSessionStartsInTheBackground(t *testing.T) {
@@ -273,17 +274,28 @@ func TestABigSessionStartsInTheBackground(t *testing.T) {
 		_, cmd := m.Update(keyMsg(k))
 		return cmd
 	}
+	// copyThen delivers what a prepare command asks for and returns the
+	// command that plays the session.
+	copyThen := func(m *Model, prepare tea.Cmd) tea.Cmd {
+		t.Helper()
+		_, play := m.Update(prepare())
+		if play == nil {
+			t.Fatal("the copy gave no command to play the session")
+		}
+		return play
+	}
 
 	m := open()
-	play := press(m, "O")
-	if play == nil || m.OpsMode() || !strings.Contains(m.Status(), "starting the ops mode") {
-		t.Fatalf("O on %d hook calls: ops mode %v, a command %v, status %q", m.Session().Len(), m.OpsMode(), play != nil, m.Status())
+	prepare := press(m, "O")
+	if prepare == nil || m.OpsMode() || !strings.Contains(m.Status(), "preparing the session") {
+		t.Fatalf("O on %d hook calls: ops mode %v, a command %v, status %q", m.Session().Len(), m.OpsMode(), prepare != nil, m.Status())
 	}
+	play := copyThen(m, prepare)
 	press(m, "n")
 	if m.Session().Pos() != 1 {
 		t.Fatalf("stepping while the session is prepared: at %d", m.Session().Pos())
 	}
-	if again := press(m, "O"); again != nil || !strings.Contains(m.Status(), "is starting") {
+	if again := press(m, "O"); again != nil || !strings.Contains(m.Status(), "still preparing") {
 		t.Fatalf("a second O: a command %v, status %q", again != nil, m.Status())
 	}
 	m.Update(play())
@@ -292,8 +304,8 @@ func TestABigSessionStartsInTheBackground(t *testing.T) {
 	}
 
 	m = open()
-	play = press(m, "o")
-	if play == nil || m.Screen() == ScreenOps {
+	play = copyThen(m, press(m, "o"))
+	if m.Screen() == ScreenOps {
 		t.Fatalf("o on a big canvas opened the dialog before the session was ready")
 	}
 	m.Update(play())
@@ -302,7 +314,7 @@ func TestABigSessionStartsInTheBackground(t *testing.T) {
 	}
 
 	m = open()
-	play = press(m, "O")
+	play = copyThen(m, press(m, "O"))
 	m.restamp(m.Session().Config, "append_stamps on") // the restamp's own result is not needed here
 	m.Update(play())
 	if m.OpsMode() || !strings.Contains(m.Status(), "did not start") {
