@@ -112,4 +112,24 @@ func BenchmarkChainOf(b *testing.B) {
 			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "sigs/s")
 		})
 	}
+	// chain(*groups) of the nested canvas's groups (eight chains of two
+	// tasks with a callback and an errback each), as the builder rebuilds
+	// that canvas's root chain: a chord of the first two, then a chain.
+	for _, n := range []int{100_000, 1_000_000} {
+		data, sigs := synth.NestedJSON(n)
+		c, err := canvas.Load(data)
+		if err != nil {
+			b.Fatal(err)
+		}
+		tasks, _ := canvas.Tasks(c)
+		groups := tasks.(*canvas.List).Items
+		b.Run(fmt.Sprintf("chain(*groups)/%d", n), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				if _, err := canvas.ChainOf(groups, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(sigs)*float64(b.N)/b.Elapsed().Seconds(), "sigs/s")
+		})
+	}
 }

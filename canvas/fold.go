@@ -6,8 +6,8 @@ package canvas
 // makes m²/2 clones: a chain of 4000 tasks took 2.6 s this way, and one of
 // 100k would take hours.
 //
-// When every task is a plain signature (not a chain, group or chord) the
-// chain is built with a few clones per task instead. A signature whose
+// When every `|` of the fold only appends (see appendsOnly) the chain is
+// built with a few clones per task instead. A signature whose
 // options hold only plain dicts, lists and scalars is stable under clone:
 // its clone has the same task, kwargs (shared with the original),
 // subtask_type and immutable, a new tuple of the same args and a new deep
@@ -18,17 +18,22 @@ package canvas
 // task is cloned until a clone is stable, then once more, or as many times
 // as Celery's fold would clone it if that is fewer. The clones made in
 // between belong to chains the fold throws away, so nothing can tell them
-// apart from the last one. Anything else takes Celery's fold one `|` at a
-// time.
+// apart from the last one. Groups and chords settle too, after a number of
+// clones known from their parts (see settleCount). Anything else takes
+// Celery's fold one `|` at a time.
 
-// foldOr is reduce(operator.or_, tasks, acc). A chain's own callbacks and
-// errbacks are linked to the clones of its tasks by the first `|` only
-// (the chains it makes have none), so when the whole fold cannot be done
-// in one pass, the rest of it is tried again after that first `|`.
+// foldOr is reduce(operator.or_, tasks, acc). The rest of the fold is
+// tried in one pass whenever the value folded so far is a chain, twice at
+// most: a chain's own callbacks and errbacks are linked to the clones of
+// its tasks by the first `|` only (the chains it makes have none), and the
+// first `|`s may turn a group into a chord, after which the fold only
+// appends (chain(group, group, …) is a chord, then a chain).
 func foldOr(acc Value, tasks []Value) (Value, error) {
 	var err error
+	tries := 0
 	for i, t := range tasks {
-		if c, ok := acc.(*Dict); ok && i < 2 {
+		if c, ok := acc.(*Dict); ok && c.Class == Chain && tries < 2 {
+			tries++
 			if folded, ok := foldInOnePass(c, tasks[i:]); ok {
 				return folded, nil
 			}
@@ -41,8 +46,8 @@ func foldOr(acc Value, tasks []Value) (Value, error) {
 }
 
 // foldInOnePass is foldOr for a chain without callbacks or errbacks (which
-// unchain_tasks would link to the clones) whose tasks, like the tasks
-// folded onto it, are all plain signatures (see clonable). Celery's fold
+// unchain_tasks would link to the clones) when every `|` only appends (see
+// appendsOnly) and every task settles (see settleCount). Celery's fold
 // clones each task the chain holds once per task folded, and each folded
 // task once per task after it. It reports false, having changed nothing,
 // otherwise.
@@ -62,24 +67,36 @@ func foldInOnePass(chain *Dict, tasks []Value) (*Dict, bool) {
 	if err != nil {
 		return nil, false
 	}
-	for _, seq := range [][]Value{held, tasks} {
-		for _, t := range seq {
-			if !clonable(t) {
+	if !appendsOnly(held, tasks) {
+		return nil, false
+	}
+	// How often each group and chord is cloned is settled before any is:
+	// cloning them changes their inputs (see settleCount).
+	m := len(tasks)
+	seq := append(append(make([]Value, 0, len(held)+m), held...), tasks...)
+	settle := make([]int, len(seq))
+	for j, t := range seq {
+		if d := t.(*Dict); d.Class != Signature {
+			k, ok := settleCount(d, 0)
+			if !ok {
 				return nil, false
 			}
+			settle[j] = k
 		}
 	}
-	m := len(tasks)
-	items := make([]Value, 0, len(held)+m)
-	for _, t := range held {
-		c, ok := cloneTimes(t.(*Dict), m)
-		if !ok {
-			return nil, false
+	items := make([]Value, 0, len(seq))
+	for j, t := range seq {
+		n := m // a held task is cloned by every `|`
+		if j >= len(held) {
+			n = m - 1 - (j - len(held)) // a folded one by every later `|`
 		}
-		items = append(items, c)
-	}
-	for i, t := range tasks {
-		c, ok := cloneTimes(t.(*Dict), m-1-i)
+		var c *Dict
+		ok := true
+		if settle[j] > 0 {
+			c, ok = cloneExactly(t.(*Dict), min(n, settle[j]))
+		} else {
+			c, ok = cloneTimes(t.(*Dict), n)
+		}
 		if !ok {
 			return nil, false
 		}
@@ -108,6 +125,175 @@ func cloneTimes(sig *Dict, n int) (*Dict, bool) {
 		}
 	}
 	return sig, true
+}
+
+// cloneExactly is sig cloned n times over; false if a clone fails.
+func cloneExactly(sig *Dict, n int) (*Dict, bool) {
+	for range n {
+		c, err := Clone(sig, nil, nil, nil)
+		if err != nil {
+			return nil, false
+		}
+		sig = c
+	}
+	return sig, true
+}
+
+// appendsOnly reports whether every `|` of folding tasks onto a chain that
+// holds held appends the task to the clones of the tasks before it, as
+// `chain | task` and `chain | group` do, and no `|` takes one of Celery's
+// other ways: a task after a group makes a chord of them, anything after a
+// chord goes into its body, a group of one task is unrolled, a group onto
+// an empty chain is returned as it is, and a chain is unchained. Every
+// task must be a plain signature (see clonable), a group or a chord.
+func appendsOnly(held, tasks []Value) bool {
+	prev := Class(Plain) // the class of the last task so far; Plain: none
+	if len(held) > 0 {
+		d, ok := held[len(held)-1].(*Dict)
+		if !ok {
+			return false
+		}
+		prev = d.Class
+	}
+	for _, h := range held {
+		if d, ok := h.(*Dict); !ok || (d.Class != Group && d.Class != Chord && !clonable(d)) {
+			return false
+		}
+	}
+	for _, t := range tasks {
+		d, ok := t.(*Dict)
+		if !ok {
+			return false
+		}
+		switch d.Class {
+		case Group:
+			members, err := Tasks(d)
+			l, isList := members.(*List)
+			if err != nil || !isList || len(l.Items) == 1 || prev == Plain || prev == Chord {
+				return false
+			}
+		case Chord:
+			if prev == Group || prev == Chord {
+				return false
+			}
+		default:
+			if !clonable(d) || prev == Group || prev == Chord {
+				return false
+			}
+		}
+		prev = d.Class
+	}
+	return true
+}
+
+// maxSettleDepth bounds how deep settleCount looks into chords and chains.
+const maxSettleDepth = 32
+
+// maxLeafClones bounds the clones leafSettle tries.
+const maxLeafClones = 8
+
+// settleCount is how many clones of a group, chord or chain (or of a plain
+// signature inside one) it takes for one more to change nothing that the
+// inputs or the result can see; false when that is not known. It clones
+// nothing but plain signatures, whose clones change nothing they came from.
+//
+//   - A plain signature: as cloneTimes finds (see leafSettle).
+//   - A group: group.from_dict gives the kwargs it shares with what it is
+//     cloned from a new list of the same members, and the clone that list:
+//     a first clone shares its list with its original, a second does not.
+//     Its members are not cloned.
+//   - A chain clones each of its tasks, a chord each task of its header and
+//     its body, once per clone; a chord's other kwargs stay shared with the
+//     original, as they are after one clone.
+//
+// Each needs options of plain data, which the deep copy of a clone copies
+// alike every time.
+func settleCount(d *Dict, depth int) (int, bool) {
+	if depth > maxSettleDepth {
+		return 0, false
+	}
+	if d.Class == Signature {
+		if !clonable(d) {
+			return 0, false
+		}
+		return leafSettle(d)
+	}
+	budget := maxPlainValues
+	if _, ok := d.Lookup("options").(*Dict); !ok || !plainData(d.Lookup("options"), &budget) {
+		return 0, false
+	}
+	parts := func(v Value, k int) (int, bool) {
+		l, ok := v.(*List)
+		if !ok {
+			return 0, false
+		}
+		for _, t := range l.Items {
+			td, ok := t.(*Dict)
+			if !ok {
+				return 0, false
+			}
+			tk, ok := settleCount(td, depth+1)
+			if !ok {
+				return 0, false
+			}
+			k = max(k, tk)
+		}
+		return k, true
+	}
+	switch d.Class {
+	case Group:
+		members, err := Tasks(d)
+		l, ok := members.(*List)
+		if err != nil || !ok {
+			return 0, false
+		}
+		for _, t := range l.Items {
+			if td, ok := t.(*Dict); !ok || !td.Class.IsSignature() {
+				return 0, false
+			}
+		}
+		return 2, true
+	case Chain:
+		tasks, err := Tasks(d)
+		if err != nil {
+			return 0, false
+		}
+		return parts(tasks, 1)
+	case Chord:
+		header, err := Tasks(d)
+		if err != nil {
+			return 0, false
+		}
+		k, ok := parts(header, 1)
+		if !ok {
+			return 0, false
+		}
+		body, err := Body(d)
+		bd, isDict := body.(*Dict)
+		if err != nil || !isDict {
+			return 0, false
+		}
+		bk, ok := settleCount(bd, depth+1)
+		return max(k, bk), ok
+	}
+	return 0, false
+}
+
+// leafSettle is how many clones of a plain signature cloneTimes makes when
+// it may make as many as it likes: up to and including the first clone of
+// a stable one.
+func leafSettle(sig *Dict) (int, bool) {
+	for k := 1; k <= maxLeafClones; k++ {
+		if stableUnderClone(sig) {
+			return k, true
+		}
+		c, err := Clone(sig, nil, nil, nil)
+		if err != nil {
+			return 0, false
+		}
+		sig = c
+	}
+	return 0, false
 }
 
 // clonable reports whether v is a plain signature (not a chain, group or

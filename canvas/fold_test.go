@@ -38,6 +38,9 @@ func TestFoldInOnePassIsCeleryFold(t *testing.T) {
 			if fmt.Sprint(gotErr) != fmt.Sprint(wantErr) {
 				t.Fatalf("seed %d (chain | chain %v): error %v, Celery's fold gives %v", seed, chainOrChain, gotErr, wantErr)
 			}
+			// A fresh pairing: the one above stops at the input dicts it
+			// has seen, and would not look into what the fold changed in them.
+			s = newSharing()
 			if err := s.same(got, want, "result"); err != nil {
 				t.Fatalf("seed %d (chain | chain %v): %v\n one pass %s\n Celery   %s", seed, chainOrChain, err, MustEncode(got), MustEncode(want))
 			}
@@ -197,6 +200,140 @@ func newFoldCase(seed uint64, chainOrChain bool) *foldCase {
 	return c
 }
 
+// TestGroupFoldsInOnePassAreCeleryFolds is TestFoldInOnePassIsCeleryFold
+// for folds of groups and chords: chain(g1, g2, …) (a chord, then a chain
+// that only appends), tasks and groups mixed, groups of chains whose tasks
+// have callbacks and errbacks, groups of one task and of none, chords of
+// chains with a group for a body, groups with options, and the same group
+// folded more than once.
+func TestGroupFoldsInOnePassAreCeleryFolds(t *testing.T) {
+	onePass, total := 0, 0
+	for seed := uint64(0); seed < 2000; seed++ {
+		total++
+		fast, slow, probe := newGroupFoldCase(seed), newGroupFoldCase(seed), newGroupFoldCase(seed)
+		s := newSharing()
+		if err := s.same(fast.inputs(), slow.inputs(), "inputs"); err != nil {
+			t.Fatalf("seed %d: the two builds differ: %v", seed, err)
+		}
+		if folded, err := foldOr(probe.acc, probe.tasks); err == nil && folded != nil {
+			// count the folds that the one-pass fold finished
+			if c, ok := folded.(*Dict); ok && c.Class == Chain && len(probe.tasks) > 3 {
+				onePass++
+			}
+		}
+		got, gotErr := fast.run(true)
+		want, wantErr := slow.run(false)
+		if fmt.Sprint(gotErr) != fmt.Sprint(wantErr) {
+			t.Fatalf("seed %d: error %v, Celery's fold gives %v", seed, gotErr, wantErr)
+		}
+		s = newSharing() // see TestFoldInOnePassIsCeleryFold
+		if err := s.same(got, want, "result"); err != nil {
+			t.Fatalf("seed %d: %v\n one pass %s\n Celery   %s", seed, err, MustEncode(got), MustEncode(want))
+		}
+		if err := s.same(fast.inputs(), slow.inputs(), "inputs after"); err != nil {
+			t.Fatalf("seed %d: %v", seed, err)
+		}
+	}
+	t.Logf("%d folds, %d long ones ending as chains", total, onePass)
+}
+
+// newGroupFoldCase builds a fold rich in groups and chords from seed.
+func newGroupFoldCase(seed uint64) *foldCase {
+	r := rand.New(rand.NewPCG(seed, 11))
+	n := 0
+	sig := func() *Dict {
+		n++
+		kw := &Dict{Pairs: []Pair{{"task_id", "t-" + strconv.Itoa(n)}}}
+		s, err := NewSignature("proj.t"+strconv.Itoa(n), &List{Items: []Value{Int(strconv.Itoa(n))}}, nil, kw)
+		if err != nil {
+			panic(err)
+		}
+		switch r.IntN(4) {
+		case 0:
+			cb, _ := NewSignature("proj.log", nil, nil, nil)
+			eb, _ := NewSignature("proj.err", nil, nil, nil)
+			if err := Link(s, cb); err != nil {
+				panic(err)
+			}
+			if err := LinkError(s, eb); err != nil {
+				panic(err)
+			}
+		case 1:
+			kw.Set("headers", &Dict{Pairs: []Pair{{"tags", &List{Items: []Value{"a"}}}}})
+		}
+		return s
+	}
+	member := func() Value {
+		if r.IntN(2) == 0 {
+			return NewChain(sig(), sig())
+		}
+		return sig()
+	}
+	group := func() *Dict {
+		size := []int{0, 1, 2, 3, 8}[r.IntN(5)]
+		items := make([]Value, size)
+		for i := range items {
+			items[i] = member()
+		}
+		if size > 1 && r.IntN(8) == 0 {
+			// a member still in its JSON form: group.from_dict makes a new
+			// signature of it at every clone
+			items[size-1] = &Dict{Pairs: []Pair{{"task", "proj.plain"}, {"args", &List{}}, {"kwargs", &Dict{}}, {"options", &Dict{}}}}
+		}
+		g := NewGroup(&List{Items: items})
+		switch r.IntN(6) {
+		case 0:
+			opts, _ := Options(g)
+			opts.Set("task_id", "g-"+strconv.Itoa(n))
+		case 1:
+			if size > 0 { // group.link links its first task
+				cb, _ := NewSignature("proj.group_cb", nil, nil, nil)
+				if err := Link(g, cb); err != nil {
+					panic(err)
+				}
+			}
+		case 2:
+			opts, _ := Options(g)
+			eb, _ := NewSignature("proj.group_eb", nil, nil, nil)
+			opts.Set("link_error", &List{Items: []Value{eb}}) // options that hold a signature
+		}
+		return g
+	}
+	pool := make([]Value, 2+r.IntN(5))
+	for i := range pool {
+		switch r.IntN(6) {
+		case 0, 1, 2:
+			pool[i] = group()
+		case 3:
+			var body Value = sig()
+			if r.IntN(2) == 0 {
+				body = group()
+			}
+			c, err := NewChord(&List{Items: []Value{member(), member()}}, body)
+			if err != nil {
+				panic(err)
+			}
+			pool[i] = c
+		default:
+			pool[i] = sig()
+		}
+	}
+	c := &foldCase{}
+	c.acc, _ = newChain(&List{Tuple: true}, nil) // chain(*tasks) starts from _chain()
+	if r.IntN(4) == 0 {
+		c.acc = NewChain(pool[r.IntN(len(pool))], pool[r.IntN(len(pool))])
+	}
+	c.tasks = make([]Value, r.IntN(10))
+	groupsOnly := r.IntN(2) == 0
+	for i := range c.tasks {
+		c.tasks[i] = pool[r.IntN(len(pool))]
+		if groupsOnly {
+			c.tasks[i] = group()
+		}
+	}
+	return c
+}
+
 // sharing compares two canvases object by object: ab and ba pair the
 // dicts and lists of one with those of the other, so that an object met
 // again must meet its partner again.
@@ -299,6 +436,38 @@ func TestFoldGrowsLinearly(t *testing.T) {
 			t.Errorf("chain | chain %v: %d allocations for 1k tasks, %d for 10k: ×%.1f, not linear", chainOrChain, small, large, ratio)
 		}
 	}
+	// chain(g1, g2, …) of groups of chains whose tasks have a callback and
+	// an errback: a chord of the first two, then a chain (the builder's
+	// canvas when it moves a group).
+	groups := func(n int) uint64 {
+		tasks := make([]Value, n)
+		for i := range tasks {
+			members := make([]Value, 4)
+			for j := range members {
+				a, _ := NewSignature("proj.add", nil, nil, nil)
+				if err := LinkError(a, errback); err != nil {
+					t.Fatal(err)
+				}
+				b, _ := NewSignature("proj.mul", nil, nil, nil)
+				members[j] = NewChain(a, b)
+			}
+			tasks[i] = NewGroup(&List{Items: members})
+		}
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		_, err := ChainOf(tasks, nil)
+		runtime.ReadMemStats(&after)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return after.Mallocs - before.Mallocs
+	}
+	small, large := groups(200), groups(2_000)
+	ratio := float64(large) / float64(max(small, 1))
+	t.Logf("chain(*groups): %d → %d allocations, ×%.2f", small, large, ratio)
+	if ratio > 13 {
+		t.Errorf("chain(*groups): %d allocations for 200 groups, %d for 2,000: ×%.1f, not linear", small, large, ratio)
+	}
 }
 
 // FuzzFold folds the tasks of the chain b onto a — onto chain(*tasks)'s
@@ -362,6 +531,7 @@ func FuzzFold(f *testing.F) {
 		if fmt.Sprint(gotErr) != fmt.Sprint(wantErr) {
 			t.Fatalf("error %v, Celery's fold gives %v", gotErr, wantErr)
 		}
+		s = newSharing() // see TestFoldInOnePassIsCeleryFold
 		if err := s.same(got, want, "result"); err != nil {
 			t.Fatalf("%v\n one pass %s\n Celery   %s", err, MustEncode(got), MustEncode(want))
 		}
