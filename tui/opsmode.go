@@ -319,6 +319,10 @@ func (m *Model) opsCopy() tea.Cmd {
 	if m.opsStart == nil {
 		return nil
 	}
+	if m.opsStale(m.opsStart) {
+		m.opsStart = nil
+		return nil
+	}
 	s := m.opsSession()
 	cfg := replay.Config{Resolve: m.resolver(), Ledger: true}
 	return func() tea.Msg {
@@ -351,12 +355,21 @@ func (m *Model) opsStarted(msg opsStartedMsg) {
 	case msg.err != nil:
 		m.setStatus("cannot start a session: "+msg.err.Error(), true)
 		return
-	case st.gen != m.gen || m.screen != ScreenMain || m.BuilderMode():
-		m.setStatus("the ops mode did not start: the canvas or the screen changed while it was being prepared (O starts it again)", false)
+	case m.opsStale(st):
 		return
 	}
 	m.enterOps(msg.player, "")
 	m.newOpsStarted(st.dialog)
+}
+
+// opsStale reports, and says, that a session being prepared no longer
+// fits: the canvas was stamped again, or a dialog or the builder is open.
+func (m *Model) opsStale(st *opsStarting) bool {
+	if st.gen == m.gen && m.screen == ScreenMain && !m.BuilderMode() {
+		return false
+	}
+	m.setStatus("the ops mode did not start: the canvas or the screen changed while it was being prepared (O starts it again)", false)
+	return true
 }
 
 // openOpDialog opens the apply-an-op dialog on the selected node.

@@ -320,4 +320,15 @@ func TestABigSessionStartsInTheBackground(t *testing.T) {
 	if m.OpsMode() || !strings.Contains(m.Status(), "did not start") {
 		t.Fatalf("a session prepared before a restamp: ops mode %v, status %q", m.OpsMode(), m.Status())
 	}
+
+	// a restamp before the copy: nothing is copied or played
+	m = open()
+	prepare = press(m, "O")
+	m.restamp(m.Session().Config, "append_stamps on")
+	if _, play := m.Update(prepare()); play != nil || !strings.Contains(m.Status(), "did not start") {
+		t.Fatalf("a restamp before the copy: a command to play %v, status %q", play != nil, m.Status())
+	}
+	if again := press(m, "O"); again == nil {
+		t.Fatal("O after a dropped session does not start another")
+	}
 }
