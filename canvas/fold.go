@@ -49,8 +49,9 @@ func foldOr(acc Value, tasks []Value) (Value, error) {
 // unchain_tasks would link to the clones) when every `|` only appends (see
 // appendsOnly) and every task settles (see settleCount). Celery's fold
 // clones each task the chain holds once per task folded, and each folded
-// task once per task after it. It reports false, having changed nothing,
-// otherwise.
+// task once per task after it. It reports false otherwise, having changed
+// nothing — unless a clone fails (a group's clone changes its input), and
+// then the fold one `|` at a time fails at the same task.
 func foldInOnePass(chain *Dict, tasks []Value) (*Dict, bool) {
 	if chain.Class != Chain || len(tasks) == 0 {
 		return nil, false
