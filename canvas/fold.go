@@ -30,12 +30,22 @@ package canvas
 // appends (chain(group, group, …) is a chord, then a chain).
 func foldOr(acc Value, tasks []Value) (Value, error) {
 	var err error
-	tries := 0
+	tries, bodyTries := 0, 0
 	for i, t := range tasks {
-		if c, ok := acc.(*Dict); ok && c.Class == Chain && tries < 2 {
-			tries++
-			if folded, ok := foldInOnePass(c, tasks[i:]); ok {
-				return folded, nil
+		if c, ok := acc.(*Dict); ok && c.Class == Chain {
+			if tries < 2 {
+				tries++
+				if folded, ok := foldInOnePass(c, tasks[i:]); ok {
+					return folded, nil
+				}
+			}
+			// After the first `|` the chain is the fold's own (see
+			// foldIntoChord).
+			if i > 0 && bodyTries < 2 {
+				bodyTries++
+				if folded, ok := foldIntoChord(c, tasks[i:]); ok {
+					return folded, nil
+				}
 			}
 		}
 		if acc, err = Or(acc, t); err != nil {
@@ -68,6 +78,22 @@ func foldInOnePass(chain *Dict, tasks []Value) (*Dict, bool) {
 	if err != nil {
 		return nil, false
 	}
+	items, ok := appendInOnePass(held, tasks, 1)
+	if !ok {
+		return nil, false
+	}
+	folded, err := newChain(&List{Items: items}, nil)
+	if err != nil {
+		return nil, false
+	}
+	return folded, true
+}
+
+// appendInOnePass is the tasks of a chain that holds held once tasks have
+// been folded onto it, when every `|` only appends (see appendsOnly) and
+// clones every task already there perStep times. It reports false when
+// that does not hold or a task does not settle.
+func appendInOnePass(held, tasks []Value, perStep int) ([]Value, bool) {
 	if !appendsOnly(held, tasks) {
 		return nil, false
 	}
@@ -87,9 +113,9 @@ func foldInOnePass(chain *Dict, tasks []Value) (*Dict, bool) {
 	}
 	items := make([]Value, 0, len(seq))
 	for j, t := range seq {
-		n := m // a held task is cloned by every `|`
+		n := m * perStep // a held task is cloned by every `|`
 		if j >= len(held) {
-			n = m - 1 - (j - len(held)) // a folded one by every later `|`
+			n = (m - 1 - (j - len(held))) * perStep // a folded one by every later `|`
 		}
 		var c *Dict
 		ok := true
@@ -103,11 +129,212 @@ func foldInOnePass(chain *Dict, tasks []Value) (*Dict, bool) {
 		}
 		items = append(items, c)
 	}
+	return items, true
+}
+
+// foldIntoChord is foldOr for a chain the fold has made (no input, no
+// callbacks or errbacks) whose last task is a chord. Every `|` then clones
+// the chain's tasks and folds the next task into the clone of the chord's
+// body: chain(chord, g1, g2, …) is one chord whose body is the rest, as
+// the builder makes it once chain(g0, g1, …) has become a chord. Done one
+// `|` at a time, each clones the body so far, twice.
+//
+// The tasks before the chord are cloned as foldInOnePass clones held ones.
+// The chord is cloned once with its body, exactly; then its header and
+// options are cloned as often as they take to settle, apart from the body;
+// and the body takes the tasks one `|` at a time, each after a clone of it,
+// until it is a chain onto which the rest only appends: from there it is
+// built in one pass, with two clones per `|` (see appendInOnePass). It
+// reports false, having changed nothing, when it cannot do so.
+func foldIntoChord(chain *Dict, tasks []Value) (*Dict, bool) {
+	opts, err := Options(chain)
+	if err != nil || len(maybeList(opts.Lookup("link"))) > 0 || len(maybeList(opts.Lookup("link_error"))) > 0 {
+		return nil, false
+	}
+	tv, err := Tasks(chain)
+	if err != nil {
+		return nil, false
+	}
+	held, err := Iterate(tv)
+	if err != nil || len(held) == 0 {
+		return nil, false
+	}
+	chord, ok := held[len(held)-1].(*Dict)
+	if !ok || chord.Class != Chord {
+		return nil, false
+	}
+	for _, t := range tasks {
+		d, ok := t.(*Dict)
+		if !ok || !d.Class.IsSignature() || d.Class == Chain {
+			return nil, false // a chain is unchained onto the fold
+		}
+		if d.Class == Group {
+			members, err := Tasks(d)
+			if l, isList := members.(*List); err != nil || !isList || len(l.Items) == 1 {
+				return nil, false // a group of one is unrolled
+			}
+		}
+	}
+	headerSettle, ok := chordHeaderSettle(chord)
+	if !ok {
+		return nil, false
+	}
+	body, err := Body(chord)
+	if b, isSig := body.(*Dict); err != nil || !isSig || !b.Class.IsSignature() {
+		return nil, false
+	}
+	// The tasks before the chord: checked as foldInOnePass checks held
+	// ones, and cloned once they all pass.
+	before := held[:len(held)-1]
+	for _, h := range before {
+		d, ok := h.(*Dict)
+		if !ok || (d.Class != Group && d.Class != Chord && !clonable(d)) {
+			return nil, false
+		}
+		if d.Class != Signature {
+			if _, ok := settleCount(d, 0); !ok {
+				return nil, false
+			}
+		}
+	}
+	m := len(tasks)
+	items := make([]Value, 0, len(held))
+	for _, h := range before {
+		d := h.(*Dict)
+		var c *Dict
+		ok := true
+		if d.Class != Signature {
+			k, _ := settleCount(d, 0)
+			c, ok = cloneExactly(d, min(m, k))
+		} else {
+			c, ok = cloneTimes(d, m)
+		}
+		if !ok {
+			return nil, false
+		}
+		items = append(items, c)
+	}
+	// The first `|`, exactly: the chord and its body cloned, the first
+	// task folded into the body.
+	first, err := Clone(chord, nil, nil, nil)
+	if err != nil {
+		return nil, false
+	}
+	b, err := Body(first)
+	if err != nil {
+		return nil, false
+	}
+	if b, err = Or(b, tasks[0]); err != nil {
+		return nil, false
+	}
+	// The other `|`s: the body cloned, then the next task folded into it.
+	tries := 0
+	for j := 1; j < m; j++ {
+		if bc, ok := b.(*Dict); ok && bc.Class == Chain && tries < 2 {
+			tries++
+			if rest, ok := bodyInOnePass(bc, tasks[j:]); ok {
+				b = rest
+				break
+			}
+		}
+		bd, ok := b.(*Dict)
+		if !ok || !bd.Class.IsSignature() {
+			return nil, false
+		}
+		c, err := Clone(bd, nil, nil, nil)
+		if err != nil {
+			return nil, false
+		}
+		if b, err = Or(c, tasks[j]); err != nil {
+			return nil, false
+		}
+	}
+	// The chord's header and options, cloned by every later `|`.
+	last := first
+	for range min(m-1, headerSettle) {
+		if last, err = cloneChordKeepingBody(last); err != nil {
+			return nil, false
+		}
+	}
+	if err := setProp(nil, last, b, "kwargs", "body"); err != nil {
+		return nil, false
+	}
+	folded, err := newChain(&List{Items: append(items, last)}, nil)
+	if err != nil {
+		return nil, false
+	}
+	return folded, true
+}
+
+// bodyInOnePass is the body of foldIntoChord's chord once tasks have been
+// folded into body, a chain, each after a clone of it.
+func bodyInOnePass(body *Dict, tasks []Value) (*Dict, bool) {
+	tv, err := Tasks(body)
+	if err != nil {
+		return nil, false
+	}
+	held, err := Iterate(tv)
+	if err != nil {
+		return nil, false
+	}
+	opts, err := Options(body)
+	if err != nil || len(maybeList(opts.Lookup("link"))) > 0 || len(maybeList(opts.Lookup("link_error"))) > 0 {
+		return nil, false
+	}
+	items, ok := appendInOnePass(held, tasks, 2)
+	if !ok {
+		return nil, false
+	}
 	folded, err := newChain(&List{Items: items}, nil)
 	if err != nil {
 		return nil, false
 	}
 	return folded, true
+}
+
+// chordHeaderSettle is how many clones a chord's header and options take to
+// settle (see settleCount), its body apart.
+func chordHeaderSettle(chord *Dict) (int, bool) {
+	budget := maxPlainValues
+	if _, ok := chord.Lookup("options").(*Dict); !ok || !plainData(chord.Lookup("options"), &budget) {
+		return 0, false
+	}
+	header, err := Tasks(chord)
+	l, ok := header.(*List)
+	if err != nil || !ok {
+		return 0, false
+	}
+	k := 1
+	for _, t := range l.Items {
+		td, ok := t.(*Dict)
+		if !ok {
+			return 0, false
+		}
+		tk, ok := settleCount(td, 1)
+		if !ok {
+			return 0, false
+		}
+		k = max(k, tk)
+	}
+	return k, true
+}
+
+// cloneChordKeepingBody is Clone of a chord without its last step: the
+// header is cloned and the options copied, and the new chord holds the
+// same body (whose clone foldIntoChord makes itself).
+func cloneChordKeepingBody(chord *Dict) (*Dict, error) {
+	args, err := Iterate(chord.Lookup("args"))
+	if err != nil {
+		return nil, err
+	}
+	return FromDict(&Dict{Pairs: []Pair{
+		{"task", chord.Lookup("task")},
+		{"args", &List{Items: append([]Value(nil), args...), Tuple: true}},
+		{"kwargs", chord.Lookup("kwargs")},
+		{"options", DeepCopy(chord.Lookup("options"))},
+		{"subtask_type", chord.Lookup("subtask_type")},
+		{"immutable", chord.Lookup("immutable")},
+	}})
 }
 
 // cloneTimes is sig cloned n times over: it stops after the first clone

@@ -237,6 +237,74 @@ func TestGroupFoldsInOnePassAreCeleryFolds(t *testing.T) {
 	t.Logf("%d folds, %d long ones ending as chains", total, onePass)
 }
 
+// TestRebuildingAChainOfGroupsIsCeleryFold is what the builder does to a
+// chain of groups on two edits in a row: chain(*tasks) of its groups
+// makes a chord of the first two followed by the rest, and chain(*tasks)
+// of that puts every group after the chord into its body. Both are folded
+// in one pass (foldInOnePass, then foldIntoChord) and one `|` at a time,
+// and must give the same canvas with the same sharing.
+func TestRebuildingAChainOfGroupsIsCeleryFold(t *testing.T) {
+	build := func() []Value {
+		errback, _ := NewSignature("proj.err", nil, nil, nil)
+		groups := make([]Value, 30)
+		for i := range groups {
+			members := make([]Value, 3)
+			for j := range members {
+				a, _ := NewSignature("proj.add", &List{Items: []Value{Int(strconv.Itoa(i)), Int(strconv.Itoa(j))}}, nil, nil)
+				if err := LinkError(a, errback); err != nil {
+					t.Fatal(err)
+				}
+				b, _ := NewSignature("proj.mul", nil, nil, nil)
+				members[j] = NewChain(a, b)
+			}
+			groups[i] = NewGroup(&List{Items: members})
+		}
+		return groups
+	}
+	fastIn, slowIn := build(), build()
+	fast, slow := &foldCase{tasks: fastIn}, &foldCase{tasks: slowIn}
+	fast.acc, _ = newChain(&List{Tuple: true}, nil)
+	slow.acc, _ = newChain(&List{Tuple: true}, nil)
+	for edit := 1; edit <= 3; edit++ {
+		fastEdit, slowEdit := fast.inputs(), slow.inputs()
+		got, err := fast.run(true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := slow.run(false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := newSharing()
+		if err := s.same(got, want, "result"); err != nil {
+			t.Fatalf("edit %d: %v", edit, err)
+		}
+		if err := s.same(fastEdit, slowEdit, "this edit's inputs"); err != nil {
+			t.Fatalf("edit %d: %v", edit, err)
+		}
+		if err := s.same(&List{Items: fastIn}, &List{Items: slowIn}, "the groups"); err != nil {
+			t.Fatalf("edit %d: %v", edit, err)
+		}
+		// the next edit rebuilds the chain from the tasks this one made
+		for _, c := range []*foldCase{fast, slow} {
+			folded := got
+			if c == slow {
+				folded = want
+			}
+			tv, err := Tasks(folded.(*Dict))
+			if err != nil {
+				t.Fatal(err)
+			}
+			items, err := Iterate(tv)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.tasks = items
+			c.acc, _ = newChain(&List{Tuple: true}, nil)
+		}
+	}
+}
+
 // newGroupFoldCase builds a fold rich in groups and chords from seed.
 func newGroupFoldCase(seed uint64) *foldCase {
 	r := rand.New(rand.NewPCG(seed, 11))
