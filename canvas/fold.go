@@ -179,6 +179,16 @@ func foldIntoChord(chain *Dict, tasks []Value) (*Dict, bool) {
 	if !ok {
 		return nil, false
 	}
+	// `chain | group` makes a new chain of the clones, without options;
+	// `chain | task` clones the chain, options and all. The chain keeps
+	// its options, deep-copied, only if no group is folded onto it.
+	var kw *Dict
+	if !anyOfClass(tasks, Group) {
+		if !ordinaryOptions(opts) {
+			return nil, false
+		}
+		kw = DeepCopy(opts).(*Dict)
+	}
 	body, err := Body(chord)
 	if b, isSig := body.(*Dict); err != nil || !isSig || !b.Class.IsSignature() {
 		return nil, false
@@ -259,11 +269,36 @@ func foldIntoChord(chain *Dict, tasks []Value) (*Dict, bool) {
 	if err := setProp(nil, last, b, "kwargs", "body"); err != nil {
 		return nil, false
 	}
-	folded, err := newChain(&List{Items: append(items, last)}, nil)
+	folded, err := newChain(&List{Items: append(items, last)}, kw)
 	if err != nil {
 		return nil, false
 	}
 	return folded, true
+}
+
+// anyOfClass reports whether one of vs is a dict of class c.
+func anyOfClass(vs []Value, c Class) bool {
+	for _, v := range vs {
+		if isClass(v, c) {
+			return true
+		}
+	}
+	return false
+}
+
+// ordinaryOptions reports whether a chain's options are plain data under
+// keys that Signature.__init__ takes as options: cloned twice, such a
+// chain is the same as cloned once (a key such as immutable would be
+// taken out of the options by the first clone).
+func ordinaryOptions(opts *Dict) bool {
+	for _, p := range opts.Pairs {
+		switch p.Key {
+		case "options", "type", "subtask_type", "immutable", "task", "args", "kwargs", "app":
+			return false
+		}
+	}
+	budget := maxPlainValues
+	return plainData(opts, &budget)
 }
 
 // bodyInOnePass is the body of foldIntoChord's chord once tasks have been

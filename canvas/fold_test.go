@@ -388,8 +388,17 @@ func newGroupFoldCase(seed uint64) *foldCase {
 	}
 	c := &foldCase{}
 	c.acc, _ = newChain(&List{Tuple: true}, nil) // chain(*tasks) starts from _chain()
-	if r.IntN(4) == 0 {
-		c.acc = NewChain(pool[r.IntN(len(pool))], pool[r.IntN(len(pool))])
+	if r.IntN(3) == 0 {
+		acc := NewChain(pool[r.IntN(len(pool))], pool[r.IntN(len(pool))])
+		opts, _ := Options(acc)
+		switch r.IntN(3) {
+		case 0: // options a clone of the chain carries on
+			opts.Set("task_id", "c-1")
+			opts.Set("headers", &Dict{Pairs: []Pair{{"tags", &List{Items: []Value{"x"}}}}})
+		case 1: // one that a clone takes out of the options
+			opts.Set("immutable", true)
+		}
+		c.acc = acc
 	}
 	c.tasks = make([]Value, r.IntN(10))
 	groupsOnly := r.IntN(2) == 0
