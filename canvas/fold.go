@@ -41,7 +41,7 @@ func foldOr(acc Value, tasks []Value) (Value, error) {
 			}
 			// After the first `|` the chain is the fold's own (see
 			// foldIntoChord).
-			if i > 0 && bodyTries < 2 {
+			if i > 0 && bodyTries < 2 && endsInChord(c) {
 				bodyTries++
 				if folded, ok := foldIntoChord(c, tasks[i:]); ok {
 					return folded, nil
@@ -147,6 +147,16 @@ func appendInOnePass(held, tasks []Value, perStep int) ([]Value, bool) {
 // built in one pass, with two clones per `|` (see appendInOnePass). It
 // reports false, having changed nothing, when it cannot do so.
 func foldIntoChord(chain *Dict, tasks []Value) (*Dict, bool) {
+	return foldIntoChordAt(chain, tasks, 0)
+}
+
+// foldIntoChordAt is foldIntoChord for a chain that every `|` clones
+// extra times before folding the next task onto it: 0 for the fold's own
+// chain, one more for the body of its last chord, and so on down a chain
+// of chords nested in bodies, as chain(t0, g0, t1, g1, …) makes them.
+// Every task the chain holds is then cloned extra+1 times per `|`.
+func foldIntoChordAt(chain *Dict, tasks []Value, extra int) (*Dict, bool) {
+	perStep := extra + 1
 	opts, err := Options(chain)
 	if err != nil || len(maybeList(opts.Lookup("link"))) > 0 || len(maybeList(opts.Lookup("link_error"))) > 0 {
 		return nil, false
@@ -215,19 +225,19 @@ func foldIntoChord(chain *Dict, tasks []Value) (*Dict, bool) {
 		ok := true
 		if d.Class != Signature {
 			k, _ := settleCount(d, 0)
-			c, ok = cloneExactly(d, min(m, k))
+			c, ok = cloneExactly(d, min(m*perStep, k))
 		} else {
-			c, ok = cloneTimes(d, m)
+			c, ok = cloneTimes(d, m*perStep)
 		}
 		if !ok {
 			return nil, false
 		}
 		items = append(items, c)
 	}
-	// The first `|`, exactly: the chord and its body cloned, the first
-	// task folded into the body.
-	first, err := Clone(chord, nil, nil, nil)
-	if err != nil {
+	// The first `|`: the chord cloned (and its body with it) as often as
+	// it takes to settle, the first task folded into the body.
+	first, ok := cloneSettled(chord, perStep)
+	if !ok {
 		return nil, false
 	}
 	b, err := Body(first)
@@ -237,22 +247,33 @@ func foldIntoChord(chain *Dict, tasks []Value) (*Dict, bool) {
 	if b, err = Or(b, tasks[0]); err != nil {
 		return nil, false
 	}
-	// The other `|`s: the body cloned, then the next task folded into it.
-	tries := 0
+	// The other `|`s: the body cloned with the chord, then the next task
+	// folded into it; in one pass once it is a chain that only appends,
+	// or that ends in a chord of its own.
+	tries, deeper := 0, 0
 	for j := 1; j < m; j++ {
-		if bc, ok := b.(*Dict); ok && bc.Class == Chain && tries < 2 {
-			tries++
-			if rest, ok := bodyInOnePass(bc, tasks[j:]); ok {
-				b = rest
-				break
+		if bc, ok := b.(*Dict); ok && bc.Class == Chain {
+			if tries < 2 {
+				tries++
+				if rest, ok := bodyInOnePass(bc, tasks[j:], perStep+1); ok {
+					b = rest
+					break
+				}
+			}
+			if deeper < 2 && endsInChord(bc) {
+				deeper++
+				if rest, ok := foldIntoChordAt(bc, tasks[j:], perStep); ok {
+					b = rest
+					break
+				}
 			}
 		}
 		bd, ok := b.(*Dict)
 		if !ok || !bd.Class.IsSignature() {
 			return nil, false
 		}
-		c, err := Clone(bd, nil, nil, nil)
-		if err != nil {
+		c, ok := cloneSettled(bd, perStep)
+		if !ok {
 			return nil, false
 		}
 		if b, err = Or(c, tasks[j]); err != nil {
@@ -261,7 +282,7 @@ func foldIntoChord(chain *Dict, tasks []Value) (*Dict, bool) {
 	}
 	// The chord's header and options, cloned by every later `|`.
 	last := first
-	for range min(m-1, headerSettle) {
+	for range min((m-1)*perStep, headerSettle) {
 		if last, err = cloneChordKeepingBody(last); err != nil {
 			return nil, false
 		}
@@ -274,6 +295,15 @@ func foldIntoChord(chain *Dict, tasks []Value) (*Dict, bool) {
 		return nil, false
 	}
 	return folded, true
+}
+
+// endsInChord reports whether a chain's last task is a chord.
+func endsInChord(chain *Dict) bool {
+	tv, err := Tasks(chain)
+	if err != nil {
+		return false
+	}
+	return isClass(lastItem(tv), Chord)
 }
 
 // anyOfClass reports whether one of vs is a dict of class c.
@@ -301,9 +331,22 @@ func ordinaryOptions(opts *Dict) bool {
 	return plainData(opts, &budget)
 }
 
+// cloneSettled is d cloned n times, or fewer where more would change
+// nothing (see settleCount); false if that is not known or a clone fails.
+func cloneSettled(d *Dict, n int) (*Dict, bool) {
+	if d.Class == Signature {
+		return cloneTimes(d, n)
+	}
+	k, ok := settleCount(d, 0)
+	if !ok {
+		return nil, false
+	}
+	return cloneExactly(d, min(n, k))
+}
+
 // bodyInOnePass is the body of foldIntoChord's chord once tasks have been
-// folded into body, a chain, each after a clone of it.
-func bodyInOnePass(body *Dict, tasks []Value) (*Dict, bool) {
+// folded into body, a chain, each `|` cloning its tasks perStep times.
+func bodyInOnePass(body *Dict, tasks []Value, perStep int) (*Dict, bool) {
 	tv, err := Tasks(body)
 	if err != nil {
 		return nil, false
@@ -316,7 +359,7 @@ func bodyInOnePass(body *Dict, tasks []Value) (*Dict, bool) {
 	if err != nil || len(maybeList(opts.Lookup("link"))) > 0 || len(maybeList(opts.Lookup("link_error"))) > 0 {
 		return nil, false
 	}
-	items, ok := appendInOnePass(held, tasks, 2)
+	items, ok := appendInOnePass(held, tasks, perStep)
 	if !ok {
 		return nil, false
 	}

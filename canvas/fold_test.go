@@ -545,6 +545,31 @@ func TestFoldGrowsLinearly(t *testing.T) {
 	if ratio > 13 {
 		t.Errorf("chain(*groups): %d allocations for 200 groups, %d for 2,000: ×%.1f, not linear", small, large, ratio)
 	}
+	// chain(t0, g0, t1, g1, …): a pipeline whose every stage nests a chord
+	// one level deeper in the body of the one before.
+	pipeline := func(stages int) uint64 {
+		tasks := make([]Value, 0, 2*stages)
+		for i := range stages {
+			t0, _ := NewSignature("proj.step", &List{Items: []Value{Int(strconv.Itoa(i))}}, nil, nil)
+			a, _ := NewSignature("proj.add", nil, nil, nil)
+			b, _ := NewSignature("proj.mul", nil, nil, nil)
+			tasks = append(tasks, t0, NewGroup(&List{Items: []Value{a, b}}))
+		}
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		_, err := ChainOf(tasks, nil)
+		runtime.ReadMemStats(&after)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return after.Mallocs - before.Mallocs
+	}
+	small, large = pipeline(50), pipeline(500)
+	ratio = float64(large) / float64(max(small, 1))
+	t.Logf("chain(t0, g0, t1, g1, …): %d → %d allocations, ×%.2f", small, large, ratio)
+	if ratio > 13 {
+		t.Errorf("chain(t0, g0, t1, g1, …): %d allocations for 50 stages, %d for 500: ×%.1f, not linear", small, large, ratio)
+	}
 }
 
 // FuzzFold folds the tasks of the chain b onto a — onto chain(*tasks)'s
