@@ -35,7 +35,7 @@ func foldOr(acc Value, tasks []Value) (Value, error) {
 		if c, ok := acc.(*Dict); ok && c.Class == Chain {
 			if tries < 2 {
 				tries++
-				if folded, ok := foldInOnePass(c, tasks[i:]); ok {
+				if folded, ok := foldInOnePass(c, tasks[i:], 1); ok {
 					return folded, nil
 				}
 			}
@@ -58,27 +58,20 @@ func foldOr(acc Value, tasks []Value) (Value, error) {
 // foldInOnePass is foldOr for a chain without callbacks or errbacks (which
 // unchain_tasks would link to the clones) when every `|` only appends (see
 // appendsOnly) and every task settles (see settleCount). Celery's fold
-// clones each task the chain holds once per task folded, and each folded
-// task once per task after it. It reports false otherwise, having changed
-// nothing — unless a clone fails (a group's clone changes its input), and
-// then the fold one `|` at a time fails at the same task.
-func foldInOnePass(chain *Dict, tasks []Value) (*Dict, bool) {
+// clones each task the chain holds perStep times per task folded (once;
+// more for the body of a chord, see foldIntoChordAt), and each folded
+// task as often per task after it. It reports false otherwise, having
+// changed nothing — unless a clone fails (a group's clone changes its
+// input), and then the fold one `|` at a time fails at the same task.
+func foldInOnePass(chain *Dict, tasks []Value, perStep int) (*Dict, bool) {
 	if chain.Class != Chain || len(tasks) == 0 {
 		return nil, false
 	}
-	opts, err := Options(chain)
-	if err != nil || len(maybeList(opts.Lookup("link"))) > 0 || len(maybeList(opts.Lookup("link_error"))) > 0 {
+	held, _, ok := unlinkedTasks(chain)
+	if !ok {
 		return nil, false
 	}
-	tv, err := Tasks(chain)
-	if err != nil {
-		return nil, false
-	}
-	held, err := Iterate(tv)
-	if err != nil {
-		return nil, false
-	}
-	items, ok := appendInOnePass(held, tasks, 1)
+	items, ok := appendInOnePass(held, tasks, perStep)
 	if !ok {
 		return nil, false
 	}
@@ -157,16 +150,8 @@ func foldIntoChord(chain *Dict, tasks []Value) (*Dict, bool) {
 // Every task the chain holds is then cloned extra+1 times per `|`.
 func foldIntoChordAt(chain *Dict, tasks []Value, extra int) (*Dict, bool) {
 	perStep := extra + 1
-	opts, err := Options(chain)
-	if err != nil || len(maybeList(opts.Lookup("link"))) > 0 || len(maybeList(opts.Lookup("link_error"))) > 0 {
-		return nil, false
-	}
-	tv, err := Tasks(chain)
-	if err != nil {
-		return nil, false
-	}
-	held, err := Iterate(tv)
-	if err != nil || len(held) == 0 {
+	held, opts, ok := unlinkedTasks(chain)
+	if !ok || len(held) == 0 {
 		return nil, false
 	}
 	chord, ok := held[len(held)-1].(*Dict)
@@ -255,7 +240,7 @@ func foldIntoChordAt(chain *Dict, tasks []Value, extra int) (*Dict, bool) {
 		if bc, ok := b.(*Dict); ok && bc.Class == Chain {
 			if tries < 2 {
 				tries++
-				if rest, ok := bodyInOnePass(bc, tasks[j:], perStep+1); ok {
+				if rest, ok := foldInOnePass(bc, tasks[j:], perStep+1); ok {
 					b = rest
 					break
 				}
@@ -344,30 +329,23 @@ func cloneSettled(d *Dict, n int) (*Dict, bool) {
 	return cloneExactly(d, min(n, k))
 }
 
-// bodyInOnePass is the body of foldIntoChord's chord once tasks have been
-// folded into body, a chain, each `|` cloning its tasks perStep times.
-func bodyInOnePass(body *Dict, tasks []Value, perStep int) (*Dict, bool) {
-	tv, err := Tasks(body)
+// unlinkedTasks is the tasks and options of a chain without callbacks or
+// errbacks (which unchain_tasks links to the clones of its tasks); false
+// for one that has them.
+func unlinkedTasks(chain *Dict) ([]Value, *Dict, bool) {
+	opts, err := Options(chain)
+	if err != nil || len(maybeList(opts.Lookup("link"))) > 0 || len(maybeList(opts.Lookup("link_error"))) > 0 {
+		return nil, nil, false
+	}
+	tv, err := Tasks(chain)
 	if err != nil {
-		return nil, false
+		return nil, nil, false
 	}
 	held, err := Iterate(tv)
 	if err != nil {
-		return nil, false
+		return nil, nil, false
 	}
-	opts, err := Options(body)
-	if err != nil || len(maybeList(opts.Lookup("link"))) > 0 || len(maybeList(opts.Lookup("link_error"))) > 0 {
-		return nil, false
-	}
-	items, ok := appendInOnePass(held, tasks, perStep)
-	if !ok {
-		return nil, false
-	}
-	folded, err := newChain(&List{Items: items}, nil)
-	if err != nil {
-		return nil, false
-	}
-	return folded, true
+	return held, opts, true
 }
 
 // chordHeaderSettle is how many clones a chord's header and options take to

@@ -30,7 +30,7 @@ func TestFoldInOnePassIsCeleryFold(t *testing.T) {
 					probe.tasks = u.Items
 				}
 			}
-			if _, ok := foldInOnePass(probe.acc.(*Dict), probe.tasks); ok {
+			if _, ok := foldInOnePass(probe.acc.(*Dict), probe.tasks, 1); ok {
 				onePass++
 			}
 			got, gotErr := fast.run(true)
