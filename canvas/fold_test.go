@@ -476,6 +476,17 @@ func (s *sharing) same(a, b Value, at string) error {
 // work for ten times the tasks.
 func TestFoldGrowsLinearly(t *testing.T) {
 	errback, _ := NewSignature("proj.err", nil, nil, nil)
+	// mallocs is the allocations fold makes, which must not fail.
+	mallocs := func(fold func() error) uint64 {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		err := fold()
+		runtime.ReadMemStats(&after)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return after.Mallocs - before.Mallocs
+	}
 	allocs := func(n int, chainOrChain bool) uint64 {
 		tasks := make([]Value, n)
 		for i := range tasks {
@@ -491,19 +502,15 @@ func TestFoldGrowsLinearly(t *testing.T) {
 			}
 			tasks[i] = s
 		}
-		var before, after runtime.MemStats
-		runtime.ReadMemStats(&before)
-		var err error
-		if chainOrChain {
-			_, err = Or(NewChain(tasks[:n/2]...), NewChain(tasks[n/2:]...))
-		} else {
-			_, err = ChainOf(tasks, nil)
-		}
-		runtime.ReadMemStats(&after)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return after.Mallocs - before.Mallocs
+		return mallocs(func() error {
+			var err error
+			if chainOrChain {
+				_, err = Or(NewChain(tasks[:n/2]...), NewChain(tasks[n/2:]...))
+			} else {
+				_, err = ChainOf(tasks, nil)
+			}
+			return err
+		})
 	}
 	for _, chainOrChain := range []bool{false, true} {
 		small, large := allocs(1_000, chainOrChain), allocs(10_000, chainOrChain)
@@ -530,14 +537,10 @@ func TestFoldGrowsLinearly(t *testing.T) {
 			}
 			tasks[i] = NewGroup(&List{Items: members})
 		}
-		var before, after runtime.MemStats
-		runtime.ReadMemStats(&before)
-		_, err := ChainOf(tasks, nil)
-		runtime.ReadMemStats(&after)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return after.Mallocs - before.Mallocs
+		return mallocs(func() error {
+			_, err := ChainOf(tasks, nil)
+			return err
+		})
 	}
 	small, large := groups(200), groups(2_000)
 	ratio := float64(large) / float64(max(small, 1))
@@ -555,14 +558,10 @@ func TestFoldGrowsLinearly(t *testing.T) {
 			b, _ := NewSignature("proj.mul", nil, nil, nil)
 			tasks = append(tasks, t0, NewGroup(&List{Items: []Value{a, b}}))
 		}
-		var before, after runtime.MemStats
-		runtime.ReadMemStats(&before)
-		_, err := ChainOf(tasks, nil)
-		runtime.ReadMemStats(&after)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return after.Mallocs - before.Mallocs
+		return mallocs(func() error {
+			_, err := ChainOf(tasks, nil)
+			return err
+		})
 	}
 	small, large = pipeline(50), pipeline(500)
 	ratio = float64(large) / float64(max(small, 1))
