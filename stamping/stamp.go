@@ -132,13 +132,13 @@ type node struct {
 }
 
 // field is the node at n's child reached by name alone (".body").
-func (n node) field(name string) node {
-	return node{path: n.path.Field(name), owner: n.self}
+func (r *run) field(n node, name string) node {
+	return node{path: r.paths.Field(n.path, name), owner: n.self}
 }
 
 // index is the node of n's i-th child under name (".tasks[3]").
-func (n node) index(name string, i int) node {
-	return node{path: n.path.Index(name, i), owner: n.self}
+func (r *run) index(n node, name string, i int) node {
+	return node{path: r.paths.Index(n.path, name, i), owner: n.self}
 }
 
 type run struct {
@@ -151,7 +151,8 @@ type run struct {
 	progress *Progress // Options.Progress
 	calling  int       // hook calls in progress (a default hook calls another)
 
-	snaps    [4]*canvas.Dict // recent header snapshots, see snapshot
+	paths    visitors.PathArena // every node's path
+	snaps    [4]*canvas.Dict    // recent header snapshots, see snapshot
 	nextSnap int
 	scratch  *canvas.Dict   // see stampSignature
 	keys     keyBoxes       // header names as values, for stamped_headers lists
@@ -228,7 +229,7 @@ func (r *run) stampLinks(sig *canvas.Dict, at node, appendStamps bool, headers *
 			if err := canvas.AppCheck(sig); err != nil { // maybe_signature(link, app=self.app)
 				return err
 			}
-			where := at.index(kind.key, i)
+			where := r.index(at, kind.key, i)
 			link, err := r.maybeSignature(l)
 			if err != nil {
 				return placeAt(err, where.path)
@@ -313,7 +314,7 @@ func (r *run) stampChain(sig *canvas.Dict, at node, appendStamps bool, headers *
 		return err
 	}
 	for i, t := range items {
-		if err := r.stamp(t, at.index("tasks", i), appendStamps, h); err != nil {
+		if err := r.stamp(t, r.index(at, "tasks", i), appendStamps, h); err != nil {
 			return err
 		}
 	}
@@ -359,7 +360,7 @@ func (r *run) stampGroup(sig *canvas.Dict, at node, appendStamps bool, headers *
 		if task != t && rebuilt == nil {
 			rebuilt = append(make([]canvas.Value, 0, len(items)), items[:i]...)
 		}
-		if err := r.stamp(task, at.index("tasks", i), appendStamps, h); err != nil {
+		if err := r.stamp(task, r.index(at, "tasks", i), appendStamps, h); err != nil {
 			return err
 		}
 		if rebuilt != nil {
@@ -409,7 +410,7 @@ func (r *run) stampChord(sig *canvas.Dict, at node, appendStamps bool, headers *
 			return err
 		}
 		for i, t := range items {
-			if err := r.stamp(t, at.index("header", i), appendStamps, h); err != nil {
+			if err := r.stamp(t, r.index(at, "header", i), appendStamps, h); err != nil {
 				return err
 			}
 		}
@@ -431,7 +432,7 @@ func (r *run) stampChord(sig *canvas.Dict, at node, appendStamps bool, headers *
 	if h, err = r.stampHeaders(sig, vh, appendStamps, true, h); err != nil {
 		return err
 	}
-	return r.stamp(body, at.field("body"), appendStamps, h)
+	return r.stamp(body, r.field(at, "body"), appendStamps, h)
 }
 
 // stampLazy is how Celery stamps a group or chord header built from a
@@ -442,7 +443,7 @@ func (r *run) stampChord(sig *canvas.Dict, at node, appendStamps bool, headers *
 func (r *run) stampLazy(z *canvas.Lazy, at node, name string, appendStamps bool, headers *canvas.Dict) error {
 	h := headers.Copy() // partial(**headers) keeps its own dict
 	return z.Map(func(i int, task canvas.Value) (canvas.Value, error) {
-		if err := r.stamp(task, at.index(name, i), appendStamps, h); err != nil {
+		if err := r.stamp(task, r.index(at, name, i), appendStamps, h); err != nil {
 			return nil, r.explain(err)
 		}
 		return task, nil

@@ -279,13 +279,13 @@ func (r *run) defaultHook(h visitors.Hook, obj canvas.Value, at node, headers *c
 			}
 		}
 		header, _ := canvas.Tasks(chord)
-		return r.callHook(visitors.OnGroupStart, header, at.field("header"), headers, true)
+		return r.callHook(visitors.OnGroupStart, header, r.field(at, "header"), headers, true)
 	case visitors.OnChordHeaderEnd:
 		header, err := canvas.Tasks(obj.(*canvas.Dict))
 		if err != nil {
 			return nil, err
 		}
-		return r.callHook(visitors.OnGroupEnd, header, at.field("header"), headers, true)
+		return r.callHook(visitors.OnGroupEnd, header, r.field(at, "header"), headers, true)
 	}
 	return emptyResult, nil // {}; nothing writes into a hook's result
 }
