@@ -9,10 +9,11 @@
 // change is rebuilt with chain(*tasks), which turns a group followed by a
 // task into a chord exactly as `|` does.
 //
-// A Doc keeps one snapshot of the canvas (its Celery JSON) per edit, so undo
-// and redo are exact and cheap to reason about; the canvas shown is always
-// the one that saving and loading the snapshot gives, never a value that
-// only exists in memory.
+// A Doc keeps a snapshot of the canvas (its Celery JSON) for every edit, so
+// undo and redo are exact and cheap to reason about; the canvas shown is
+// always the one that saving and loading the snapshot gives, never a value
+// that only exists in memory. Only the snapshot shown is held whole; the
+// others are kept as what each edit changed (see history).
 package builder
 
 import (
@@ -27,11 +28,9 @@ import (
 
 // Doc is a canvas being edited, with its undo history.
 type Doc struct {
-	snaps  [][]byte // the canvas as Celery JSON after each edit; snaps[0] is the start
-	labels []string // what made each snapshot
-	at     int      // the snapshot shown
-	saved  []byte   // the canvas last saved (nil: never)
-	root   *canvas.Dict
+	hist  *history // the canvas as Celery JSON after each edit
+	saved []byte   // the canvas last saved (nil: never)
+	root  *canvas.Dict
 }
 
 // NewDoc starts editing c; the start counts as saved when saved is true
@@ -56,7 +55,7 @@ func NewDocJSON(data []byte, saved bool) (*Doc, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &Doc{snaps: [][]byte{norm}, labels: []string{"start"}}
+	d := &Doc{hist: newHistory(norm)}
 	if saved {
 		d.saved = norm
 	}
@@ -75,11 +74,11 @@ func Empty() *canvas.Dict { return canvas.NewChain() }
 func (d *Doc) Root() *canvas.Dict { return d.root }
 
 // JSON is the canvas as it is now, as compact Celery JSON.
-func (d *Doc) JSON() []byte { return d.snaps[d.at] }
+func (d *Doc) JSON() []byte { return d.hist.cur }
 
 // Dirty reports whether the canvas differs from what was last saved.
 func (d *Doc) Dirty() bool {
-	return d.saved == nil || !bytes.Equal(d.saved, d.snaps[d.at])
+	return d.saved == nil || !bytes.Equal(d.saved, d.hist.cur)
 }
 
 // MarkSaved records that the canvas with this JSON (a JSON() taken when
@@ -87,38 +86,36 @@ func (d *Doc) Dirty() bool {
 func (d *Doc) MarkSaved(data []byte) { d.saved = data }
 
 // Edits is the number of edits made (undone ones excluded).
-func (d *Doc) Edits() int { return d.at }
+func (d *Doc) Edits() int { return d.hist.at }
 
 // History is the label of every snapshot and the index of the one shown;
 // the ones after it can be redone.
-func (d *Doc) History() ([]string, int) { return d.labels, d.at }
+func (d *Doc) History() ([]string, int) { return d.hist.labels, d.hist.at }
 
 // Undo goes back one edit and returns its label; false at the start.
 func (d *Doc) Undo() (string, bool) {
-	if d.at == 0 {
+	label := d.hist.labels[d.hist.at]
+	if !d.hist.back() {
 		return "", false
 	}
-	label := d.labels[d.at]
-	d.at--
 	d.reload()
 	return label, true
 }
 
 // Redo does again the edit last undone and returns its label.
 func (d *Doc) Redo() (string, bool) {
-	if d.at+1 >= len(d.snaps) {
+	if !d.hist.forward() {
 		return "", false
 	}
-	d.at++
 	d.reload()
-	return d.labels[d.at], true
+	return d.hist.labels[d.hist.at], true
 }
 
 func (d *Doc) reload() {
-	root, err := canvas.Load(d.snaps[d.at])
+	root, err := canvas.Load(d.hist.cur)
 	if err != nil {
 		// every snapshot was loaded once before being kept
-		panic(fmt.Sprintf("builder: snapshot %d no longer loads: %v", d.at, err))
+		panic(fmt.Sprintf("builder: snapshot %d no longer loads: %v", d.hist.at, err))
 	}
 	d.root = root
 }
@@ -148,7 +145,7 @@ func (d *Doc) apply(label string, edit func(root *canvas.Dict) (*canvas.Dict, er
 	if err != nil {
 		return err
 	}
-	if bytes.Equal(data, d.snaps[d.at]) {
+	if bytes.Equal(data, d.hist.cur) {
 		return ErrNoChange
 	}
 	root, err := canvas.Load(data)
@@ -160,9 +157,7 @@ func (d *Doc) apply(label string, edit func(root *canvas.Dict) (*canvas.Dict, er
 	if norm, err := canvas.Encode(root, -1); err == nil {
 		data = norm
 	}
-	d.snaps = append(d.snaps[:d.at+1], data)
-	d.labels = append(d.labels[:d.at+1], label)
-	d.at++
+	d.hist.push(label, data)
 	d.root = root
 	return nil
 }
