@@ -616,7 +616,7 @@ func TestTUIOpensEveryScenario(t *testing.T) {
 				t.Fatal(err)
 			}
 			p := m.OpsPlayer()
-			if !m.OpsMode() || p == nil || p.Err != nil || len(p.Snapshots) != len(cfg.Ops.Ops) {
+			if !m.OpsMode() || p == nil || p.Err != nil || p.Played() != len(cfg.Ops.Ops) {
 				t.Fatalf("ops mode %v, player %v", m.OpsMode(), p)
 			}
 			lost := p.Ledger.Count(replay.Lost)

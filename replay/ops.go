@@ -96,18 +96,19 @@ func Run(initial canvas.Value, ops []canvas.Value, resolve Resolver) (*Result, e
 // composite it does not, exactly as in Celery. The
 // snapshot is always of the whole canvas (for merge: of what _merge returned).
 func Apply(cur *canvas.Dict, op *canvas.Dict, resolve Resolver) (canvas.Value, *stamping.Trace, *canvas.Dict, error) {
-	return apply(cur, op, resolve, false)
+	return apply(cur, op, resolve, false, true)
 }
 
-// apply is Apply with the visitor of a stamp op chosen by visitorFor and,
-// when record is set, the stamp's mutation log kept in its trace.
-func apply(cur *canvas.Dict, op *canvas.Dict, visitorFor func(name string) (visitors.Visitor, error), record bool) (canvas.Value, *stamping.Trace, *canvas.Dict, error) {
+// apply is Apply with the visitor of a stamp op chosen by visitorFor,
+// the stamp's mutation log kept in its trace when record is set, and no
+// snapshot (nil) unless snap is set.
+func apply(cur *canvas.Dict, op *canvas.Dict, visitorFor func(name string) (visitors.Visitor, error), record, snap bool) (canvas.Value, *stamping.Trace, *canvas.Dict, error) {
 	at, err := opPath(op)
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	if at == "$" {
-		return applyTo(cur, op, visitorFor, record)
+		return applyTo(cur, op, visitorFor, record, snap)
 	}
 	node, put, err := Locate(cur, at)
 	if err != nil {
@@ -118,19 +119,29 @@ func apply(cur *canvas.Dict, op *canvas.Dict, visitorFor func(name string) (visi
 			return nil, nil, nil, fmt.Errorf("signature(%s): %w", at, err)
 		}
 	}
-	snap, tr, next, err := applyTo(node, op, visitorFor, record)
+	name, _ := op.Lookup("op").(string)
+	// the snapshot is of the whole canvas, except merge's
+	merged, tr, next, err := applyTo(node, op, visitorFor, record, snap && name == "merge")
 	if err != nil {
 		return nil, tr, nil, err
 	}
-	switch name, _ := op.Lookup("op").(string); name {
+	switch name {
 	case "merge":
-		return snap, tr, cur, nil
+		return merged, tr, cur, nil
 	case "clone", "replace", "or", "json_roundtrip":
 		if err := put(next); err != nil {
 			return nil, tr, nil, err
 		}
 	}
-	return canvas.JSONCopy(cur), tr, cur, nil
+	return snapshotIf(snap, cur), tr, cur, nil
+}
+
+// snapshotIf is the JSON of v when snap is set, else nil.
+func snapshotIf(snap bool, v canvas.Value) canvas.Value {
+	if !snap {
+		return nil
+	}
+	return canvas.JSONCopy(v)
 }
 
 // opPath is the op's "at" path, "$" when absent.
@@ -150,8 +161,8 @@ func opPath(op *canvas.Dict) (string, error) {
 }
 
 // applyTo runs one op on the signature cur (the whole canvas, or the node an
-// op is addressed to).
-func applyTo(cur *canvas.Dict, op *canvas.Dict, visitorFor func(name string) (visitors.Visitor, error), record bool) (canvas.Value, *stamping.Trace, *canvas.Dict, error) {
+// op is addressed to); its snapshot is nil unless snap is set.
+func applyTo(cur *canvas.Dict, op *canvas.Dict, visitorFor func(name string) (visitors.Visitor, error), record, snap bool) (canvas.Value, *stamping.Trace, *canvas.Dict, error) {
 	name, _ := op.Lookup("op").(string)
 	dictArg := func(key string) (*canvas.Dict, error) {
 		v := op.Lookup(key)
@@ -171,7 +182,7 @@ func applyTo(cur *canvas.Dict, op *canvas.Dict, visitorFor func(name string) (vi
 		}
 		return canvas.SignatureOf(v)
 	}
-	snapshot := func(c *canvas.Dict) canvas.Value { return canvas.JSONCopy(c) }
+	snapshot := func(c *canvas.Dict) canvas.Value { return snapshotIf(snap, c) }
 	switch name {
 	case "stamp":
 		var v visitors.Visitor
@@ -232,8 +243,8 @@ func applyTo(cur *canvas.Dict, op *canvas.Dict, visitorFor func(name string) (vi
 		if err != nil {
 			return nil, nil, nil, err
 		}
-		snap := &canvas.Dict{Pairs: []canvas.Pair{{Key: "args", Val: a}, {Key: "kwargs", Val: k}, {Key: "options", Val: o}}}
-		return canvas.JSONCopy(snap), nil, cur, nil
+		merged := &canvas.Dict{Pairs: []canvas.Pair{{Key: "args", Val: a}, {Key: "kwargs", Val: k}, {Key: "options", Val: o}}}
+		return snapshotIf(snap, merged), nil, cur, nil
 	case "or":
 		other, err := loadArg("other")
 		if err != nil {

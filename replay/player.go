@@ -24,6 +24,11 @@ type Config struct {
 	Verify bool
 	// Ledger keeps the stamp ledger (Player.Ledger).
 	Ledger bool
+	// NoSnapshots leaves Player.Snapshots empty, for a player whose user
+	// reads only the current canvas (the TUI's ops mode): a snapshot is a
+	// copy of the whole canvas, most of the time and memory an op took on
+	// a large canvas.
+	NoSnapshots bool
 }
 
 // Player plays a session op by op: the current canvas, a snapshot and trace
@@ -38,7 +43,8 @@ type Player struct {
 	Session *Session
 	// Current is the canvas after the last op.
 	Current *canvas.Dict
-	// Snapshots[i] and Traces[i] are op i's snapshot and trace, as in Result.
+	// Snapshots[i] and Traces[i] are op i's snapshot and trace, as in Result
+	// (no snapshots with Config.NoSnapshots).
 	Snapshots []canvas.Value
 	Traces    []*stamping.Trace
 	// Ledger is the stamp ledger (nil unless Config.Ledger).
@@ -102,7 +108,7 @@ func (p *Player) Do(op *Op) error {
 	if p.Err != nil {
 		return fmt.Errorf("the session stopped at op %d: %w", p.ErrStep, p.Err)
 	}
-	i := len(p.Snapshots)
+	i := p.Played()
 	if op.Args == nil {
 		p.Session.Ops = append(p.Session.Ops, op)
 		return p.fail(i, "?", fmt.Errorf("op is a %s, not an object", canvas.TypeName(op.bad)))
@@ -124,7 +130,7 @@ func (p *Player) Do(op *Op) error {
 	// given (a headers list extended in place, an operand's options stamped
 	// later), and the session must keep the op as it was written.
 	args := canvas.JSONCopy(op.Args).(*canvas.Dict)
-	snap, tr, next, err := apply(p.Current, args, visitorFor, p.Ledger != nil)
+	snap, tr, next, err := apply(p.Current, args, visitorFor, p.Ledger != nil, !p.cfg.NoSnapshots)
 	if finish != nil {
 		if ferr := finish(); err == nil {
 			err = ferr
@@ -135,13 +141,18 @@ func (p *Player) Do(op *Op) error {
 		return p.fail(i, op.Name(), err)
 	}
 	p.Current = next
-	p.Snapshots = append(p.Snapshots, snap)
+	if !p.cfg.NoSnapshots {
+		p.Snapshots = append(p.Snapshots, snap)
+	}
 	p.Traces = append(p.Traces, tr)
 	if p.Ledger != nil {
 		p.Ledger.Observe(i, played, tr, next)
 	}
 	return nil
 }
+
+// Played is the number of ops played (the failed one excluded).
+func (p *Player) Played() int { return len(p.Traces) }
 
 func (p *Player) fail(i int, name string, err error) error {
 	p.Err, p.ErrStep = &OpError{i, name, err}, i

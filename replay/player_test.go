@@ -171,3 +171,46 @@ func TestCorpusThroughSessions(t *testing.T) {
 		})
 	}
 }
+
+// TestPlayersWithoutSnapshotsPlayTheSame plays every conformance ops case
+// from its recording with snapshots and without: the canvas, the traces,
+// the error and the ledger are the same, and no snapshot is kept.
+func TestPlayersWithoutSnapshotsPlayTheSame(t *testing.T) {
+	for _, c := range opsCases(t) {
+		t.Run(c.name, func(t *testing.T) {
+			legacy := &canvas.Dict{Pairs: []canvas.Pair{{Key: "canvas", Val: c.doc.Lookup("canvas")}, {Key: "ops", Val: c.doc.Lookup("ops")}}}
+			s, err := replay.ParseSession([]byte(canvas.MustEncode(legacy)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			live, err := replay.Play(s, replay.Config{Resolve: corpusResolver})
+			if err != nil {
+				t.Fatal(err)
+			}
+			with, err := replay.Play(live.Session, replay.Config{Ledger: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			without, err := replay.Play(live.Session, replay.Config{Ledger: true, NoSnapshots: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(without.Snapshots) != 0 {
+				t.Fatalf("%d snapshots kept", len(without.Snapshots))
+			}
+			if with.Played() != len(with.Snapshots) || without.Played() != with.Played() {
+				t.Fatalf("played %d and %d ops, %d snapshots", with.Played(), without.Played(), len(with.Snapshots))
+			}
+			outcome := func(p *replay.Player) string {
+				d := resultDoc(p)
+				d.Delete("snapshots")
+				d.Set("current", canvas.JSONCopy(p.Current))
+				d.Set("ledger", replay.LedgerJSON(p.Ledger))
+				return canvas.MustEncode(d)
+			}
+			if a, b := outcome(with), outcome(without); a != b {
+				t.Fatalf("with snapshots:\n%s\nwithout:\n%s", a, b)
+			}
+		})
+	}
+}

@@ -118,7 +118,7 @@ func (m *Model) resolver() replay.Resolver {
 // startOps plays a session (the ops of a file, or none on the canvas
 // before stamping) and turns the ops mode on.
 func (m *Model) startOps(s *replay.Session, path string) error {
-	p, err := replay.Play(s, replay.Config{Resolve: m.resolver(), Ledger: true})
+	p, err := replay.Play(s, replay.Config{Resolve: m.resolver(), Ledger: true, NoSnapshots: true})
 	if err != nil {
 		return err
 	}
@@ -135,7 +135,7 @@ func (m *Model) enterOps(p *replay.Player, path string) {
 	if p.Err != nil {
 		m.setStatus("the session stopped: "+p.Err.Error()+" (z undoes that op)", true)
 	} else {
-		m.setStatus(fmt.Sprintf("ops mode: %d ops played, %d stamps lost · o applies an op · s ledger · w saves", len(p.Snapshots), p.Ledger.Count(replay.Lost)), false)
+		m.setStatus(fmt.Sprintf("ops mode: %d ops played, %d stamps lost · o applies an op · s ledger · w saves", p.Played(), p.Ledger.Count(replay.Lost)), false)
 	}
 }
 
@@ -220,7 +220,7 @@ func (m *Model) opsKey(msg tea.KeyMsg) (cmd tea.Cmd, handled bool) {
 			m.setStatus("stepping mode: the ops session is kept (O goes back to it)", false)
 		default:
 			m.setOpsOn(true)
-			m.setStatus(fmt.Sprintf("ops mode: %d ops", len(m.ops.player.Snapshots)), false)
+			m.setStatus(fmt.Sprintf("ops mode: %d ops", m.ops.player.Played()), false)
 		}
 		return nil, true
 	case key.Matches(msg, k.Save):
@@ -324,7 +324,7 @@ func (m *Model) opsCopy() tea.Cmd {
 		return nil
 	}
 	s := m.opsSession()
-	cfg := replay.Config{Resolve: m.resolver(), Ledger: true}
+	cfg := replay.Config{Resolve: m.resolver(), Ledger: true, NoSnapshots: true}
 	return func() tea.Msg {
 		p, err := replay.Play(s, cfg)
 		return opsStartedMsg{player: p, err: err}
@@ -420,7 +420,7 @@ func shortPath(p string, w int) string {
 // the session can go on.
 func (m *Model) applyOp(op *replay.Op) {
 	p := m.ops.player
-	i := len(p.Snapshots)
+	i := p.Played()
 	if err := p.Do(op); err != nil {
 		if back, uerr := p.Undo(); uerr == nil {
 			m.ops.player = back
@@ -624,7 +624,7 @@ func (m *Model) opsTitle(title string) string {
 	if !m.OpsMode() {
 		return title
 	}
-	n := len(m.ops.player.Snapshots)
+	n := m.ops.player.Played()
 	if n == 0 {
 		return "Canvas (ops mode, before any op)"
 	}

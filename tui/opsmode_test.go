@@ -44,7 +44,7 @@ func stampAndReplace(t *testing.T, h *harness) {
 	h.wantScreen(ScreenMain)
 	h.wantStatus("op 0 stamp")
 	h.wantStatus("no stamp lost")
-	if !h.m.OpsMode() || len(h.m.OpsPlayer().Snapshots) != 1 {
+	if !h.m.OpsMode() || h.m.OpsPlayer().Played() != 1 {
 		t.Fatalf("after the stamp op: ops mode %v, player %+v", h.m.OpsMode(), h.m.OpsPlayer())
 	}
 	if !h.m.Tree().Reveal(charge) {
@@ -150,8 +150,8 @@ func TestOpsFlow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !m.OpsMode() || len(m.OpsPlayer().Snapshots) != 2 {
-		t.Fatalf("reopened: ops mode %v, %d ops played", m.OpsMode(), len(m.OpsPlayer().Snapshots))
+	if !m.OpsMode() || m.OpsPlayer().Played() != 2 {
+		t.Fatalf("reopened: ops mode %v, %d ops played", m.OpsMode(), m.OpsPlayer().Played())
 	}
 	if got := m.lostKeys(charge); strings.Join(got, ",") != strings.Join(lost, ",") {
 		t.Errorf("reopened: charge_card lost %v, want %v", got, lost)
