@@ -282,6 +282,17 @@ func TestIdentify(t *testing.T) {
 	if strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("identities:\n got %v\nwant %v", got, want)
 	}
+
+	// task_ids written to look like the identities made for others
+	root = canvas.NewChain(leaf("proj.a", "t-1@$.tasks[2]", nil), leaf("proj.b", "t-1", nil), leaf("proj.c", "t-1", nil), leaf("proj.d", "proj.e@$.tasks[4]", nil), leaf("proj.e", "", nil))
+	got = nil
+	for _, n := range replay.Nodes(root) {
+		got = append(got, n.ID)
+	}
+	want = []string{"celery.chain@$", "t-1@$.tasks[2]", "t-1", "t-1@$.tasks[2]#2", "proj.e@$.tasks[4]", "proj.e@$.tasks[4]#2"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("identities made to collide:\n got %v\nwant %v", got, want)
+	}
 }
 
 // TestUndoAfterFailure: a failing op stops the player (as Celery would

@@ -192,7 +192,9 @@ func listItems(v canvas.Value) []canvas.Value {
 //   - when several distinct objects carry the same task_id, the first one
 //     met in walk order keeps the bare task_id and each other one is
 //     "task_id@path", e.g. "t-9@$.tasks[2].link_error[0]";
-//   - a node without a task_id is "task@path", e.g. "celery.chain@$".
+//   - a node without a task_id is "task@path", e.g. "celery.chain@$";
+//   - an identity already taken (only a task_id or task name written to
+//     look like one of these can cause it) gets "#2", "#3", … after it.
 //
 // One object reachable from several places (shared) is one node.
 func Identify(nodes []*Node) {
@@ -208,6 +210,9 @@ func Identify(nodes []*Node) {
 			id = task + "@" + n.Path
 		case taken[id]:
 			id = id + "@" + n.Path
+		}
+		for k, base := 2, id; taken[id]; k++ {
+			id = base + "#" + strconv.Itoa(k)
 		}
 		taken[id] = true
 		n.ID = id
