@@ -2,6 +2,7 @@ package replay
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -138,31 +139,55 @@ type Ledger struct {
 // stamps, read at one moment.
 type ledgerState struct {
 	nodes  []*Node
+	states []nodeState // states[i] is nodes[i]'s
 	byID   map[string]*nodeState
-	byOpts map[*canvas.Dict][]*nodeState
+	byOpts map[*canvas.Dict]*nodeState // the first node with these options
 }
 
 type nodeState struct {
-	node    *Node
-	stamps  *Stamps
-	hasSH   bool // options has a stamped_headers key
-	leaf    bool
-	optsRef *canvas.Dict
+	node     *Node
+	stamps   *Stamps
+	hasSH    bool // options has a stamped_headers key
+	leaf     bool
+	optsRef  *canvas.Dict
+	sameOpts *nodeState // the next node, in walk order, with the same options
 }
 
 func readState(root *canvas.Dict) *ledgerState {
 	nodes := Nodes(root)
-	st := &ledgerState{nodes: nodes, byID: make(map[string]*nodeState, len(nodes)), byOpts: make(map[*canvas.Dict][]*nodeState, len(nodes))}
-	for _, n := range st.nodes {
-		ns := &nodeState{node: n, stamps: StampsOf(n.Sig), leaf: Kind(n.Sig) == canvas.Signature}
+	st := &ledgerState{nodes: nodes, states: make([]nodeState, len(nodes)), byID: make(map[string]*nodeState, len(nodes)), byOpts: make(map[*canvas.Dict]*nodeState, len(nodes))}
+	for i, n := range st.nodes {
+		ns := &st.states[i]
+		*ns = nodeState{node: n, stamps: StampsOf(n.Sig), leaf: Kind(n.Sig) == canvas.Signature}
 		if opts, ok := n.Sig.Lookup("options").(*canvas.Dict); ok {
 			ns.hasSH = opts.Has("stamped_headers")
 			ns.optsRef = opts
-			st.byOpts[opts] = append(st.byOpts[opts], ns)
+			if first := st.byOpts[opts]; first == nil {
+				st.byOpts[opts] = ns
+			} else {
+				last := first
+				for last.sameOpts != nil {
+					last = last.sameOpts
+				}
+				last.sameOpts = ns
+			}
 		}
-		st.byID[n.ID] = ns
+		st.byID[n.ID] = ns // identities are unique (Identify)
 	}
 	return st
+}
+
+// stampsBefore are the stamps of node id before an op's stamps as far as
+// its steps have gone: base, which holds the nodes the steps have reached,
+// or else prev.
+func stampsBefore(prev *ledgerState, base map[string]*Stamps, id string) (*Stamps, bool) {
+	if s, ok := base[id]; ok {
+		return s, true
+	}
+	if ns, ok := prev.byID[id]; ok {
+		return ns.stamps, true
+	}
+	return nil, false
 }
 
 // at is the node first met at path p, or nil.
@@ -178,8 +203,8 @@ func (s *ledgerState) at(p string) *nodeState {
 }
 
 func (s *ledgerState) anyStamp() bool {
-	for _, ns := range s.byID {
-		if len(ns.stamps.Keys) > 0 {
+	for i := range s.states {
+		if len(s.states[i].stamps.Keys) > 0 {
 			return true
 		}
 	}
@@ -210,7 +235,7 @@ func (l *Ledger) history(n *Node) *NodeHistory {
 	}
 	h.Task = n.Task()
 	h.TaskID = canvas.JSONCopy(n.TaskID())
-	h.Paths = append([]string(nil), n.Paths...)
+	h.Paths = n.Paths // made by the walk, never changed after it
 	h.Present = true
 	return h
 }
@@ -293,19 +318,17 @@ func (l *Ledger) Observe(i int, op *Op, tr *stamping.Trace, root *canvas.Dict) {
 	}
 	// Overrides that _merge refused.
 	l.protected(info, prev, add)
-	// What each node looked like before, as the stamp op's steps go.
-	base := make(map[string]*Stamps, len(prev.byID))
-	for id, ns := range prev.byID {
-		base[id] = ns.stamps
-	}
+	// What each node looked like before, as the stamp op's steps go (see
+	// stampsBefore).
+	base := map[string]*Stamps{}
 	visited := map[string]bool{}
 	if info.name == "stamp" && tr != nil && tr.Log != nil && len(tr.Steps) > 0 {
-		l.stampSteps(info, tr, next, base, visited, add)
+		l.stampSteps(info, tr, prev, next, base, visited, add)
 	}
 	headers, _ := info.args.Lookup("headers").(*canvas.Dict)
-	for _, n := range next.nodes {
-		ns := next.byID[n.ID]
-		before, existed := base[n.ID]
+	for i, n := range next.nodes {
+		ns := &next.states[i]
+		before, existed := stampsBefore(prev, base, n.ID)
 		if !existed {
 			continue
 		}
@@ -321,11 +344,11 @@ func (l *Ledger) Observe(i int, op *Op, tr *stamping.Trace, root *canvas.Dict) {
 	}
 	// Nodes that came and went.
 	stampedBefore := prev.anyStamp()
-	for _, n := range next.nodes {
+	for i, n := range next.nodes {
 		if _, ok := prev.byID[n.ID]; ok {
 			continue
 		}
-		ns := next.byID[n.ID]
+		ns := &next.states[i]
 		e := Event{Kind: Appeared, Step: -1, Path: n.Path, New: stampsValue(ns.stamps), HasNew: true}
 		e.Reason = appearedReason(info, n, ns, stampedBefore)
 		if id := idText(n.TaskID()); id != "" && id != n.ID && prev.byID[id] != nil {
@@ -346,20 +369,20 @@ func (l *Ledger) Observe(i int, op *Op, tr *stamping.Trace, root *canvas.Dict) {
 			add(n.ID, Event{Kind: Added, Key: k, Step: -1, Path: n.Path, New: ns.stamps.Values[j], HasNew: true, Source: src, Reason: why})
 		}
 	}
-	for _, n := range prev.nodes {
+	for i, n := range prev.nodes {
 		if _, ok := next.byID[n.ID]; ok {
 			continue
 		}
-		ps := prev.byID[n.ID]
+		ps := &prev.states[i]
 		add(n.ID, Event{Kind: Removed, Step: -1, Path: n.Path, Old: stampsValue(ps.stamps), HasOld: true, Reason: removedReason(info, n)})
 	}
 	if info.name == "stamp" {
 		l.missed(info, next, headers, add)
 	}
 	// Commit.
-	for _, n := range next.nodes {
+	for i, n := range next.nodes {
 		h := l.history(n)
-		h.stamps = next.byID[n.ID].stamps
+		h.stamps = next.states[i].stamps
 	}
 	for _, n := range prev.nodes {
 		if _, ok := next.byID[n.ID]; !ok {
@@ -380,9 +403,7 @@ type pending struct {
 	e  Event
 }
 
-func emptyStamps() *Stamps {
-	return &Stamps{Listed: map[string]bool{}, plain: map[string]bool{}}
-}
+func emptyStamps() *Stamps { return &Stamps{} }
 
 // stampsValue is a node's stamps as one JSON object.
 func stampsValue(s *Stamps) *canvas.Dict {
@@ -479,7 +500,7 @@ func (l *Ledger) protected(info opInfo, prev *ledgerState, add func(string, Even
 // on_signature call (where Celery writes the stamps of that signature) it
 // reads the node's stamps and records what changed, with the hook that
 // produced each value.
-func (l *Ledger) stampSteps(info opInfo, tr *stamping.Trace, next *ledgerState, base map[string]*Stamps, visited map[string]bool, add func(string, Event)) {
+func (l *Ledger) stampSteps(info opInfo, tr *stamping.Trace, prev, next *ledgerState, base map[string]*Stamps, visited map[string]bool, add func(string, Event)) {
 	st, err := stamping.NewStepper(tr)
 	if err != nil {
 		return
@@ -498,16 +519,16 @@ func (l *Ledger) stampSteps(info opInfo, tr *stamping.Trace, next *ledgerState, 
 			continue
 		}
 		opts, _ := d.Lookup("options").(*canvas.Dict)
-		nodes := next.byOpts[opts]
-		if len(nodes) == 0 {
+		first := next.byOpts[opts]
+		if first == nil {
 			continue
 		}
 		st.Goto(s + 1)
 		path := absPath(info.at, step.Target.Path)
-		for _, ns := range nodes {
+		for ns := first; ns != nil; ns = ns.sameOpts {
 			id := ns.node.ID
 			now := StampsOf(ns.node.Sig)
-			before, ok := base[id]
+			before, ok := stampsBefore(prev, base, id)
 			if !ok {
 				before = emptyStamps()
 			}
@@ -767,4 +788,6 @@ func (l *Ledger) missed(info opInfo, next *ledgerState, headers *canvas.Dict, ad
 
 // hasPlain reports whether key is in options without being listed in
 // stamped_headers (an ordinary execution option).
-func (s *Stamps) hasPlain(key string) bool { return s.plain[key] }
+func (s *Stamps) hasPlain(key string) bool {
+	return !s.Listed[key] && slices.Contains(s.options, key)
+}

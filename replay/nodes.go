@@ -225,10 +225,10 @@ type Stamps struct {
 	Keys   []string       // sorted
 	Values []canvas.Value // JSON copies, in Keys order
 	// Listed holds every key listed in stamped_headers (with or without a
-	// value).
+	// value); nil when none is.
 	Listed map[string]bool
 
-	plain map[string]bool // option keys that are not listed
+	options []string // every key of options
 }
 
 // Get returns the stamp's value and whether key is a stamp.
@@ -242,18 +242,17 @@ func (s *Stamps) Get(key string) (canvas.Value, bool) {
 
 // StampsOf reads a node's stamps.
 func StampsOf(sig *canvas.Dict) *Stamps {
-	s := &Stamps{Listed: map[string]bool{}, plain: map[string]bool{}}
+	s := &Stamps{}
 	opts, ok := sig.Lookup("options").(*canvas.Dict)
 	if !ok {
 		return s
 	}
+	s.options = opts.Keys()
 	for _, k := range listedKeys(opts.Lookup("stamped_headers")) {
-		s.Listed[k] = true
-	}
-	for _, p := range opts.Pairs {
-		if !s.Listed[p.Key] {
-			s.plain[p.Key] = true
+		if s.Listed == nil {
+			s.Listed = map[string]bool{}
 		}
+		s.Listed[k] = true
 	}
 	for k := range s.Listed {
 		if opts.Has(k) {
