@@ -156,21 +156,16 @@ type nodeState struct {
 func readState(root *canvas.Dict) *ledgerState {
 	nodes := Nodes(root)
 	st := &ledgerState{nodes: nodes, states: make([]nodeState, len(nodes)), byID: make(map[string]*nodeState, len(nodes)), byOpts: make(map[*canvas.Dict]*nodeState, len(nodes))}
-	for i, n := range st.nodes {
-		ns := &st.states[i]
+	// Last node first, so that each one goes at the head of the nodes
+	// with its options and they end up in walk order.
+	for i := len(nodes) - 1; i >= 0; i-- {
+		n, ns := nodes[i], &st.states[i]
 		*ns = nodeState{node: n, stamps: StampsOf(n.Sig), leaf: Kind(n.Sig) == canvas.Signature}
 		if opts, ok := n.Sig.Lookup("options").(*canvas.Dict); ok {
 			ns.hasSH = opts.Has("stamped_headers")
 			ns.optsRef = opts
-			if first := st.byOpts[opts]; first == nil {
-				st.byOpts[opts] = ns
-			} else {
-				last := first
-				for last.sameOpts != nil {
-					last = last.sameOpts
-				}
-				last.sameOpts = ns
-			}
+			ns.sameOpts = st.byOpts[opts]
+			st.byOpts[opts] = ns
 		}
 		st.byID[n.ID] = ns // identities are unique (Identify)
 	}
