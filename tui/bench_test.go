@@ -8,6 +8,8 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/stampede-dev/stampede/canvas"
+	"github.com/stampede-dev/stampede/replay"
 	"github.com/stampede-dev/stampede/themes"
 	"github.com/stampede-dev/stampede/tui/breakpoint"
 	"github.com/stampede-dev/stampede/tui/session"
@@ -182,6 +184,29 @@ func pressAndDraw(b *testing.B, m *Model, there, back tea.KeyMsg) {
 		m.Update(there)
 		_ = m.View()
 		m.Update(back)
+		_ = m.View()
+	}
+}
+
+// BenchmarkApplyOp applies a small op (set an option on the root) in the
+// ops mode on the 100k group, as enter in the op dialog does: the op and
+// its ledger, the tree, the status line and the recovery command (whose
+// write is not run here), then a redraw.
+func BenchmarkApplyOp(b *testing.B) {
+	m := bigModel(b, 100_000)
+	_, cmd := m.Update(keyMsg("O")) // large: prepared by commands
+	for i := 0; cmd != nil && !m.OpsMode() && i < 10; i++ {
+		_, cmd = m.Update(cmd())
+	}
+	if !m.OpsMode() {
+		b.Fatal("O did not enter the ops mode")
+	}
+	set := replay.NewOp("set", "", &canvas.Dict{Pairs: []canvas.Pair{{Key: "options", Val: &canvas.Dict{Pairs: []canvas.Pair{{Key: "queue", Val: "q2"}}}}}})
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		m.applyOp(set)
+		m.keepOpsRecovery()
 		_ = m.View()
 	}
 }

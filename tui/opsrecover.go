@@ -40,7 +40,8 @@ func (m *Model) recoveryPath(path, name string) string {
 
 // keepOpsRecovery brings the recovery file in line with the session after
 // an op, an undo or a save: the session's JSON while it has unsaved ops,
-// no file otherwise. The write runs as a command, in order (builder.Recovery).
+// no file otherwise. The JSON is made and written in a command, in order
+// (builder.Recovery): on a large canvas making it took as long as the op.
 func (m *Model) keepOpsRecovery() tea.Cmd {
 	o := m.ops
 	if o == nil || m.cfg.NoRecovery {
@@ -55,11 +56,16 @@ func (m *Model) keepOpsRecovery() tea.Cmd {
 	if o.saved == len(s.Ops) || len(s.Ops) == 0 {
 		return func() tea.Msg { return builder.RecoveryMsg{Err: rec.Remove(gen)} }
 	}
-	data, err := s.Encode()
-	if err != nil {
-		return func() tea.Msg { return builder.RecoveryMsg{Err: err} }
+	// The ops played so far: the ones played next go after them and are
+	// not seen; a played op, its arguments and its recording never change.
+	played := s.Prefix(len(s.Ops))
+	return func() tea.Msg {
+		data, err := played.Encode()
+		if err != nil {
+			return builder.RecoveryMsg{Err: err}
+		}
+		return builder.RecoveryMsg{Err: rec.Write(gen, data)}
 	}
-	return func() tea.Msg { return builder.RecoveryMsg{Err: rec.Write(gen, data)} }
 }
 
 // pendingOps is a recovery file found at start, while the user decides.
