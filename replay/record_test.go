@@ -259,6 +259,18 @@ func TestSessionFormat(t *testing.T) {
 	if !strings.HasPrefix(string(data), "{\n  \"format\": \"stampede.session\",\n  \"version\": 1,") {
 		t.Fatalf("not written in the versioned format:\n%s", data)
 	}
+	// on one line, it reads back as the same session
+	line, err := s.EncodeIndent(-1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := replay.ParseSession(line)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := back.Encode(); strings.Count(string(line), "\n") != 1 || string(again) != string(data) {
+		t.Fatalf("on one line:\n%s\nread back and written again:\n%s\nwant\n%s", line, again, data)
+	}
 	for _, bad := range []string{
 		`{"format": "other", "version": 1, "canvas": {}, "ops": []}`,
 		`{"format": "stampede.session", "version": 99, "canvas": {}, "ops": []}`,

@@ -226,7 +226,12 @@ func ParseSession(data []byte) (*Session, error) {
 
 // Encode writes the session in the current versioned format, indented by
 // two spaces, with a final newline.
-func (s *Session) Encode() ([]byte, error) {
+func (s *Session) Encode() ([]byte, error) { return s.EncodeIndent(2) }
+
+// EncodeIndent is Encode indented by indent spaces, or on one line for a
+// negative indent (a third of the size for a large canvas, for files only
+// stampede reads, such as the TUI's recovery file).
+func (s *Session) EncodeIndent(indent int) ([]byte, error) {
 	doc := &canvas.Dict{Pairs: []canvas.Pair{{Key: "format", Val: Format}, {Key: "version", Val: canvas.Int(strconv.Itoa(Version))}}}
 	for _, f := range [...]struct{ key, text string }{{"name", s.Name}, {"description", s.Description}} {
 		switch {
@@ -257,7 +262,7 @@ func (s *Session) Encode() ([]byte, error) {
 			}
 		}
 	}
-	b, err := canvas.Encode(doc, 2)
+	b, err := canvas.Encode(doc, indent)
 	if err != nil {
 		return nil, err
 	}

@@ -60,7 +60,7 @@ func (m *Model) keepOpsRecovery() tea.Cmd {
 	// not seen; a played op, its arguments and its recording never change.
 	played := s.Prefix(len(s.Ops))
 	return func() tea.Msg {
-		data, err := played.Encode()
+		data, err := played.EncodeIndent(-1)
 		if err != nil {
 			return builder.RecoveryMsg{Err: err}
 		}
