@@ -50,6 +50,18 @@ func opsCases(t testing.TB) []opsCase {
 	return out
 }
 
+// legacySession is an ops case read as a session of the old form, the
+// case's canvas and ops alone.
+func legacySession(t *testing.T, c opsCase) *replay.Session {
+	t.Helper()
+	legacy := &canvas.Dict{Pairs: []canvas.Pair{{Key: "canvas", Val: c.doc.Lookup("canvas")}, {Key: "ops", Val: c.doc.Lookup("ops")}}}
+	s, err := replay.ParseSession([]byte(canvas.MustEncode(legacy)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
 // resultDoc is a played session in the conformance ops output form.
 func resultDoc(p *replay.Player) *canvas.Dict {
 	traces := &canvas.List{}
@@ -95,11 +107,7 @@ func runDoc(res *replay.Result) *canvas.Dict {
 func TestCorpusThroughSessions(t *testing.T) {
 	for _, c := range opsCases(t) {
 		t.Run(c.name, func(t *testing.T) {
-			legacy := &canvas.Dict{Pairs: []canvas.Pair{{Key: "canvas", Val: c.doc.Lookup("canvas")}, {Key: "ops", Val: c.doc.Lookup("ops")}}}
-			s, err := replay.ParseSession([]byte(canvas.MustEncode(legacy)))
-			if err != nil {
-				t.Fatal(err)
-			}
+			s := legacySession(t, c)
 			if s.Version != 0 {
 				t.Fatalf("legacy session read as version %d", s.Version)
 			}
@@ -178,11 +186,7 @@ func TestCorpusThroughSessions(t *testing.T) {
 func TestPlayersWithoutSnapshotsPlayTheSame(t *testing.T) {
 	for _, c := range opsCases(t) {
 		t.Run(c.name, func(t *testing.T) {
-			legacy := &canvas.Dict{Pairs: []canvas.Pair{{Key: "canvas", Val: c.doc.Lookup("canvas")}, {Key: "ops", Val: c.doc.Lookup("ops")}}}
-			s, err := replay.ParseSession([]byte(canvas.MustEncode(legacy)))
-			if err != nil {
-				t.Fatal(err)
-			}
+			s := legacySession(t, c)
 			live, err := replay.Play(s, replay.Config{Resolve: corpusResolver})
 			if err != nil {
 				t.Fatal(err)
