@@ -122,7 +122,7 @@ func (m *Model) AskQuit() bool {
 		"s  save it, then quit",
 		"d  discard the edits and quit",
 		"esc  keep editing",
-	}, keys: []string{"s", "d"}, purpose: askQuit})
+	}, keys: []askKey{{"s", "save and quit"}, {"d", "discard and quit"}}, purpose: askQuit})
 	return true
 }
 
@@ -136,7 +136,7 @@ func (m *Model) OfferRecovery(p *Pending) {
 		"r  restore them (builder mode)",
 		"d  delete the recovery file",
 		"esc  decide later (the file stays)",
-	}, keys: []string{"r", "d"}, purpose: askRecover, pending: p})
+	}, keys: []askKey{{"r", "restore"}, {"d", "delete the file"}}, purpose: askRecover, pending: p})
 }
 
 // Update handles a key in builder mode; sel is the tree's selection.

@@ -378,12 +378,16 @@ type askDialog struct {
 	c       *common.Common
 	title   string
 	lines   []string
-	keys    []string
+	keys    []askKey
 	purpose int
 	pending *Pending
 	width   int
 	height  int
 }
+
+// askKey is one answer of an askDialog: its key and, for the help line,
+// what it does.
+type askKey struct{ key, help string }
 
 const (
 	askQuit = iota
@@ -396,8 +400,8 @@ func (d *askDialog) Update(msg tea.KeyMsg) (choice string, closed bool) {
 		return "", true
 	}
 	for _, k := range d.keys {
-		if msg.String() == k {
-			return k, true
+		if msg.String() == k.key {
+			return k.key, true
 		}
 	}
 	return "", false
@@ -410,7 +414,7 @@ func (d *askDialog) SetSize(w, h int) { d.width, d.height = w, h }
 func (d *askDialog) ShortHelp() []key.Binding {
 	var out []key.Binding
 	for _, k := range d.keys {
-		out = append(out, key.NewBinding(key.WithKeys(k), key.WithHelp(k, "")))
+		out = append(out, key.NewBinding(key.WithKeys(k.key), key.WithHelp(k.key, k.help)))
 	}
 	return append(out, d.c.Keys.Cancel)
 }
