@@ -107,6 +107,17 @@ func copyInto(t *testing.T, dir, src string) string {
 
 func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
+// termEnv is the start of a command line that runs the binary in a
+// terminal of its own: a UTF-8 xterm (or vars in place of LANG), with a
+// cache folder of the test's, so that a recovery file the user's own
+// runs left for the sample is neither offered nor changed.
+func termEnv(t *testing.T, vars ...string) string {
+	if len(vars) == 0 {
+		vars = []string{"LANG=C.UTF-8"}
+	}
+	return "env XDG_CACHE_HOME=" + shellQuote(t.TempDir()) + " " + strings.Join(vars, " ") + " TERM=xterm-256color "
+}
+
 // TestTUIInTmux runs the real binary in tmux on a test canvas with a
 // deterministic visitor, steps with real key presses, checks the hook and
 // the diff on screen, steps back, exports, and compares the exported files
@@ -123,7 +134,7 @@ func TestTUIInTmux(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	command := "env LANG=C.UTF-8 TERM=xterm-256color " + shellQuote(bin) + " " + shellQuote(input) + " -visitor " + shellQuote(visitor)
+	command := termEnv(t) + shellQuote(bin) + " " + shellQuote(input) + " -visitor " + shellQuote(visitor)
 	if out, err := s.cmd("new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40", command); err != nil {
 		t.Fatalf("tmux new-session: %v: %s", err, out)
 	}
@@ -201,7 +212,7 @@ func TestTUIInTmux(t *testing.T) {
 // screen without a single colour, yet with the selection in reverse video.
 func TestTUIInTmuxWithNoColor(t *testing.T) {
 	s, bin, _ := newTmuxTest(t)
-	command := "env NO_COLOR=1 TERM=xterm-256color " + shellQuote(bin)
+	command := termEnv(t, "NO_COLOR=1") + shellQuote(bin)
 	if out, err := s.cmd("new-session", "-d", "-s", "e2e", "-x", "100", "-y", "30", command); err != nil {
 		t.Fatalf("tmux new-session: %v: %s", err, out)
 	}
@@ -241,7 +252,7 @@ func TestTUIInTmuxWithNoColor(t *testing.T) {
 // file takes: `stampede -visitor workflow-id -append`.
 func TestSampleWithFlagsInTmux(t *testing.T) {
 	s, bin, _ := newTmuxTest(t)
-	command := "env LANG=C.UTF-8 TERM=xterm-256color " + shellQuote(bin) + " -visitor workflow-id -append -theme light"
+	command := termEnv(t) + shellQuote(bin) + " -visitor workflow-id -append -theme light"
 	if out, err := s.cmd("new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40", command); err != nil {
 		t.Fatalf("tmux new-session: %v: %s", err, out)
 	}
@@ -319,9 +330,10 @@ func TestTUIOpsInTmux(t *testing.T) {
 	// than the op form's field, which shows only its start.
 	copyInto(t, dir, filepath.Join("testdata", "conformance", "visitors", "mark.star"))
 	visitor := "mark.star"
+	env := termEnv(t) // one cache folder for every start
 	start := func(args string) {
 		t.Helper()
-		command := "env LANG=C.UTF-8 TERM=xterm-256color " + shellQuote(bin) + " " + args
+		command := env + shellQuote(bin) + " " + args
 		if out, err := s.cmd("new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40", "-c", dir, command); err != nil {
 			t.Fatalf("tmux new-session: %v: %s", err, out)
 		}
@@ -432,7 +444,7 @@ func TestBuilderInTmux(t *testing.T) {
 	out := filepath.Join(dir, "pipeline.json")
 	recovery := filepath.Join(dir, ".pipeline.json.recover.json")
 
-	command := "cd " + shellQuote(dir) + " && env LANG=C.UTF-8 TERM=xterm-256color " + shellQuote(bin) + " new pipeline.json"
+	command := "cd " + shellQuote(dir) + " && " + termEnv(t) + shellQuote(bin) + " new pipeline.json"
 	if out, err := s.cmd("new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40", command); err != nil {
 		t.Fatalf("tmux new-session: %v: %s", err, out)
 	}
@@ -634,9 +646,10 @@ func TestOpsRecoveryInTmux(t *testing.T) {
 	s, bin, dir := newTmuxTest(t)
 	copyInto(t, dir, filepath.Join("tui", "testdata", "order.json"))
 	recovery := filepath.Join(dir, ".order.session.json.recover.json")
+	env := termEnv(t) // one cache folder for both starts
 	start := func(name string) {
 		t.Helper()
-		command := "env LANG=C.UTF-8 TERM=xterm-256color " + shellQuote(bin) + " order.json"
+		command := env + shellQuote(bin) + " order.json"
 		if out, err := s.cmd("new-session", "-d", "-s", name, "-x", "120", "-y", "40", "-c", dir, command); err != nil {
 			t.Fatalf("tmux new-session: %v: %s", err, out)
 		}
