@@ -141,7 +141,7 @@ type ledgerState struct {
 	nodes  []*Node
 	states []nodeState // states[i] is nodes[i]'s
 	byID   map[string]*nodeState
-	byOpts map[*canvas.Dict]*nodeState // the first node with these options
+	byOpts map[*canvas.Dict]*nodeState // the first node with these options; see withOptions
 }
 
 type nodeState struct {
@@ -155,21 +155,35 @@ type nodeState struct {
 
 func readState(root *canvas.Dict) *ledgerState {
 	nodes := Nodes(root)
-	st := &ledgerState{nodes: nodes, states: make([]nodeState, len(nodes)), byID: make(map[string]*nodeState, len(nodes)), byOpts: make(map[*canvas.Dict]*nodeState, len(nodes))}
-	// Last node first, so that each one goes at the head of the nodes
-	// with its options and they end up in walk order.
-	for i := len(nodes) - 1; i >= 0; i-- {
-		n, ns := nodes[i], &st.states[i]
+	st := &ledgerState{nodes: nodes, states: make([]nodeState, len(nodes)), byID: make(map[string]*nodeState, len(nodes))}
+	for i, n := range nodes {
+		ns := &st.states[i]
 		*ns = nodeState{node: n, stamps: StampsOf(n.Sig), leaf: Kind(n.Sig) == canvas.Signature}
 		if opts, ok := n.Sig.Lookup("options").(*canvas.Dict); ok {
 			ns.hasSH = opts.Has("stamped_headers")
 			ns.optsRef = opts
-			ns.sameOpts = st.byOpts[opts]
-			st.byOpts[opts] = ns
 		}
 		st.byID[n.ID] = ns // identities are unique (Identify)
 	}
 	return st
+}
+
+// withOptions is the first node, in walk order, whose options are opts
+// (the next ones follow through sameOpts), or nil. Only a stamp op's
+// steps look nodes up this way, so the index is made on the first call.
+func (s *ledgerState) withOptions(opts *canvas.Dict) *nodeState {
+	if s.byOpts == nil {
+		s.byOpts = make(map[*canvas.Dict]*nodeState, len(s.states))
+		// Last node first, so that each one goes at the head of the nodes
+		// with its options and they end up in walk order.
+		for i := len(s.states) - 1; i >= 0; i-- {
+			if ns := &s.states[i]; ns.optsRef != nil {
+				ns.sameOpts = s.byOpts[ns.optsRef]
+				s.byOpts[ns.optsRef] = ns
+			}
+		}
+	}
+	return s.byOpts[opts]
 }
 
 // stampsBefore are the stamps of node id before an op's stamps as far as
@@ -514,7 +528,7 @@ func (l *Ledger) stampSteps(info opInfo, tr *stamping.Trace, prev, next *ledgerS
 			continue
 		}
 		opts, _ := d.Lookup("options").(*canvas.Dict)
-		first := next.byOpts[opts]
+		first := next.withOptions(opts)
 		if first == nil {
 			continue
 		}

@@ -27,7 +27,7 @@ func TestReadStateKeepsWalkOrder(t *testing.T) {
 		}
 	}
 	var got string
-	for ns := st.byOpts[shared]; ns != nil; ns = ns.sameOpts {
+	for ns := st.withOptions(shared); ns != nil; ns = ns.sameOpts {
 		got += ns.node.Task()
 	}
 	if got != "acd" {
