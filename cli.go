@@ -53,11 +53,22 @@ func parse(fs *flag.FlagSet, args []string, stderr io.Writer) (string, int, bool
 		return "", 2, false
 	}
 	if fs.NArg() != 1 {
-		fmt.Fprintf(stderr, "stampede %s: expected one file, got %d arguments\n", fs.Name(), fs.NArg())
+		fmt.Fprintf(stderr, "stampede %s: expected one file, got %s\n", fs.Name(), argumentCount(fs.NArg()))
 		fs.Usage()
 		return "", 2, false
 	}
 	return fs.Arg(0), 0, true
+}
+
+// argumentCount is "no arguments", "1 argument" or "3 arguments".
+func argumentCount(n int) string {
+	switch n {
+	case 0:
+		return "no arguments"
+	case 1:
+		return "1 argument"
+	}
+	return fmt.Sprintf("%d arguments", n)
 }
 
 // readCanvas reads a canvas: Celery JSON loaded as celery.signature(dict)

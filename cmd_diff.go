@@ -25,7 +25,7 @@ func cmdDiff(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if fs.NArg() != 2 {
-		fmt.Fprintf(stderr, "stampede diff: expected two canvas files, got %d arguments\n", fs.NArg())
+		fmt.Fprintf(stderr, "stampede diff: expected two canvas files, got %s\n", argumentCount(fs.NArg()))
 		fs.Usage()
 		return 2
 	}

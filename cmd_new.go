@@ -38,7 +38,7 @@ func cmdNew(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if fs.NArg() > 1 {
-		fmt.Fprintf(stderr, "stampede new: expected at most one file, got %d arguments\n", fs.NArg())
+		fmt.Fprintf(stderr, "stampede new: expected at most one file, got %s\n", argumentCount(fs.NArg()))
 		return 2
 	}
 	file := "canvas.json"

@@ -228,8 +228,8 @@ func TestDiffCommand(t *testing.T) {
 	if code, stdout, _ := runStampede(t, "diff", a, a); code != 0 || stdout != "no stamp differs\n" {
 		t.Errorf("diff of a canvas with itself: exit %d %q", code, stdout)
 	}
-	if code, _, _ := runStampede(t, "diff", a); code != 2 {
-		t.Errorf("diff with one file exited %d", code)
+	if code, _, stderr := runStampede(t, "diff", a); code != 2 || !strings.HasPrefix(stderr, "stampede diff: expected two canvas files, got 1 argument\n") {
+		t.Errorf("diff with one file exited %d: %q", code, stderr)
 	}
 }
 
