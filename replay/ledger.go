@@ -151,6 +151,13 @@ type nodeState struct {
 	leaf     bool
 	optsRef  *canvas.Dict
 	sameOpts *nodeState // the next node, in walk order, with the same options
+
+	// Across an op: the same node in the state before it (nil for a node
+	// the op made), whether the state after it still has this node, and
+	// the node's history.
+	before *nodeState
+	kept   bool
+	hist   *NodeHistory
 }
 
 func readState(root *canvas.Dict) *ledgerState {
@@ -186,15 +193,15 @@ func (s *ledgerState) withOptions(opts *canvas.Dict) *nodeState {
 	return s.byOpts[opts]
 }
 
-// stampsBefore are the stamps of node id before an op's stamps as far as
-// its steps have gone: base, which holds the nodes the steps have reached,
-// or else prev.
-func stampsBefore(prev *ledgerState, base map[string]*Stamps, id string) (*Stamps, bool) {
-	if s, ok := base[id]; ok {
+// stampsBefore are the stamps of node ns (of the state after an op) before
+// the op's stamps as far as its steps have gone: base, which holds the
+// nodes the steps have reached, or else the state before the op.
+func stampsBefore(base map[string]*Stamps, ns *nodeState) (*Stamps, bool) {
+	if s, ok := base[ns.node.ID]; ok {
 		return s, true
 	}
-	if ns, ok := prev.byID[id]; ok {
-		return ns.stamps, true
+	if ns.before != nil {
+		return ns.before.stamps, true
 	}
 	return nil, false
 }
@@ -224,9 +231,9 @@ func (s *ledgerState) anyStamp() bool {
 func NewLedger(root *canvas.Dict) *Ledger {
 	l := &Ledger{byID: map[string]*NodeHistory{}}
 	l.cur = readState(root)
-	for _, n := range l.cur.nodes {
-		h := l.history(n)
-		ns := l.cur.byID[n.ID]
+	for i, n := range l.cur.nodes {
+		ns := &l.cur.states[i]
+		h := l.history(ns)
 		h.stamps = ns.stamps
 		for i, k := range ns.stamps.Keys {
 			h.Events = append(h.Events, Event{Kind: Present, Key: k, Op: -1, Step: -1, Path: n.Path, New: ns.stamps.Values[i], HasNew: true})
@@ -235,13 +242,23 @@ func NewLedger(root *canvas.Dict) *Ledger {
 	return l
 }
 
-func (l *Ledger) history(n *Node) *NodeHistory {
-	h, ok := l.byID[n.ID]
-	if !ok {
-		h = &NodeHistory{ID: n.ID, stamps: emptyStamps()}
-		l.byID[n.ID] = h
-		l.Nodes = append(l.Nodes, h)
+// history is the history of the node of ns, made now for a node never
+// seen before, brought up to date with where the node is.
+func (l *Ledger) history(ns *nodeState) *NodeHistory {
+	n := ns.node
+	var h *NodeHistory
+	if ns.before != nil {
+		h = ns.before.hist
 	}
+	if h == nil {
+		var ok bool
+		if h, ok = l.byID[n.ID]; !ok {
+			h = &NodeHistory{ID: n.ID, stamps: emptyStamps()}
+			l.byID[n.ID] = h
+			l.Nodes = append(l.Nodes, h)
+		}
+	}
+	ns.hist = h
 	h.Task = n.Task()
 	h.TaskID = canvas.JSONCopy(n.TaskID())
 	h.Paths = n.Paths // made by the walk, never changed after it
@@ -317,6 +334,12 @@ type opInfo struct {
 func (l *Ledger) Observe(i int, op *Op, tr *stamping.Trace, root *canvas.Dict) {
 	info := opInfo{index: i, name: op.Name(), at: op.At(), visitor: op.Visitor(), args: op.Args}
 	prev, next := l.cur, readState(root)
+	for i := range next.states {
+		ns := &next.states[i]
+		if ns.before = prev.byID[ns.node.ID]; ns.before != nil {
+			ns.before.kept = true
+		}
+	}
 	var events []pending
 	add := func(id string, e Event) {
 		e.Op, e.OpName, e.At = info.index, info.name, info.at
@@ -332,12 +355,12 @@ func (l *Ledger) Observe(i int, op *Op, tr *stamping.Trace, root *canvas.Dict) {
 	base := map[string]*Stamps{}
 	visited := map[string]bool{}
 	if info.name == "stamp" && tr != nil && tr.Log != nil && len(tr.Steps) > 0 {
-		l.stampSteps(info, tr, prev, next, base, visited, add)
+		l.stampSteps(info, tr, next, base, visited, add)
 	}
 	headers, _ := info.args.Lookup("headers").(*canvas.Dict)
 	for i, n := range next.nodes {
 		ns := &next.states[i]
-		before, existed := stampsBefore(prev, base, n.ID)
+		before, existed := stampsBefore(base, ns)
 		if !existed {
 			continue
 		}
@@ -354,10 +377,10 @@ func (l *Ledger) Observe(i int, op *Op, tr *stamping.Trace, root *canvas.Dict) {
 	// Nodes that came and went.
 	stampedBefore := prev.anyStamp()
 	for i, n := range next.nodes {
-		if _, ok := prev.byID[n.ID]; ok {
+		ns := &next.states[i]
+		if ns.before != nil {
 			continue
 		}
-		ns := &next.states[i]
 		e := Event{Kind: Appeared, Step: -1, Path: n.Path, New: stampsValue(ns.stamps), HasNew: true}
 		e.Reason = appearedReason(info, n, ns, stampedBefore)
 		if id := idText(n.TaskID()); id != "" && id != n.ID && prev.byID[id] != nil {
@@ -379,23 +402,27 @@ func (l *Ledger) Observe(i int, op *Op, tr *stamping.Trace, root *canvas.Dict) {
 		}
 	}
 	for i, n := range prev.nodes {
-		if _, ok := next.byID[n.ID]; ok {
+		ps := &prev.states[i]
+		if ps.kept {
 			continue
 		}
-		ps := &prev.states[i]
 		add(n.ID, Event{Kind: Removed, Step: -1, Path: n.Path, Old: stampsValue(ps.stamps), HasOld: true, Reason: removedReason(info, n)})
 	}
 	if info.name == "stamp" {
 		l.missed(info, next, headers, add)
 	}
-	// Commit.
-	for i, n := range next.nodes {
-		h := l.history(n)
+	// Commit. The links to the state before go, so that it can be freed.
+	for i := range next.states {
+		h := l.history(&next.states[i])
 		h.stamps = next.states[i].stamps
+		next.states[i].before = nil
 	}
-	for _, n := range prev.nodes {
-		if _, ok := next.byID[n.ID]; !ok {
-			h := l.byID[n.ID]
+	for i, n := range prev.nodes {
+		if ps := &prev.states[i]; !ps.kept {
+			h := ps.hist
+			if h == nil {
+				h = l.byID[n.ID]
+			}
 			h.Present = false
 			h.stamps = emptyStamps()
 		}
@@ -509,7 +536,7 @@ func (l *Ledger) protected(info opInfo, prev *ledgerState, add func(string, Even
 // on_signature call (where Celery writes the stamps of that signature) it
 // reads the node's stamps and records what changed, with the hook that
 // produced each value.
-func (l *Ledger) stampSteps(info opInfo, tr *stamping.Trace, prev, next *ledgerState, base map[string]*Stamps, visited map[string]bool, add func(string, Event)) {
+func (l *Ledger) stampSteps(info opInfo, tr *stamping.Trace, next *ledgerState, base map[string]*Stamps, visited map[string]bool, add func(string, Event)) {
 	st, err := stamping.NewStepper(tr)
 	if err != nil {
 		return
@@ -537,7 +564,7 @@ func (l *Ledger) stampSteps(info opInfo, tr *stamping.Trace, prev, next *ledgerS
 		for ns := first; ns != nil; ns = ns.sameOpts {
 			id := ns.node.ID
 			now := StampsOf(ns.node.Sig)
-			before, ok := stampsBefore(prev, base, id)
+			before, ok := stampsBefore(base, ns)
 			if !ok {
 				before = emptyStamps()
 			}

@@ -1,6 +1,8 @@
 package replay
 
 import (
+	"runtime"
+	"strconv"
 	"testing"
 
 	"github.com/stampede-dev/stampede/canvas"
@@ -33,4 +35,43 @@ func TestReadStateKeepsWalkOrder(t *testing.T) {
 	if got != "acd" {
 		t.Errorf("nodes sharing the options: %q, want \"acd\" (walk order)", got)
 	}
+}
+
+// TestObserveLetsTheStateBeforeGo plays small ops on a canvas of about
+// 3,000 nodes: the ledger links each node to its state before the op
+// while it observes it, and must drop the link after, or every op would
+// keep every earlier state (half a megabyte each here) alive.
+func TestObserveLetsTheStateBeforeGo(t *testing.T) {
+	var tasks []canvas.Value
+	for i := 0; i < 3000; i++ {
+		tasks = append(tasks, &canvas.Dict{Class: canvas.Signature, Pairs: []canvas.Pair{
+			{Key: "task", Val: "proj.t"},
+			{Key: "options", Val: &canvas.Dict{Pairs: []canvas.Pair{{Key: "task_id", Val: "t-" + strconv.Itoa(i)}}}},
+		}})
+	}
+	p, err := NewPlayer(canvas.NewGroup(&canvas.List{Items: tasks}), Config{Ledger: true, NoSnapshots: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := NewOp("set", "", &canvas.Dict{Pairs: []canvas.Pair{{Key: "options", Val: &canvas.Dict{Pairs: []canvas.Pair{{Key: "queue", Val: "q2"}}}}}})
+	heap := func() uint64 {
+		var s runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&s)
+		return s.HeapAlloc
+	}
+	do := func(n int) {
+		for i := 0; i < n; i++ {
+			if err := p.Do(set); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	do(2)
+	before := heap()
+	do(20)
+	if grown := int64(heap()) - int64(before); grown > 1<<20 {
+		t.Errorf("20 ops kept %d bytes more", grown)
+	}
+	runtime.KeepAlive(p)
 }
