@@ -56,12 +56,15 @@ func cmdReplay(args []string, stdout, stderr io.Writer) int {
 		}
 		return v, err
 	}
-	p, err := replay.Play(sess, replay.Config{Resolve: resolve, Live: *live, Verify: *verify, Ledger: *check || *ledger})
+	reports := *check || *verify || *ledger
+	// Without -o a report takes the place of the snapshots and traces, so
+	// none is kept: each is a copy of the whole canvas.
+	writes := *out != "" || !reports
+	p, err := replay.Play(sess, replay.Config{Resolve: resolve, Live: *live, Verify: *verify, Ledger: *check || *ledger, NoSnapshots: !writes})
 	if err != nil {
 		return failf(stderr, "%s: %v", in, err)
 	}
-	reports := *check || *verify || *ledger
-	if *out != "" || !reports {
+	if writes {
 		// Every snapshot and trace of a session on a large canvas is
 		// hundreds of megabytes: written in pieces, never joined.
 		body, err := canvas.EncodeChunks(replayDocument(p.Result()), 2)
