@@ -206,7 +206,6 @@ func BenchmarkApplyOp(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		m.applyOp(set)
-		m.keepOpsRecovery()
 		_ = m.View()
 	}
 }

@@ -58,6 +58,7 @@ type opsMode struct {
 	save     *menu.Model
 	rec      *builder.Recovery // the recovery file of unsaved ops (opsrecover.go)
 	recGen   int
+	undoing  bool // an undo is being replayed in the background (see undo)
 }
 
 // OpsMode reports whether the ops mode is on: the tree shows the session's
@@ -193,6 +194,9 @@ func (m *Model) opsKey(msg tea.KeyMsg) (cmd tea.Cmd, handled bool) {
 	case m.ops == nil && m.opsStart != nil && (key.Matches(msg, k.ApplyOp) || key.Matches(msg, k.OpsMode)):
 		m.setStatus("ops mode: still preparing the session…", false)
 		return nil, true
+	case m.ops != nil && m.ops.undoing && (key.Matches(msg, k.ApplyOp) || key.Matches(msg, k.Undo) || key.Matches(msg, k.Save)):
+		m.setStatus("ops mode: still taking the last op back…", false)
+		return nil, true
 	case key.Matches(msg, k.ApplyOp):
 		if m.ops == nil {
 			// the dialog opens once the session is ready
@@ -245,8 +249,7 @@ func (m *Model) opsKey(msg tea.KeyMsg) (cmd tea.Cmd, handled bool) {
 			m.setStatus("the ops and what each lost (s shows the selected node's ledger)", false)
 		}
 	case key.Matches(msg, k.Undo):
-		m.undoOp()
-		return m.keepOpsRecovery(), true
+		return m.undoOp(), true
 	case key.Matches(msg, k.Find):
 		m.finder = finder.New(m.com, finder.Collect(outline.RootNode(m.ops.player.Current)))
 		m.screen = ScreenFind
@@ -416,18 +419,14 @@ func shortPath(p string, w int) string {
 	return "…/" + filepath.Base(p)
 }
 
-// applyOp plays one op. An op that fails is reported and taken back, so
-// the session can go on.
-func (m *Model) applyOp(op *replay.Op) {
+// applyOp plays one op and returns the command that writes the recovery
+// file. An op that fails is reported and taken back (see undo), so the
+// session can go on.
+func (m *Model) applyOp(op *replay.Op) tea.Cmd {
 	p := m.ops.player
 	i := p.Played()
 	if err := p.Do(op); err != nil {
-		if back, uerr := p.Undo(); uerr == nil {
-			m.ops.player = back
-		}
-		m.setStatus(op.Summary()+" failed, not recorded: "+err.Error(), true)
-		m.tree.SetRoot(outline.RootNode(m.ops.player.Current))
-		return
+		return m.undo(p, op.Summary()+" failed, not recorded: "+err.Error(), true)
 	}
 	m.tree.SetRoot(outline.RootNode(p.Current))
 	// the keys lost, node by node
@@ -465,23 +464,62 @@ func (m *Model) applyOp(op *replay.Op) {
 	default:
 		m.setStatus(what+": no stamp lost", false)
 	}
+	return m.keepOpsRecovery()
 }
 
-func (m *Model) undoOp() {
+// undoOp takes the last op back (z).
+func (m *Model) undoOp() tea.Cmd {
 	p := m.ops.player
 	if len(p.Session.Ops) == 0 {
 		m.setStatus("no op to undo", false)
-		return
+		return nil
 	}
-	last := p.Session.Ops[len(p.Session.Ops)-1].Summary()
-	back, err := p.Undo()
-	if err != nil {
-		m.setStatus("undo failed: "+err.Error(), true)
-		return
+	return m.undo(p, "undone: "+p.Session.Ops[len(p.Session.Ops)-1].Summary(), false)
+}
+
+// undoneMsg brings the player of an undo replayed in the background.
+type undoneMsg struct {
+	from, back *replay.Player
+	status     string
+	alert      bool
+	err        error
+}
+
+// undo puts in the place of p a player that has played every op of p but
+// the last (replaying the session), then says status. On a large canvas
+// (bigOps) that takes seconds: the replay runs in a command, the status
+// line says so, and o, z and w wait for it. The command that returns
+// writes the recovery file.
+func (m *Model) undo(p *replay.Player, status string, alert bool) tea.Cmd {
+	if m.sess.Len() < bigOps {
+		back, err := p.Undo()
+		return m.undone(undoneMsg{from: p, back: back, status: status, alert: alert, err: err})
 	}
-	m.ops.player = back
-	m.tree.SetRoot(outline.RootNode(back.Current))
-	m.setStatus("undone: "+last, false)
+	m.ops.undoing = true
+	m.setStatus("ops mode: taking the last op back…", false)
+	return func() tea.Msg {
+		// p is not changed meanwhile: o, z and w wait (see opsKey)
+		back, err := p.Undo()
+		return undoneMsg{from: p, back: back, status: status, alert: alert, err: err}
+	}
+}
+
+// undone puts the player of an undo in place, unless the session it
+// undid is no longer the one shown.
+func (m *Model) undone(msg undoneMsg) tea.Cmd {
+	if m.ops == nil || m.ops.player != msg.from {
+		return nil
+	}
+	m.ops.undoing = false
+	if msg.err != nil {
+		m.setStatus(msg.status+" · undo failed: "+msg.err.Error(), true)
+		m.tree.SetRoot(outline.RootNode(msg.from.Current))
+		return nil
+	}
+	m.ops.player = msg.back
+	m.tree.SetRoot(outline.RootNode(msg.back.Current))
+	m.setStatus(msg.status, msg.alert)
+	return m.keepOpsRecovery()
 }
 
 // savedMsg reports a session write.
@@ -510,6 +548,8 @@ func (m *Model) opsMsg(msg tea.Msg) (tea.Cmd, bool) {
 	case opsStartedMsg:
 		m.opsStarted(msg)
 		return nil, true
+	case undoneMsg:
+		return m.undone(msg), true
 	}
 	sm, ok := msg.(savedMsg)
 	if !ok {
@@ -543,8 +583,7 @@ func (m *Model) opsDialog(msg tea.KeyMsg) (tea.Cmd, bool) {
 			back()
 		}
 		if op != nil {
-			m.applyOp(op)
-			cmd = tea.Batch(cmd, m.keepOpsRecovery())
+			cmd = tea.Batch(cmd, m.applyOp(op))
 		}
 		return cmd, true
 	case ScreenSaveSession:

@@ -332,3 +332,86 @@ func TestABigSessionStartsInTheBackground(t *testing.T) {
 		t.Fatal("O after a dropped session does not start another")
 	}
 }
+
+// TestABigUndoRunsInTheBackground takes ops back on a canvas with bigOps
+// hook calls: z and a failed op replay the session in a command, the status
+// line says so, o, z and w wait for it, and the undo is in place when the
+// command's message arrives. A session undone before it arrives is not
+// replaced by it.
+func TestABigUndoRunsInTheBackground(t *testing.T) {
+	th, _ := themes.Get("dark")
+	m, err := New(Config{
+		Session:    session.Config{Name: "big.json", Data: bigGroup(bigOps), Visitor: "depth"},
+		Theme:      th,
+		NoRecovery: true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	press := func(k string) tea.Cmd {
+		t.Helper()
+		_, cmd := m.Update(keyMsg(k))
+		return cmd
+	}
+	_, play := m.Update(press("O")()) // the copy, then the session
+	m.Update(play())
+	if !m.OpsMode() {
+		t.Fatal("no ops mode")
+	}
+	set := func(queue string) *replay.Op {
+		return replay.NewOp("set", "", &canvas.Dict{Pairs: []canvas.Pair{{Key: "options", Val: &canvas.Dict{Pairs: []canvas.Pair{{Key: "queue", Val: queue}}}}}})
+	}
+	m.applyOp(set("q1"))
+	m.applyOp(set("q2"))
+	if m.OpsPlayer().Played() != 2 {
+		t.Fatalf("%d ops played, want 2", m.OpsPlayer().Played())
+	}
+
+	undo := press("z")
+	if undo == nil || m.OpsPlayer().Played() != 2 || !strings.Contains(m.Status(), "taking the last op back") {
+		t.Fatalf("z: a command %v, %d ops, status %q", undo != nil, m.OpsPlayer().Played(), m.Status())
+	}
+	for _, k := range []string{"o", "z", "w"} {
+		if cmd := press(k); cmd != nil || m.Screen() != ScreenMain || !strings.Contains(m.Status(), "still taking the last op back") {
+			t.Fatalf("%s while undoing: a command %v, screen %v, status %q", k, cmd != nil, m.Screen(), m.Status())
+		}
+	}
+	m.Update(undo())
+	if m.OpsPlayer().Played() != 1 || !strings.Contains(m.Status(), `undone: set options={"queue": "q2"}`) {
+		t.Fatalf("after the undo: %d ops, status %q", m.OpsPlayer().Played(), m.Status())
+	}
+	if q := m.OpsPlayer().Current.Lookup("options").(*canvas.Dict).Lookup("queue"); q != "q1" {
+		t.Fatalf("after the undo the queue is %v, want q1", q)
+	}
+
+	// a failed op is taken back the same way
+	bad := replay.NewOp("set", "$.tasks[999999]", &canvas.Dict{})
+	back := m.applyOp(bad)
+	if back == nil || !strings.Contains(m.Status(), "taking the last op back") {
+		t.Fatalf("a failed op: a command %v, status %q", back != nil, m.Status())
+	}
+	m.Update(back())
+	if m.OpsPlayer().Played() != 1 || m.OpsPlayer().Err != nil || !strings.Contains(m.Status(), "failed, not recorded") {
+		t.Fatalf("after the failed op: %d ops, err %v, status %q", m.OpsPlayer().Played(), m.OpsPlayer().Err, m.Status())
+	}
+
+	// an undo whose session was replaced meanwhile is dropped
+	late := press("z")
+	current := m.OpsPlayer()
+	m.ops.player, m.ops.undoing = replayedCopy(t, current), false
+	m.Update(late())
+	if m.OpsPlayer().Played() != 1 {
+		t.Fatalf("a late undo replaced the session: %d ops", m.OpsPlayer().Played())
+	}
+}
+
+// replayedCopy is a new player that has played p's session.
+func replayedCopy(t *testing.T, p *replay.Player) *replay.Player {
+	t.Helper()
+	c, err := replay.Play(p.Session, replay.Config{Ledger: true, NoSnapshots: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
