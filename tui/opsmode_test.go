@@ -255,20 +255,7 @@ func TestOpDialogChecksArguments(t *testing.T) {
 // op dialog opens then too. A session that arrives after a restamp is
 // dropped, with a line saying so.
 func TestABigSessionStartsInTheBackground(t *testing.T) {
-	th, _ := themes.Get("dark")
-	open := func() *Model {
-		t.Helper()
-		m, err := New(Config{
-			Session:    session.Config{Name: "big.json", Data: bigGroup(bigOps), Visitor: "depth"},
-			Theme:      th,
-			NoRecovery: true,
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
-		return m
-	}
+	open := func() *Model { return openBig(t) }
 	press := func(m *Model, k string) tea.Cmd {
 		t.Helper()
 		_, cmd := m.Update(keyMsg(k))
@@ -339,16 +326,7 @@ func TestABigSessionStartsInTheBackground(t *testing.T) {
 // command's message arrives. A session undone before it arrives is not
 // replaced by it.
 func TestABigUndoRunsInTheBackground(t *testing.T) {
-	th, _ := themes.Get("dark")
-	m, err := New(Config{
-		Session:    session.Config{Name: "big.json", Data: bigGroup(bigOps), Visitor: "depth"},
-		Theme:      th,
-		NoRecovery: true,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	m := openBig(t)
 	press := func(k string) tea.Cmd {
 		t.Helper()
 		_, cmd := m.Update(keyMsg(k))
@@ -414,4 +392,22 @@ func replayedCopy(t *testing.T, p *replay.Player) *replay.Player {
 		t.Fatal(err)
 	}
 	return c
+}
+
+// openBig opens the TUI at 120x40 on a group of bigOps signatures stamped
+// with the depth visitor: large enough for the ops mode to work in the
+// background.
+func openBig(t *testing.T) *Model {
+	t.Helper()
+	th, _ := themes.Get("dark")
+	m, err := New(Config{
+		Session:    session.Config{Name: "big.json", Data: bigGroup(bigOps), Visitor: "depth"},
+		Theme:      th,
+		NoRecovery: true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	return m
 }
