@@ -104,6 +104,21 @@ func FuzzSession(f *testing.F) {
 		if played != first {
 			t.Fatalf("the Player and Run differ:\nPlayer %s\n   Run %s", played, first)
 		}
+		// With the ledger on, as the TUI and replay -check play: the same
+		// canvas, error and ledger whether each op keeps a snapshot or not.
+		ledgered := func(noSnapshots bool) string {
+			q, err := replay.Play(s, replay.Config{Resolve: resolveForFuzz, Ledger: true, NoSnapshots: noSnapshots})
+			if err != nil {
+				t.Fatalf("the Player with the ledger cannot load what it loads without: %v", err)
+			}
+			if noSnapshots && len(q.Snapshots) > 0 {
+				t.Fatalf("%d snapshots kept without snapshots", len(q.Snapshots))
+			}
+			return fmt.Sprintf("%s\n%v\n%s", mustJSON(t, q.Current), q.Err, canvas.MustEncode(replay.LedgerJSON(q.Ledger)))
+		}
+		if a, b := ledgered(false), ledgered(true); a != b {
+			t.Fatalf("the ledger differs without snapshots:\n%s\n%s", a, b)
+		}
 		if len(p.Session.Ops) == 0 || len(p.Session.Ops) != n {
 			return
 		}
