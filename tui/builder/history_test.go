@@ -52,7 +52,9 @@ func TestHistoryRebuildsEverySnapshot(t *testing.T) {
 			}
 		}
 		if !bytes.Equal(h.cur, want[h.at]) {
-			t.Fatalf("step %d: snapshot %d is %q, want %q", step, h.at, h.cur, want[h.at])
+			at := commonPrefix(h.cur[:min(len(h.cur), len(want[h.at]))], want[h.at][:min(len(h.cur), len(want[h.at]))])
+			t.Fatalf("step %d: snapshot %d (%d bytes, want %d) differs from byte %d: %.40q, want %.40q",
+				step, h.at, len(h.cur), len(want[h.at]), at, h.cur[at:], want[h.at][at:])
 		}
 		if len(h.labels) != len(want) || len(h.changes) != len(want)-1 {
 			t.Fatalf("step %d: %d labels and %d changes for %d snapshots", step, len(h.labels), len(h.changes), len(want))
