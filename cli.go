@@ -93,6 +93,10 @@ func output(path, input string, force bool, data []byte, stdout io.Writer) error
 type dest struct {
 	flag, path string
 	data       [][]byte // written in order
+
+	// write, for a file, writes it in place of data as it makes it (see
+	// export.StageFunc); a failure leaves every output as it was.
+	write func(io.Writer) error
 }
 
 // writeOutputs writes a command's outputs, refusing to overwrite the input
@@ -116,7 +120,13 @@ func writeOutputs(input string, force bool, stdout io.Writer, dests ...dest) err
 			abort(0)
 			return fmt.Errorf("%s: %s is the input file; pass -force to overwrite it", d.flag, d.path)
 		}
-		s, err := export.Stage(d.path, d.data...)
+		var s *export.Staged
+		var err error
+		if d.write != nil {
+			s, err = export.StageFunc(d.path, d.write)
+		} else {
+			s, err = export.Stage(d.path, d.data...)
+		}
 		if err != nil {
 			abort(0)
 			return fmt.Errorf("%s: %w", d.flag, err)
@@ -271,9 +281,24 @@ func cmdStamp(args []string, stdout, stderr io.Writer) int {
 		return failf(stderr, "%s: stamp failed: %v", in, err)
 	}
 	progress.phase.Store(writingPhase)
-	data, err := export.CanvasJSONChunks(c)
-	if err != nil {
-		return failf(stderr, "%s", about(in, err))
+	// The stamped canvas goes to its file as it is encoded (on a million
+	// signatures its JSON is 700 MB). Only for stdout is it made whole
+	// first, so that stdout gets nothing when encoding fails.
+	canvasOut := dest{flag: "-o", path: *out}
+	var encodeErr error
+	if *out == "" || *out == "-" {
+		if canvasOut.data, err = export.CanvasJSONChunks(c); err != nil {
+			return failf(stderr, "%s", about(in, err))
+		}
+	} else {
+		canvasOut.write = func(w io.Writer) error {
+			sink := &firstError{w: w}
+			err := export.WriteCanvasJSON(sink, c)
+			if err != nil && sink.err == nil {
+				encodeErr = err // the canvas's, not the file's
+			}
+			return err
+		}
 	}
 	var dests []dest
 	if *tracePath != "" {
@@ -281,20 +306,37 @@ func cmdStamp(args []string, stdout, stderr io.Writer) int {
 		if err != nil {
 			return failf(stderr, "-trace: %v", err)
 		}
-		dests = append(dests, dest{"-trace", *tracePath, lines})
+		dests = append(dests, dest{flag: "-trace", path: *tracePath, data: lines})
 	}
 	if sess != nil {
 		rec, err := sess.Encode()
 		if err != nil {
 			return failf(stderr, "-record: %v", err)
 		}
-		dests = append(dests, dest{"-record", *recordPath, [][]byte{rec}})
+		dests = append(dests, dest{flag: "-record", path: *recordPath, data: [][]byte{rec}})
 	}
-	dests = append(dests, dest{"-o", *out, data})
+	dests = append(dests, canvasOut)
 	if err := writeOutputs(in, *force, stdout, dests...); err != nil {
+		if encodeErr != nil {
+			return failf(stderr, "%s", about(in, encodeErr))
+		}
 		return failf(stderr, "%v", err)
 	}
 	return 0
+}
+
+// firstError is a writer that keeps the first error of the one it writes to.
+type firstError struct {
+	w   io.Writer
+	err error
+}
+
+func (f *firstError) Write(p []byte) (int, error) {
+	n, err := f.w.Write(p)
+	if err != nil && f.err == nil {
+		f.err = err
+	}
+	return n, err
 }
 
 func cmdFmt(args []string, stdout, stderr io.Writer) int {

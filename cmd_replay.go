@@ -71,7 +71,7 @@ func cmdReplay(args []string, stdout, stderr io.Writer) int {
 		if err != nil {
 			return failf(stderr, "%s: %v", in, err)
 		}
-		if err := writeOutputs(in, *force, stdout, dest{"-o", *out, append(body, []byte("\n"))}); err != nil {
+		if err := writeOutputs(in, *force, stdout, dest{flag: "-o", path: *out, data: append(body, []byte("\n"))}); err != nil {
 			return failf(stderr, "%v", err)
 		}
 	}

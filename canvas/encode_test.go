@@ -2,6 +2,7 @@ package canvas_test
 
 import (
 	"bytes"
+	"errors"
 	"strconv"
 	"strings"
 	"testing"
@@ -37,6 +38,17 @@ func TestEncodeInChunks(t *testing.T) {
 		if !bytes.Equal(bytes.Join(chunks, nil), whole) {
 			t.Fatalf("indent %d: the pieces differ from Encode", indent)
 		}
+		var w writes
+		if err := canvas.EncodeTo(&w, v, indent); err != nil {
+			t.Fatal(err)
+		}
+		if len(w.sizes) < 2 || !bytes.Equal(w.Bytes(), whole) {
+			t.Fatalf("indent %d: EncodeTo wrote %d bytes in %d writes, want the %d of Encode in pieces", indent, w.Len(), len(w.sizes), len(whole))
+		}
+		failing := failingWriter{after: 1}
+		if err := canvas.EncodeTo(&failing, v, indent); err != errDiskFull || failing.calls != 2 {
+			t.Fatalf("indent %d: a writer failing at its second write: error %v after %d writes (none after the failure)", indent, err, failing.calls)
+		}
 		back, err := canvas.Decode(whole)
 		if err != nil {
 			t.Fatal(err)
@@ -45,6 +57,30 @@ func TestEncodeInChunks(t *testing.T) {
 			t.Fatalf("indent %d: the encoding does not decode back", indent)
 		}
 	}
+}
+
+// writes is a buffer that counts its writes and their sizes.
+type writes struct {
+	bytes.Buffer
+	sizes []int
+}
+
+func (w *writes) Write(p []byte) (int, error) {
+	w.sizes = append(w.sizes, len(p))
+	return w.Buffer.Write(p)
+}
+
+var errDiskFull = errors.New("disk full")
+
+// failingWriter fails every write after its first ones.
+type failingWriter struct{ after, calls int }
+
+func (w *failingWriter) Write(p []byte) (int, error) {
+	w.calls++
+	if w.calls > w.after {
+		return 0, errDiskFull
+	}
+	return len(p), nil
 }
 
 // TestEncodeIndentsDeepLines pins indentation wider than the encoder's

@@ -2,6 +2,7 @@ package canvas
 
 import (
 	"fmt"
+	"io"
 	"math"
 	"strconv"
 	"strings"
@@ -35,6 +36,21 @@ func EncodeChunks(v Value, indent int) ([][]byte, error) {
 	return append(e.full, e.buf), nil
 }
 
+// EncodeTo is Encode written to w as it goes, a megabyte at a time, so
+// that a large canvas's JSON is never held whole. The first error of w
+// stops the writing (the encoding runs on) and is returned.
+func EncodeTo(w io.Writer, v Value, indent int) error {
+	e := encoder{indent: indent, chunked: true, sink: w}
+	err := e.value(v, 0)
+	if e.sinkErr == nil && err == nil {
+		_, e.sinkErr = w.Write(e.buf)
+	}
+	if e.sinkErr != nil {
+		return e.sinkErr
+	}
+	return err
+}
+
 // AppendJSON is Encode appending to buf, for many small values written
 // one after another (a trace's lines). On error buf is returned as it was.
 func AppendJSON(buf []byte, v Value, indent int) ([]byte, error) {
@@ -61,9 +77,11 @@ const MaxIndentDepth = 100
 
 type encoder struct {
 	buf     []byte
-	full    [][]byte // chunks written before buf, see spill
-	size    int      // their total length
-	chunked bool     // spill into new chunks (else buf only grows)
+	full    [][]byte  // chunks written before buf, see spill
+	size    int       // their total length
+	chunked bool      // spill into new chunks (else buf only grows)
+	sink    io.Writer // with chunked: where a full chunk goes instead of full
+	sinkErr error     // the sink's first error
 	indent  int
 	open    []any // the containers being written, outermost first
 }
@@ -74,9 +92,17 @@ type encoder struct {
 // cannot interrupt.
 const chunkSize = 1 << 20
 
-// spill starts a new buffer once the current one is full.
+// spill starts a new buffer once the current one is full (with a sink,
+// writes it there and starts it again).
 func (e *encoder) spill() {
 	if !e.chunked || len(e.buf) < chunkSize {
+		return
+	}
+	if e.sink != nil {
+		if e.sinkErr == nil {
+			_, e.sinkErr = e.sink.Write(e.buf)
+		}
+		e.buf = e.buf[:0]
 		return
 	}
 	e.full = append(e.full, e.buf)

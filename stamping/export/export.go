@@ -15,6 +15,7 @@ package export
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -30,6 +31,16 @@ func CanvasJSON(c canvas.Value) ([]byte, error) {
 		return nil, err
 	}
 	return append(b, '\n'), nil
+}
+
+// WriteCanvasJSON writes CanvasJSON to w as it is made (canvas.EncodeTo),
+// for StageFunc: the JSON is never held whole.
+func WriteCanvasJSON(w io.Writer, c canvas.Value) error {
+	if err := canvas.EncodeTo(w, c, 2); err != nil {
+		return err
+	}
+	_, err := w.Write([]byte{'\n'})
+	return err
 }
 
 // CanvasJSONChunks is CanvasJSON in pieces (canvas.EncodeChunks), for
@@ -77,17 +88,36 @@ func WriteFile(path string, data ...[]byte) error {
 // command with several outputs stages them all before it commits any, so
 // that a failure leaves every target as it was.
 type Staged struct {
-	path string
-	data [][]byte
-	mode os.FileMode
-	f    *os.File // the written file
-	name string   // its name; "" while it has none
+	path  string
+	write func(io.Writer) error // writes the data; run again if the file is staged anew
+	mode  os.FileMode
+	f     *os.File // the written file
+	name  string   // its name; "" while it has none
 }
 
 // Stage writes data (the pieces in order) to a temporary file next to path
 // (see the package comment), with the mode of the file at path if there is
 // one (0644 if not), and syncs it. Nothing at path changes until Commit.
 func Stage(path string, data ...[]byte) (*Staged, error) {
+	return StageFunc(path, writeAll(data))
+}
+
+// writeAll is a StageFunc write of data, the pieces in order.
+func writeAll(data [][]byte) func(io.Writer) error {
+	return func(w io.Writer) error {
+		for _, d := range data {
+			if _, err := w.Write(d); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+// StageFunc is Stage with the data written by write, which may run twice
+// (when the file has to be staged anew under a name) and must write the
+// same both times. An error of write fails the staging.
+func StageFunc(path string, write func(io.Writer) error) (*Staged, error) {
 	mode := os.FileMode(0o644)
 	if st, err := os.Stat(path); err == nil {
 		if !st.Mode().IsRegular() {
@@ -95,7 +125,7 @@ func Stage(path string, data ...[]byte) (*Staged, error) {
 		}
 		mode = st.Mode().Perm()
 	}
-	s := &Staged{path: path, data: data, mode: mode}
+	s := &Staged{path: path, write: write, mode: mode}
 	if f, err := openUnnamed(filepath.Dir(path), mode); err == nil {
 		s.f = f
 		if err := s.fill(); err != nil {
@@ -139,10 +169,8 @@ func tempPattern(path string) string { return "." + filepath.Base(path) + ".tmp-
 
 // fill writes, chmods and syncs the staged file.
 func (s *Staged) fill() error {
-	for _, d := range s.data {
-		if _, err := s.f.Write(d); err != nil {
-			return err
-		}
+	if err := s.write(s.f); err != nil {
+		return err
 	}
 	if err := s.f.Chmod(s.mode); err != nil {
 		return err
@@ -168,7 +196,7 @@ func (s *Staged) Commit() error {
 		}
 	}
 	f, name := s.f, s.name
-	s.f, s.data = nil, nil
+	s.f, s.write = nil, nil
 	if err := f.Close(); err != nil {
 		os.Remove(name)
 		return s.fail("write", err)

@@ -155,7 +155,7 @@ func TestNamedFallback(t *testing.T) {
 	if err := os.WriteFile(path, []byte("old"), 0o640); err != nil {
 		t.Fatal(err)
 	}
-	s := &Staged{path: path, data: [][]byte{[]byte("ne"), []byte("w")}, mode: 0o640}
+	s := &Staged{path: path, write: writeAll([][]byte{[]byte("ne"), []byte("w")}), mode: 0o640}
 	if err := s.stageNamed(); err != nil {
 		t.Fatal(err)
 	}
@@ -166,7 +166,7 @@ func TestNamedFallback(t *testing.T) {
 	if got := names(t, dir); strings.Join(got, " ") != "out.json" {
 		t.Errorf("after Abort the folder holds %v", got)
 	}
-	s = &Staged{path: path, data: [][]byte{[]byte("ne"), []byte("w")}, mode: 0o640}
+	s = &Staged{path: path, write: writeAll([][]byte{[]byte("ne"), []byte("w")}), mode: 0o640}
 	if err := s.stageNamed(); err != nil {
 		t.Fatal(err)
 	}
