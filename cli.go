@@ -281,6 +281,16 @@ func cmdStamp(args []string, stdout, stderr io.Writer) int {
 		return failf(stderr, "%s: stamp failed: %v", in, err)
 	}
 	progress.phase.Store(writingPhase)
+	// A lazy group's members not yet produced are produced (and stamped:
+	// their hook calls join the trace) when the canvas is written, as by
+	// json.dumps. They are produced first, so that the trace written
+	// beside the canvas has their hook calls. Only a canvas script makes
+	// lazy groups; a walk of a canvas read from JSON would find none.
+	if build.IsScript(in) {
+		if err := canvas.ProduceAll(c); err != nil {
+			return failf(stderr, "%s", about(in, err))
+		}
+	}
 	// The stamped canvas goes to its file as it is encoded (on a million
 	// signatures its JSON is 700 MB). Only for stdout is it made whole
 	// first, so that stdout gets nothing when encoding fails.

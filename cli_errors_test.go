@@ -343,6 +343,58 @@ func TestStampWritesNothingWhenTheCanvasFailsToEncode(t *testing.T) {
 	}
 }
 
+// TestStampOfALazyGroupToAFileOrStdout stamps a canvas script whose group
+// is built from a generator, so that its members are produced (and their
+// hook calls made) only when the canvas is written: written to a file (as
+// it is encoded) or to stdout (made whole first), the canvas and the trace
+// are the same, and the trace has every member's on_signature. (With
+// -record the members are produced before stamping: the session copies
+// the canvas first.)
+func TestStampOfALazyGroupToAFileOrStdout(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "lazy.star")
+	if err := os.WriteFile(in, []byte("add = task('proj.add')\ncanvas = group(add.s(i) for i in range(3))\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	visitor := filepath.Join("testdata", "conformance", "visitors", "mark.star")
+	read := func(name string) string {
+		t.Helper()
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	stamp := func(tag string, toFile bool) (canvasJSON, trace string) {
+		t.Helper()
+		args := []string{"stamp", "-visitor", visitor, "-trace", filepath.Join(dir, tag+".jsonl")}
+		if toFile {
+			args = append(args, "-o", filepath.Join(dir, tag+".json"))
+		}
+		var stdout, stderr bytes.Buffer
+		if code := run(append(args, in), &stdout, &stderr); code != 0 {
+			t.Fatalf("%s: exit %d: %s", tag, code, stderr.String())
+		}
+		canvasJSON = stdout.String()
+		if toFile {
+			canvasJSON = read(tag + ".json")
+		}
+		return canvasJSON, read(tag + ".jsonl")
+	}
+	fileCanvas, fileTrace := stamp("file", true)
+	outCanvas, outTrace := stamp("stdout", false)
+	if n := strings.Count(fileTrace, `"hook": "on_signature"`); n != 3 {
+		t.Errorf("the trace has %d on_signature calls, want one for each of the 3 members:\n%s", n, fileTrace)
+	}
+	if fileTrace != outTrace {
+		t.Errorf("the trace differs between -o and stdout:\n%s\n%s", fileTrace, outTrace)
+	}
+	// the canvases carry mark.star's counters, which the two runs share
+	if fileCanvas != outCanvas {
+		t.Errorf("the canvas differs between -o and stdout:\n%s\n%s", fileCanvas, outCanvas)
+	}
+}
+
 // TestHugeInputs feeds the command line inputs at and past the documented
 // limits: within them it succeeds and writes the canvas back exactly;
 // past them it ends in one short line.

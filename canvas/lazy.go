@@ -107,3 +107,39 @@ func lazyMap(src *Lazy, f func(Value) (Value, error)) *Lazy {
 		return out, err == nil, err
 	}, src.Hint)
 }
+
+// ProduceAll consumes every lazy sequence in v, in the order Encode meets
+// them (as json.dumps would), so that whatever producing a member does (a
+// stamp's deferred hook calls) has happened before v is read in another
+// order or written out piece by piece. A canvas read from JSON holds no
+// lazy sequence, and the walk only reads it.
+func ProduceAll(v Value) error { return produceAll(v, 0) }
+
+func produceAll(v Value, depth int) error {
+	if depth > MaxDepth {
+		return nil // too deep to encode: Encode says so
+	}
+	var items []Value
+	switch x := v.(type) {
+	case *Dict:
+		for i := range x.Pairs {
+			if err := produceAll(x.Pairs[i].Val, depth+1); err != nil {
+				return err
+			}
+		}
+		return nil
+	case *List:
+		items = x.Items
+	case *Lazy:
+		var err error
+		if items, err = x.All(); err != nil {
+			return err
+		}
+	}
+	for _, it := range items {
+		if err := produceAll(it, depth+1); err != nil {
+			return err
+		}
+	}
+	return nil
+}
