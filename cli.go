@@ -311,12 +311,24 @@ func cmdStamp(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	var dests []dest
-	if *tracePath != "" {
+	var traceErr error
+	switch *tracePath {
+	case "":
+	case "-":
 		lines, err := export.TraceJSONL(tr, *traceDetail)
 		if err != nil {
 			return failf(stderr, "-trace: %v", err)
 		}
 		dests = append(dests, dest{flag: "-trace", path: *tracePath, data: lines})
+	default: // written as it is made, as the canvas is
+		dests = append(dests, dest{flag: "-trace", path: *tracePath, write: func(w io.Writer) error {
+			sink := &firstError{w: w}
+			err := export.WriteTraceJSONL(sink, tr, *traceDetail)
+			if err != nil && sink.err == nil {
+				traceErr = err // the trace's, not the file's
+			}
+			return err
+		}})
 	}
 	if sess != nil {
 		rec, err := sess.Encode()
@@ -327,7 +339,10 @@ func cmdStamp(args []string, stdout, stderr io.Writer) int {
 	}
 	dests = append(dests, canvasOut)
 	if err := writeOutputs(in, *force, stdout, dests...); err != nil {
-		if encodeErr != nil {
+		switch {
+		case traceErr != nil:
+			return failf(stderr, "-trace: %v", traceErr)
+		case encodeErr != nil:
 			return failf(stderr, "%s", about(in, encodeErr))
 		}
 		return failf(stderr, "%v", err)

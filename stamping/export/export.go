@@ -58,11 +58,43 @@ func CanvasJSONChunks(c canvas.Value) ([][]byte, error) {
 // lines.
 func TraceJSONL(t *stamping.Trace, detail bool) ([][]byte, error) {
 	var chunks [][]byte
+	last, err := traceLines(t, detail, func(full []byte) []byte {
+		chunks = append(chunks, full)
+		return make([]byte, 0, 1<<20+64<<10)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return append(chunks, last), nil
+}
+
+// WriteTraceJSONL writes TraceJSONL to w as it is made, a megabyte at a
+// time, for StageFunc. The first error of w stops the writing.
+func WriteTraceJSONL(w io.Writer, t *stamping.Trace, detail bool) error {
+	var werr error
+	last, err := traceLines(t, detail, func(full []byte) []byte {
+		if werr == nil {
+			_, werr = w.Write(full)
+		}
+		return full[:0]
+	})
+	if werr == nil && err == nil {
+		_, werr = w.Write(last)
+	}
+	if werr != nil {
+		return werr
+	}
+	return err
+}
+
+// traceLines makes the trace's lines into a buffer of about a megabyte,
+// handing each full one to flush for the buffer to go on in, and returns
+// the last.
+func traceLines(t *stamping.Trace, detail bool, flush func(full []byte) []byte) ([]byte, error) {
 	buf := make([]byte, 0, 64<<10)
 	for i := range t.Steps {
 		if len(buf) >= 1<<20 {
-			chunks = append(chunks, buf)
-			buf = make([]byte, 0, 1<<20+64<<10)
+			buf = flush(buf)
 		}
 		var err error
 		if buf, err = canvas.AppendJSON(buf, t.Line(i, detail), -1); err != nil {
@@ -70,7 +102,7 @@ func TraceJSONL(t *stamping.Trace, detail bool) ([][]byte, error) {
 		}
 		buf = append(buf, '\n')
 	}
-	return append(chunks, buf), nil
+	return buf, nil
 }
 
 // WriteFile writes data (the pieces in order) to path atomically, keeping

@@ -2,6 +2,7 @@ package export
 
 import (
 	"bytes"
+	"errors"
 	"strconv"
 	"testing"
 
@@ -47,4 +48,33 @@ func TestTraceJSONLInPieces(t *testing.T) {
 			t.Fatalf("line %d:\n%s\nwant\n%s", i, line, want)
 		}
 	}
+	// written as it is made: the same bytes, in more than one write
+	var w countedWrites
+	if err := WriteTraceJSONL(&w, tr, true); err != nil {
+		t.Fatal(err)
+	}
+	if w.n < 2 || !bytes.Equal(w.Bytes(), bytes.Join(chunks, nil)) {
+		t.Fatalf("WriteTraceJSONL wrote %d bytes in %d writes, want the %d of TraceJSONL", w.Len(), w.n, len(bytes.Join(chunks, nil)))
+	}
+	if err := WriteTraceJSONL(failingWriter{}, tr, true); err != errFull {
+		t.Fatalf("a writer that fails: %v", err)
+	}
 }
+
+// countedWrites is a buffer that counts its writes.
+type countedWrites struct {
+	bytes.Buffer
+	n int
+}
+
+func (w *countedWrites) Write(p []byte) (int, error) {
+	w.n++
+	return w.Buffer.Write(p)
+}
+
+var errFull = errors.New("no space left")
+
+// failingWriter fails every write.
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, errFull }
