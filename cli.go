@@ -291,24 +291,10 @@ func cmdStamp(args []string, stdout, stderr io.Writer) int {
 			return failf(stderr, "%s", about(in, err))
 		}
 	}
-	// The stamped canvas goes to its file as it is encoded (on a million
-	// signatures its JSON is 700 MB). Only for stdout is it made whole
-	// first, so that stdout gets nothing when encoding fails.
-	canvasOut := dest{flag: "-o", path: *out}
 	var encodeErr error
-	if *out == "" || *out == "-" {
-		if canvasOut.data, err = export.CanvasJSONChunks(c); err != nil {
-			return failf(stderr, "%s", about(in, err))
-		}
-	} else {
-		canvasOut.write = func(w io.Writer) error {
-			sink := &firstError{w: w}
-			err := export.WriteCanvasJSON(sink, c)
-			if err != nil && sink.err == nil {
-				encodeErr = err // the canvas's, not the file's
-			}
-			return err
-		}
+	canvasOut, err := canvasDest(*out, c, &encodeErr)
+	if err != nil {
+		return failf(stderr, "%s", about(in, err))
 	}
 	var dests []dest
 	var traceErr error
@@ -350,6 +336,29 @@ func cmdStamp(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
+// canvasDest is the -o output of canvas c. To a file the canvas goes as it
+// is encoded (on a million signatures its JSON is 700 MB), and when that
+// fails because of the canvas rather than the file, *encodeErr says why.
+// For stdout it is made whole first, so that stdout gets nothing when
+// encoding fails: that error is returned.
+func canvasDest(out string, c canvas.Value, encodeErr *error) (dest, error) {
+	d := dest{flag: "-o", path: out}
+	if out == "" || out == "-" {
+		var err error
+		d.data, err = export.CanvasJSONChunks(c)
+		return d, err
+	}
+	d.write = func(w io.Writer) error {
+		sink := &firstError{w: w}
+		err := export.WriteCanvasJSON(sink, c)
+		if err != nil && sink.err == nil {
+			*encodeErr = err // the canvas's, not the file's
+		}
+		return err
+	}
+	return d, nil
+}
+
 // firstError is a writer that keeps the first error of the one it writes to.
 type firstError struct {
 	w   io.Writer
@@ -376,12 +385,16 @@ func cmdFmt(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return failf(stderr, "%v", err)
 	}
-	data, err := export.CanvasJSON(c)
+	var encodeErr error
+	d, err := canvasDest(*out, c, &encodeErr)
 	if err != nil {
 		return failf(stderr, "%s", about(in, err))
 	}
-	if err := output(*out, in, *force, data, stdout); err != nil {
-		return failf(stderr, "-o: %v", err)
+	if err := writeOutputs(in, *force, stdout, d); err != nil {
+		if encodeErr != nil {
+			return failf(stderr, "%s", about(in, encodeErr))
+		}
+		return failf(stderr, "%v", err)
 	}
 	return 0
 }
