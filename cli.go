@@ -316,12 +316,16 @@ func cmdStamp(args []string, stdout, stderr io.Writer) int {
 			return err
 		}})
 	}
-	if sess != nil {
+	switch {
+	case sess == nil:
+	case *recordPath == "-":
 		rec, err := sess.Encode()
 		if err != nil {
 			return failf(stderr, "-record: %v", err)
 		}
 		dests = append(dests, dest{flag: "-record", path: *recordPath, data: [][]byte{rec}})
+	default: // written as it is made: the session holds the canvas
+		dests = append(dests, dest{flag: "-record", path: *recordPath, write: sess.EncodeTo})
 	}
 	dests = append(dests, canvasOut)
 	if err := writeOutputs(in, *force, stdout, dests...); err != nil {

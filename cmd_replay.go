@@ -75,13 +75,19 @@ func cmdReplay(args []string, stdout, stderr io.Writer) int {
 			return failf(stderr, "%v", err)
 		}
 	}
-	if *record != "" {
+	switch *record {
+	case "":
+	case "-":
 		data, err := p.Session.Encode()
 		if err != nil {
 			return failf(stderr, "-record: %v", err)
 		}
-		if err := output(*record, in, *force, data, stdout); err != nil {
+		if _, err := stdout.Write(data); err != nil {
 			return failf(stderr, "-record: %v", err)
+		}
+	default: // written as it is made: the session holds the canvas
+		if err := writeOutputs(in, *force, stdout, dest{flag: "-record", path: *record, write: p.Session.EncodeTo}); err != nil {
+			return failf(stderr, "%v", err)
 		}
 	}
 	status := 0

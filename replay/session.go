@@ -2,6 +2,7 @@ package replay
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"strconv"
 
@@ -232,6 +233,26 @@ func (s *Session) Encode() ([]byte, error) { return s.EncodeIndent(2) }
 // negative indent (a third of the size for a large canvas, for files only
 // stampede reads, such as the TUI's recovery file).
 func (s *Session) EncodeIndent(indent int) ([]byte, error) {
+	b, err := canvas.Encode(s.document(), indent)
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '\n'), nil
+}
+
+// EncodeTo writes Encode to w as it is made (canvas.EncodeTo): a session
+// holds its canvas, which on a million signatures is hundreds of megabytes
+// of JSON.
+func (s *Session) EncodeTo(w io.Writer) error {
+	if err := canvas.EncodeTo(w, s.document(), 2); err != nil {
+		return err
+	}
+	_, err := w.Write([]byte{'\n'})
+	return err
+}
+
+// document is the session as the JSON document Encode writes.
+func (s *Session) document() *canvas.Dict {
 	doc := &canvas.Dict{Pairs: []canvas.Pair{{Key: "format", Val: Format}, {Key: "version", Val: canvas.Int(strconv.Itoa(Version))}}}
 	for _, f := range [...]struct{ key, text string }{{"name", s.Name}, {"description", s.Description}} {
 		switch {
@@ -262,11 +283,7 @@ func (s *Session) EncodeIndent(indent int) ([]byte, error) {
 			}
 		}
 	}
-	b, err := canvas.Encode(doc, indent)
-	if err != nil {
-		return nil, err
-	}
-	return append(b, '\n'), nil
+	return doc
 }
 
 // Prefix is the session with only its first n ops (for undo: play it again).
@@ -469,9 +486,9 @@ func decodeCall(v canvas.Value) (Call, error) {
 // WriteFile writes the session to path atomically (a temporary file renamed
 // over it), so an interrupted save never leaves half a session.
 func (s *Session) WriteFile(path string) error {
-	data, err := s.Encode()
+	st, err := export.StageFunc(path, s.EncodeTo)
 	if err != nil {
 		return err
 	}
-	return export.WriteFile(path, data)
+	return st.Commit()
 }
