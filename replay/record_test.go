@@ -1,6 +1,7 @@
 package replay_test
 
 import (
+	"bytes"
 	"errors"
 	"strings"
 	"testing"
@@ -258,6 +259,11 @@ func TestSessionFormat(t *testing.T) {
 	}
 	if !strings.HasPrefix(string(data), "{\n  \"format\": \"stampede.session\",\n  \"version\": 1,") {
 		t.Fatalf("not written in the versioned format:\n%s", data)
+	}
+	// written as it is made, the same bytes
+	var streamed bytes.Buffer
+	if err := s.EncodeTo(&streamed); err != nil || streamed.String() != string(data) {
+		t.Fatalf("EncodeTo (%v):\n%s\nwant\n%s", err, streamed.String(), data)
 	}
 	// on one line, it reads back as the same session
 	line, err := s.EncodeIndent(-1)
