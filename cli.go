@@ -307,14 +307,9 @@ func cmdStamp(args []string, stdout, stderr io.Writer) int {
 		}
 		dests = append(dests, dest{flag: "-trace", path: *tracePath, data: lines})
 	default: // written as it is made, as the canvas is
-		dests = append(dests, dest{flag: "-trace", path: *tracePath, write: func(w io.Writer) error {
-			sink := &firstError{w: w}
-			err := export.WriteTraceJSONL(sink, tr, *traceDetail)
-			if err != nil && sink.err == nil {
-				traceErr = err // the trace's, not the file's
-			}
-			return err
-		}})
+		dests = append(dests, dest{flag: "-trace", path: *tracePath, write: ownErrors(func(w io.Writer) error {
+			return export.WriteTraceJSONL(w, tr, *traceDetail)
+		}, &traceErr)})
 	}
 	switch {
 	case sess == nil:
@@ -352,15 +347,21 @@ func canvasDest(out string, c canvas.Value, encodeErr *error) (dest, error) {
 		d.data, err = export.CanvasJSONChunks(c)
 		return d, err
 	}
-	d.write = func(w io.Writer) error {
+	d.write = ownErrors(func(w io.Writer) error { return export.WriteCanvasJSON(w, c) }, encodeErr)
+	return d, nil
+}
+
+// ownErrors is write, which sets *own to its error when that error is its
+// own (what it writes could not be made), not the writer's (the file).
+func ownErrors(write func(io.Writer) error, own *error) func(io.Writer) error {
+	return func(w io.Writer) error {
 		sink := &firstError{w: w}
-		err := export.WriteCanvasJSON(sink, c)
+		err := write(sink)
 		if err != nil && sink.err == nil {
-			*encodeErr = err // the canvas's, not the file's
+			*own = err
 		}
 		return err
 	}
-	return d, nil
 }
 
 // firstError is a writer that keeps the first error of the one it writes to.

@@ -298,47 +298,55 @@ func TestOddInputsCeleryAccepts(t *testing.T) {
 	}
 }
 
-// TestStampWritesNothingWhenTheCanvasFailsToEncode stamps a canvas script
-// whose lazy group fails to produce its third member, which happens only
-// while the stamped canvas is written: with -o (the canvas streamed to
-// its file) and -trace, and to stdout, the error names the script line,
-// the old output and the folder are left as they were, and stdout is empty.
+// TestStampWritesNothingWhenTheCanvasFailsToEncode stamps canvas scripts
+// whose canvas cannot be written: a lazy group whose third member fails
+// when it is produced, and args that contain themselves (json.dumps's
+// "Circular reference detected", met only while the canvas is streamed to
+// its file). With -o (and -trace, and fmt -o) and to stdout, the error is
+// the script's (never one about the output file it stopped), the old
+// output and the folder are left as they were, and stdout is empty.
 func TestStampWritesNothingWhenTheCanvasFailsToEncode(t *testing.T) {
-	script := "add = task('proj.add')\ncanvas = group(\n    add.s(10 // (i - 2)) for i in range(4))\n"
-	for _, args := range [][]string{
-		{"stamp", "-visitor", "monitoring-id", "-trace", "TRACE", "-o", "OUT", "IN"},
-		{"stamp", "-visitor", "monitoring-id", "IN"},
-	} {
-		dir := t.TempDir()
-		in, out := filepath.Join(dir, "lazy.star"), filepath.Join(dir, "out.json")
-		if err := os.WriteFile(in, []byte(script), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(out, []byte(sentinel), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		expand := strings.NewReplacer("IN", in, "OUT", out, "TRACE", filepath.Join(dir, "trace.jsonl")).Replace
-		for i := range args {
-			args[i] = expand(args[i])
-		}
-		before := listDir(t, dir)
-		var stdout, stderr bytes.Buffer
-		if code := run(args, &stdout, &stderr); code != 1 {
-			t.Errorf("%v: exit status %d, want 1", args, code)
-		}
-		// the script's error, not one about the output file it stopped
-		if msg := stderr.String(); !strings.Contains(msg, "lazy.star:3:") || !strings.Contains(msg, "division by zero") ||
-			strings.Contains(msg, "-o") || strings.Contains(msg, "write") || strings.Count(msg, "\n") != 1 {
-			t.Errorf("%v: stderr %q, want one line naming lazy.star:3 and the division", args, msg)
-		}
-		if stdout.Len() > 0 {
-			t.Errorf("%v: stdout holds %d bytes", args, stdout.Len())
-		}
-		if got := listDir(t, dir); got != before {
-			t.Errorf("%v: files before the run: %s\nfiles after it:  %s", args, before, got)
-		}
-		if got, err := os.ReadFile(out); err != nil || string(got) != sentinel {
-			t.Errorf("%v: the old output was changed (err %v)", args, err)
+	scripts := []struct{ name, text, want string }{
+		{"lazy.star", "add = task('proj.add')\ncanvas = group(\n    add.s(10 // (i - 2)) for i in range(4))\n", "lazy.star:3:"},
+		{"cycle.star", "add = task('proj.add')\nl = [1]\nl.append(l)\ncanvas = add.s(l)\n", "cycle.star: ValueError: Circular reference detected"},
+	}
+	for _, sc := range scripts {
+		for _, args := range [][]string{
+			{"stamp", "-visitor", "monitoring-id", "-trace", "TRACE", "-o", "OUT", "IN"},
+			{"stamp", "-visitor", "monitoring-id", "IN"},
+			{"fmt", "-o", "OUT", "IN"},
+		} {
+			dir := t.TempDir()
+			in, out := filepath.Join(dir, sc.name), filepath.Join(dir, "out.json")
+			if err := os.WriteFile(in, []byte(sc.text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(out, []byte(sentinel), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			expand := strings.NewReplacer("IN", in, "OUT", out, "TRACE", filepath.Join(dir, "trace.jsonl")).Replace
+			args = append([]string(nil), args...)
+			for i := range args {
+				args[i] = expand(args[i])
+			}
+			before := listDir(t, dir)
+			var stdout, stderr bytes.Buffer
+			if code := run(args, &stdout, &stderr); code != 1 {
+				t.Errorf("%v: exit status %d, want 1", args, code)
+			}
+			if msg := stderr.String(); !strings.Contains(msg, sc.want) ||
+				strings.Contains(msg, "-o") || strings.Contains(msg, "write") || strings.Count(msg, "\n") != 1 {
+				t.Errorf("%v: stderr %q, want one line with %q", args, msg, sc.want)
+			}
+			if stdout.Len() > 0 {
+				t.Errorf("%v: stdout holds %d bytes", args, stdout.Len())
+			}
+			if got := listDir(t, dir); got != before {
+				t.Errorf("%v: files before the run: %s\nfiles after it:  %s", args, before, got)
+			}
+			if got, err := os.ReadFile(out); err != nil || string(got) != sentinel {
+				t.Errorf("%v: the old output was changed (err %v)", args, err)
+			}
 		}
 	}
 }
