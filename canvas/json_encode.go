@@ -38,7 +38,9 @@ func EncodeChunks(v Value, indent int) ([][]byte, error) {
 
 // EncodeTo is Encode written to w as it goes, a megabyte at a time, so
 // that a large canvas's JSON is never held whole. The first error of w
-// stops the writing (the encoding runs on) and is returned.
+// stops the writing (the encoding runs on) and is returned. When v cannot
+// be encoded, w holds the part written before that was found: write to
+// something that can be dropped, such as export.StageFunc's file.
 func EncodeTo(w io.Writer, v Value, indent int) error {
 	e := encoder{indent: indent, chunked: true, sink: w}
 	err := e.value(v, 0)
