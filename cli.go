@@ -390,12 +390,18 @@ func cmdFmt(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return failf(stderr, "%v", err)
 	}
+	return writeCanvas(c, in, *out, *force, stdout, stderr)
+}
+
+// writeCanvas writes canvas c, read from in, as Celery JSON to out (see
+// canvasDest) and returns the exit status, as fmt and export -json do.
+func writeCanvas(c canvas.Value, in, out string, force bool, stdout, stderr io.Writer) int {
 	var encodeErr error
-	d, err := canvasDest(*out, c, &encodeErr)
+	d, err := canvasDest(out, c, &encodeErr)
 	if err != nil {
 		return failf(stderr, "%s", about(in, err))
 	}
-	if err := writeOutputs(in, *force, stdout, d); err != nil {
+	if err := writeOutputs(in, force, stdout, d); err != nil {
 		if encodeErr != nil {
 			return failf(stderr, "%s", about(in, encodeErr))
 		}

@@ -7,7 +7,6 @@ import (
 
 	"github.com/stampede-dev/stampede/canvas/build"
 	"github.com/stampede-dev/stampede/canvas/codegen"
-	"github.com/stampede-dev/stampede/stamping/export"
 )
 
 func init() {
@@ -51,10 +50,11 @@ func cmdExport(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return failf(stderr, "%v", err)
 	}
+	if *asJSON {
+		return writeCanvas(c, in, *out, *force, stdout, stderr)
+	}
 	var data []byte
 	switch {
-	case *asJSON:
-		data, err = export.CanvasJSON(c)
 	case *script:
 		opts.Language = codegen.Script
 		data, err = codegen.Generate(c, opts)
