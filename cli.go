@@ -75,18 +75,8 @@ func argumentCount(n int) string {
 // does, or a canvas script (.star) run to build one.
 func readCanvas(path string) (*canvas.Dict, error) { return build.LoadFile(path) }
 
-// output writes data to path (stdout for "" or "-"), refusing to overwrite
-// the input unless force is set.
-func output(path, input string, force bool, data []byte, stdout io.Writer) error {
-	if path == "" || path == "-" {
-		_, err := stdout.Write(data)
-		return err
-	}
-	if !force && input != "" && export.SameFile(path, input) {
-		return fmt.Errorf("%s is the input file; pass -force to overwrite it", path)
-	}
-	return export.WriteFile(path, data)
-}
+// toStdout reports whether an output path means stdout ("" or "-").
+func toStdout(path string) bool { return path == "" || path == "-" }
 
 // dest is one output of a command: the flag that names it, where it goes
 // (stdout for "" or "-") and what it holds.
@@ -113,7 +103,7 @@ func writeOutputs(input string, force bool, stdout io.Writer, dests ...dest) err
 		}
 	}
 	for _, d := range dests {
-		if d.path == "" || d.path == "-" {
+		if toStdout(d.path) {
 			continue
 		}
 		if !force && input != "" && export.SameFile(d.path, input) {
@@ -141,7 +131,7 @@ func writeOutputs(input string, force bool, stdout io.Writer, dests ...dest) err
 		}
 	}
 	for _, d := range dests {
-		if d.path == "" || d.path == "-" {
+		if toStdout(d.path) {
 			for _, b := range d.data {
 				if _, err := stdout.Write(b); err != nil {
 					return fmt.Errorf("%s: %w", d.flag, err)
@@ -342,7 +332,7 @@ func cmdStamp(args []string, stdout, stderr io.Writer) int {
 // encoding fails: that error is returned.
 func canvasDest(out string, c canvas.Value, encodeErr *error) (dest, error) {
 	d := dest{flag: "-o", path: out}
-	if out == "" || out == "-" {
+	if toStdout(out) {
 		var err error
 		d.data, err = export.CanvasJSONChunks(c)
 		return d, err

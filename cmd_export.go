@@ -64,8 +64,8 @@ func cmdExport(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return failf(stderr, "%s", about(in, err))
 	}
-	if err := output(*out, in, *force, data, stdout); err != nil {
-		return failf(stderr, "-o: %v", err)
+	if err := writeOutputs(in, *force, stdout, dest{flag: "-o", path: *out, data: [][]byte{data}}); err != nil {
+		return failf(stderr, "%v", err)
 	}
 	return 0
 }
