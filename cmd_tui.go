@@ -66,7 +66,7 @@ func isSessionFile(data []byte) bool {
 	}
 	_, hasCanvas := d.Get("canvas")
 	_, hasOps := d.Get("ops")
-	return hasCanvas && hasOps && d.Lookup("task") == nil
+	return hasCanvas && hasOps && d.LookupKey(canvas.KeyTask) == nil
 }
 
 // openSession sets cfg up for a session file: the ops mode plays its ops;

@@ -122,7 +122,7 @@ func TestGroupCloneSharesItsMembers(t *testing.T) {
 
 func TestDeepCopyOfASignatureIsShallow(t *testing.T) {
 	leaf := mustLoad(t, `{"task": "a", "args": [], "kwargs": {}, "options": {"x": [1]}, "subtask_type": null, "immutable": false}`)
-	opts := &Dict{Pairs: []Pair{{"link", &List{Items: []Value{leaf, leaf}}}}}
+	opts := &Dict{Pairs: []Pair{{K("link"), &List{Items: []Value{leaf, leaf}}}}}
 	c := DeepCopy(opts).(*Dict)
 	links := c.Lookup("link").(*List)
 	first, ok := links.Items[0].(*Dict)
@@ -169,8 +169,8 @@ func TestOrUpgradesLikeCelery(t *testing.T) {
 
 func TestMergeProtectsStamps(t *testing.T) {
 	s := mustLoad(t, `{"task": "a", "args": [1], "kwargs": {"k": 1}, "options": {"stamped_headers": ["m"], "m": "old", "queue": "q"}, "subtask_type": null, "immutable": false}`)
-	args, kwargs, opts, err := Merge(s, NewList(Int("0")), &Dict{Pairs: []Pair{{"j", Int("2")}}},
-		&Dict{Pairs: []Pair{{"m", "new"}, {"queue", "fast"}, {"group_id", "g"}}})
+	args, kwargs, opts, err := Merge(s, NewList(Int("0")), &Dict{Pairs: []Pair{{K("j"), Int("2")}}},
+		&Dict{Pairs: []Pair{{K("m"), "new"}, {K("queue"), "fast"}, {K("group_id"), "g"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,7 +191,7 @@ func TestEqualFollowsPython(t *testing.T) {
 		want bool
 	}{
 		{Int("1"), 1.0, true}, {true, Int("1"), true}, {NewList(Int("1")), &List{Items: []Value{Int("1")}, Tuple: true}, false},
-		{&Dict{Class: Signature, Pairs: []Pair{{"a", Int("1")}}}, &Dict{Pairs: []Pair{{"a", 1.0}}}, true},
+		{&Dict{Class: Signature, Pairs: []Pair{{K("a"), Int("1")}}}, &Dict{Pairs: []Pair{{K("a"), 1.0}}}, true},
 		{math.NaN(), math.NaN(), false}, {"a", "a", true}, {nil, false, false},
 	} {
 		if got := Equal(tc.a, tc.b); got != tc.want {

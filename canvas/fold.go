@@ -307,7 +307,7 @@ func anyOfClass(vs []Value, c Class) bool {
 // taken out of the options by the first clone).
 func ordinaryOptions(opts *Dict) bool {
 	for _, p := range opts.Pairs {
-		switch p.Key {
+		switch p.Key.String() {
 		case "options", "type", "subtask_type", "immutable", "task", "args", "kwargs", "app":
 			return false
 		}
@@ -334,7 +334,7 @@ func cloneSettled(d *Dict, n int) (*Dict, bool) {
 // for one that has them.
 func unlinkedTasks(chain *Dict) ([]Value, *Dict, bool) {
 	opts, err := Options(chain)
-	if err != nil || len(maybeList(opts.Lookup("link"))) > 0 || len(maybeList(opts.Lookup("link_error"))) > 0 {
+	if err != nil || len(maybeList(opts.LookupKey(KeyLink))) > 0 || len(maybeList(opts.LookupKey(KeyLinkError))) > 0 {
 		return nil, nil, false
 	}
 	tv, err := Tasks(chain)
@@ -352,7 +352,7 @@ func unlinkedTasks(chain *Dict) ([]Value, *Dict, bool) {
 // settle (see settleCount), its body apart.
 func chordHeaderSettle(chord *Dict) (int, bool) {
 	budget := maxPlainValues
-	if _, ok := chord.Lookup("options").(*Dict); !ok || !plainData(chord.Lookup("options"), &budget) {
+	if _, ok := chord.LookupKey(KeyOptions).(*Dict); !ok || !plainData(chord.LookupKey(KeyOptions), &budget) {
 		return 0, false
 	}
 	header, err := Tasks(chord)
@@ -379,17 +379,17 @@ func chordHeaderSettle(chord *Dict) (int, bool) {
 // header is cloned and the options copied, and the new chord holds the
 // same body (whose clone foldIntoChord makes itself).
 func cloneChordKeepingBody(chord *Dict) (*Dict, error) {
-	args, err := Iterate(chord.Lookup("args"))
+	args, err := Iterate(chord.LookupKey(KeyArgs))
 	if err != nil {
 		return nil, err
 	}
 	return FromDict(&Dict{Pairs: []Pair{
-		{"task", chord.Lookup("task")},
-		{"args", &List{Items: append([]Value(nil), args...), Tuple: true}},
-		{"kwargs", chord.Lookup("kwargs")},
-		{"options", DeepCopy(chord.Lookup("options"))},
-		{"subtask_type", chord.Lookup("subtask_type")},
-		{"immutable", chord.Lookup("immutable")},
+		{KeyTask, chord.LookupKey(KeyTask)},
+		{KeyArgs, &List{Items: append([]Value(nil), args...), Tuple: true}},
+		{KeyKwargs, chord.LookupKey(KeyKwargs)},
+		{KeyOptions, DeepCopy(chord.LookupKey(KeyOptions))},
+		{KeySubtaskType, chord.LookupKey(KeySubtaskType)},
+		{KeyImmutable, chord.LookupKey(KeyImmutable)},
 	}})
 }
 
@@ -503,7 +503,7 @@ func settleCount(d *Dict, depth int) (int, bool) {
 		return leafSettle(d)
 	}
 	budget := maxPlainValues
-	if _, ok := d.Lookup("options").(*Dict); !ok || !plainData(d.Lookup("options"), &budget) {
+	if _, ok := d.LookupKey(KeyOptions).(*Dict); !ok || !plainData(d.LookupKey(KeyOptions), &budget) {
 		return 0, false
 	}
 	parts := func(v Value, k int) (int, bool) {
@@ -585,13 +585,13 @@ func leafSettle(sig *Dict) (int, bool) {
 // its clone is too.
 func clonable(v Value) bool {
 	d, ok := v.(*Dict)
-	if !ok || d.Class != Signature || d.Lookup("subtask_type") != nil {
+	if !ok || d.Class != Signature || d.LookupKey(KeySubtaskType) != nil {
 		return false
 	}
-	if _, ok := d.Lookup("args").(*List); !ok {
+	if _, ok := d.LookupKey(KeyArgs).(*List); !ok {
 		return false
 	}
-	_, ok = d.Lookup("options").(*Dict)
+	_, ok = d.LookupKey(KeyOptions).(*Dict)
 	return ok
 }
 
@@ -600,7 +600,7 @@ func clonable(v Value) bool {
 // is the same as its clone.
 func stableUnderClone(sig *Dict) bool {
 	budget := maxPlainValues
-	return plainData(sig.Lookup("options"), &budget)
+	return plainData(sig.LookupKey(KeyOptions), &budget)
 }
 
 // maxPlainValues bounds the walk of plainData. Options that hold more

@@ -84,7 +84,7 @@ type decoder struct {
 	pairs  []Pair  // scratch stack of the members of the objects being read
 	items  []Value // scratch stack of the items of the arrays being read
 	intern map[string]Value
-	keys   [64]string // recent keys, see internKey
+	keys   [64]Key // recent keys, see internKey
 	slab   slab
 }
 
@@ -97,35 +97,20 @@ const internLimit = 24
 // ones (task ids) would only make it grow.
 const maxInterned = 4096
 
-// internKey returns the key text, shared between equal keys (the table is
-// bounded as for values: an object of a million distinct keys would only
-// make it grow).
-func (d *decoder) internKey(b []byte) string {
-	if len(b) > internLimit || len(b) == 0 {
-		return string(b)
+// internKey returns the key with text b.
+func (d *decoder) internKey(b []byte) Key {
+	if len(b) == 0 {
+		return K("")
 	}
 	// A canvas repeats a score of keys a million times. A slot chosen by
 	// the key's length and ends finds most of them with one comparison;
-	// the table would hash the key first.
+	// K would hash the key first.
 	slot := &d.keys[(len(b)*5+int(b[0])+int(b[len(b)-1])*3)%len(d.keys)]
-	if *slot == string(b) {
+	if *slot != (Key{}) && slot.String() == string(b) {
 		return *slot
 	}
-	if v, ok := d.intern[string(b)]; ok {
-		if s, ok := v.(string); ok {
-			*slot = s
-			return s
-		}
-	}
-	s := string(b)
-	if d.intern == nil {
-		d.intern = make(map[string]Value, 64)
-	}
-	if len(d.intern) < maxInterned {
-		d.intern[s] = s
-	}
-	*slot = s
-	return s
+	*slot = K(string(b))
+	return *slot
 }
 
 // pathString is the JSON path of the value being read. A path of more than
@@ -270,7 +255,7 @@ func (d *decoder) object(depth int) (Value, error) {
 		return d.slab.dict(nil), nil
 	}
 	base := len(d.pairs)
-	var index map[string]int // key -> position in d.pairs, once the object is big
+	var index map[Key]int // key -> position in d.pairs, once the object is big
 	for {
 		d.skipSpace()
 		if d.pos >= len(d.data) {
@@ -285,11 +270,11 @@ func (d *decoder) object(depth int) (Value, error) {
 		}
 		d.skipSpace()
 		if d.pos >= len(d.data) || d.data[d.pos] != ':' {
-			return nil, d.fail(d.pos, "expected ':' after key %q", key)
+			return nil, d.fail(d.pos, "expected ':' after key %q", key.String())
 		}
 		d.pos++
 		d.skipSpace()
-		d.path = append(d.path, pathElem{key: key, index: -1})
+		d.path = append(d.path, pathElem{key: key.String(), index: -1})
 		v, err := d.value(depth + 1)
 		if err != nil {
 			return nil, err
@@ -324,7 +309,7 @@ const smallObject = 32
 // repeated key keeps its first position and takes the last value, as
 // Python's dict does. index is the object's key map once it is big (nil
 // before); setPair returns it, made when the object outgrows smallObject.
-func (d *decoder) setPair(base int, index map[string]int, key string, v Value) map[string]int {
+func (d *decoder) setPair(base int, index map[Key]int, key Key, v Value) map[Key]int {
 	if index != nil {
 		if i, ok := index[key]; ok {
 			d.pairs[i].Val = v
@@ -342,7 +327,7 @@ func (d *decoder) setPair(base int, index map[string]int, key string, v Value) m
 	}
 	d.pairs = append(d.pairs, Pair{key, v})
 	if len(d.pairs)-base > smallObject {
-		index = make(map[string]int, 2*smallObject)
+		index = make(map[Key]int, 2*smallObject)
 		for i := base; i < len(d.pairs); i++ {
 			index[d.pairs[i].Key] = i
 		}
@@ -386,20 +371,21 @@ func (d *decoder) array(depth int) (Value, error) {
 	}
 }
 
-// key reads an object key; keys without escapes are shared.
-func (d *decoder) key() (string, error) {
+// key reads an object key.
+func (d *decoder) key() (Key, error) {
 	for i := d.pos + 1; i < len(d.data); i++ {
 		c := d.data[i]
 		if c == '"' {
-			s := d.internKey(d.data[d.pos+1 : i])
+			k := d.internKey(d.data[d.pos+1 : i])
 			d.pos = i + 1
-			return s, nil
+			return k, nil
 		}
 		if c == '\\' || c < 0x20 {
 			break
 		}
 	}
-	return d.str()
+	s, err := d.str()
+	return K(s), err
 }
 
 // strValue reads a string value; short ones are shared, boxed once.

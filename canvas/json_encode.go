@@ -225,7 +225,7 @@ func (e *encoder) value(v Value, depth int) error {
 				}
 			}
 			e.newline(depth + 1)
-			e.buf = AppendQuoted(e.buf, p.Key)
+			e.buf = AppendQuoted(e.buf, p.Key.String())
 			e.buf = append(e.buf, ": "...)
 			if err := e.value(p.Val, depth+1); err != nil {
 				return err

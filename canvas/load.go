@@ -95,7 +95,7 @@ func maybeSignature(v Value, clone, owned bool) (Value, error) {
 func FromDict(d *Dict) (*Dict, error) { return fromDict(d, false) }
 
 func fromDict(d *Dict, owned bool) (*Dict, error) {
-	typ := d.Lookup("subtask_type")
+	typ := d.LookupKey(KeySubtaskType)
 	if !Truthy(typ) {
 		if owned {
 			d.Class = Signature
@@ -186,7 +186,7 @@ func setProp(log *Log, sig *Dict, v Value, path ...string) error {
 
 // Options is sig.options: the options dict, or an error naming what it is.
 func Options(sig *Dict) (*Dict, error) {
-	v := sig.Lookup("options")
+	v := sig.LookupKey(KeyOptions)
 	if d, ok := v.(*Dict); ok {
 		return d, nil
 	}
@@ -231,13 +231,13 @@ func bindSigParams(kw *Dict, given ...string) (sigParams, error) {
 	}
 	for _, pair := range kw.Pairs {
 		for _, g := range given {
-			if pair.Key == g {
+			if pair.Key.String() == g {
 				return p, typeError("__init__() got multiple values for argument '%s'", g)
 			}
 		}
-		switch pair.Key {
+		switch pair.Key.String() {
 		case "task", "args", "kwargs":
-			return p, typeError("__init__() got multiple values for argument '%s'", pair.Key)
+			return p, typeError("__init__() got multiple values for argument '%s'", pair.Key.String())
 		case "app":
 			return p, typeError("__init__() got multiple values for keyword argument 'app'")
 		case "options":
@@ -292,7 +292,7 @@ func newSignature(class Class, task, args, kwargs Value, kw *Dict, fixed *sigPar
 		options = od.Copy()
 	}
 	for _, e := range p.ex {
-		options.Set(e.Key, e.Val)
+		options.SetKey(e.Key, e.Val)
 	}
 	immutable := Value(false)
 	if p.hasImmutable {
@@ -300,12 +300,12 @@ func newSignature(class Class, task, args, kwargs Value, kw *Dict, fixed *sigPar
 	}
 	sig := &Dict{Class: class, Pairs: make([]Pair, 0, 6)}
 	sig.Pairs = append(sig.Pairs,
-		Pair{"task", task},
-		Pair{"args", &List{Items: argItems, Tuple: true}},
-		Pair{"kwargs", kwargs},
-		Pair{"options", options},
-		Pair{"subtask_type", p.subtaskType},
-		Pair{"immutable", immutable},
+		Pair{KeyTask, task},
+		Pair{KeyArgs, &List{Items: argItems, Tuple: true}},
+		Pair{KeyKwargs, kwargs},
+		Pair{KeyOptions, options},
+		Pair{KeySubtaskType, p.subtaskType},
+		Pair{KeyImmutable, immutable},
 	)
 	return sig, nil
 }
@@ -326,11 +326,11 @@ func newChain(tasks Value, kw *Dict) (*Dict, error) {
 		// _chain(x) with a single non-list argument keeps it as a 1-tuple.
 		tasks = &List{Items: []Value{tasks}, Tuple: true}
 	}
-	sig, err := newSignature(Chain, "celery.chain", nil, &Dict{Pairs: []Pair{{"tasks", tasks}}}, kw, nil)
+	sig, err := newSignature(Chain, "celery.chain", nil, &Dict{Pairs: []Pair{{KeyTasks, tasks}}}, kw, nil)
 	if err != nil {
 		return nil, err
 	}
-	sig.Set("subtask_type", "chain")
+	sig.SetKey(KeySubtaskType, "chain")
 	return sig, nil
 }
 
@@ -369,11 +369,11 @@ func newGroup(tasks Value, kw *Dict) (*Dict, error) {
 	if !isList(tasks) {
 		return nil, typeError("group tasks must be a list, not %s", TypeName(tasks))
 	}
-	sig, err := newSignature(Group, "celery.group", nil, &Dict{Pairs: []Pair{{"tasks", tasks}}}, kw, nil)
+	sig, err := newSignature(Group, "celery.group", nil, &Dict{Pairs: []Pair{{KeyTasks, tasks}}}, kw, nil)
 	if err != nil {
 		return nil, err
 	}
-	sig.Set("subtask_type", "group")
+	sig.SetKey(KeySubtaskType, "group")
 	return sig, nil
 }
 
@@ -394,7 +394,7 @@ func newChord(header, body, task, args, kwargs Value, kw *Dict, owned bool) (*Di
 		args = &List{Tuple: true}
 	}
 	if !Truthy(kwargs) {
-		kwargs = &Dict{Pairs: []Pair{{"kwargs", &Dict{}}}}
+		kwargs = &Dict{Pairs: []Pair{{KeyKwargs, &Dict{}}}}
 	}
 	kd, ok := kwargs.(*Dict)
 	if !ok {
@@ -409,13 +409,13 @@ func newChord(header, body, task, args, kwargs Value, kw *Dict, owned bool) (*Di
 		return nil, at(err, ".kwargs.body")
 	}
 	inner := kd.Copy()
-	inner.Set("header", h)
-	inner.Set("body", b)
+	inner.SetKey(KeyHeader, h)
+	inner.SetKey(KeyBody, b)
 	sig, err := newSignature(Chord, task, args, inner, kw, nil)
 	if err != nil {
 		return nil, err
 	}
-	sig.Set("subtask_type", "chord")
+	sig.SetKey(KeySubtaskType, "chord")
 	return sig, nil
 }
 
@@ -462,7 +462,7 @@ func chainFromDict(d *Dict, owned bool) (*Dict, error) {
 	if Truthy(tasks) {
 		if l, ok := tasks.(*List); ok && l.Tuple {
 			tasks = l.Copy()
-			kwargs.(*Dict).Set("tasks", tasks)
+			kwargs.(*Dict).SetKey(KeyTasks, tasks)
 		}
 		items, err := Iterate(tasks)
 		if err != nil {
@@ -503,7 +503,7 @@ func groupFromDict(d *Dict, owned bool) (*Dict, error) {
 		// type(orig_tasks)(maybe_signature(t) for t in orig_tasks): a new
 		// _regen reading the old one lazily, member by member.
 		rebuilt := lazyMap(lz, func(t Value) (Value, error) { return maybeSignature(t, false, owned) })
-		kwargs.(*Dict).Set("tasks", rebuilt)
+		kwargs.(*Dict).SetKey(KeyTasks, rebuilt)
 		opts, err := item(d, "options")
 		if err != nil {
 			return nil, err
@@ -530,7 +530,7 @@ func groupFromDict(d *Dict, owned bool) (*Dict, error) {
 			return nil, at(err, fmt.Sprintf(".kwargs.tasks[%d]", i))
 		}
 	}
-	kwargs.(*Dict).Set("tasks", rebuilt)
+	kwargs.(*Dict).SetKey(KeyTasks, rebuilt)
 	opts, err := item(d, "options")
 	if err != nil {
 		return nil, err
@@ -555,24 +555,24 @@ func chordFromDict(d *Dict, owned bool) (*Dict, error) {
 	var header, body Value
 	extra := &Dict{}
 	for _, p := range kwd.Pairs {
-		switch p.Key {
+		switch p.Key.String() {
 		case "header":
 			header = p.Val
 		case "body":
 			body = p.Val
 		default:
-			extra.Set(p.Key, p.Val)
+			extra.SetKey(p.Key, p.Val)
 		}
 	}
-	options.Set("kwargs", extra)
+	options.SetKey(KeyKwargs, extra)
 	// chord(header, body, app=app, **options): task, args and kwargs bind to
 	// chord's own parameters, the rest go on to Signature.__init__.
 	task, args, kwargs := Value("celery.chord"), Value(nil), Value(nil)
 	kw := &Dict{}
 	for _, p := range options.Pairs {
-		switch p.Key {
+		switch p.Key.String() {
 		case "header", "body":
-			return nil, typeError("__init__() got multiple values for argument '%s'", p.Key)
+			return nil, typeError("__init__() got multiple values for argument '%s'", p.Key.String())
 		case "task":
 			task = p.Val
 		case "args":
@@ -642,9 +642,9 @@ func settle(d, sig *Dict) *Dict {
 	}
 	for i := range sig.Pairs {
 		p := &sig.Pairs[i]
-		switch p.Key {
+		switch p.Key.String() {
 		case "args", "kwargs", "options":
-			if old := d.Lookup(p.Key); old != p.Val && !holds(sig, old) {
+			if old := d.LookupKey(p.Key); old != p.Val && !holds(sig, old) {
 				p.Val = moveInto(old, p.Val)
 			}
 		}

@@ -120,18 +120,21 @@ func offset(n int) uint32 {
 }
 
 // Set is d[key] = v.
-func (l *Log) Set(d *Dict, key string, v Value) {
+func (l *Log) Set(d *Dict, key string, v Value) { l.SetKey(d, K(key), v) }
+
+// SetKey is Set for a Key.
+func (l *Log) SetKey(d *Dict, k Key, v Value) {
 	if l != nil {
 		l.cut()
-		old, existed := d.Get(key)
+		old, existed := d.GetKey(k)
 		at := offset(len(l.pairs))
-		l.pairs = append(l.pairs, Pair{key, v})
+		l.pairs = append(l.pairs, Pair{k, v})
 		if existed {
 			l.pairs = append(l.pairs, Pair{Val: old})
 		}
 		l.record(logEntry{kind: logSet, dict: d, at: at, existed: existed})
 	}
-	d.Set(key, v)
+	d.SetKey(k, v)
 }
 
 // Update is d[p.Key] = p.Val for each pair in order; the keys are distinct.
@@ -140,7 +143,7 @@ func (l *Log) Set(d *Dict, key string, v Value) {
 func (l *Log) Update(d *Dict, pairs []Pair) {
 	if l == nil || len(pairs) <= 1 || !noneIn(d, pairs) {
 		for _, p := range pairs {
-			l.Set(d, p.Key, p.Val)
+			l.SetKey(d, p.Key, p.Val)
 		}
 		return
 	}
@@ -161,7 +164,7 @@ func (l *Log) Update(d *Dict, pairs []Pair) {
 
 // keyTuples are the distinct key lists of a log's updates, numbered.
 type keyTuples struct {
-	tuples [][]string
+	tuples [][]Key
 	recent [4]int32 // ids of the tuples last used, plus one (0: none)
 	next   int
 }
@@ -181,7 +184,7 @@ func (k *keyTuples) id(pairs []Pair) int32 {
 	if len(k.tuples) >= maxKeyTuples {
 		return -1
 	}
-	keys := make([]string, len(pairs))
+	keys := make([]Key, len(pairs))
 	for i, p := range pairs {
 		keys[i] = p.Key
 	}
@@ -194,7 +197,7 @@ func (k *keyTuples) id(pairs []Pair) int32 {
 // noneIn reports whether no key of pairs is in d.
 func noneIn(d *Dict, pairs []Pair) bool {
 	for _, p := range pairs {
-		if d.Has(p.Key) {
+		if d.HasKey(p.Key) {
 			return false
 		}
 	}
@@ -231,18 +234,18 @@ func (l *Log) Rewind(n int) {
 		switch e.kind {
 		case logSet:
 			if p := l.pairs[e.at]; e.existed {
-				e.dict.Set(p.Key, l.pairs[e.at+1].Val)
+				e.dict.SetKey(p.Key, l.pairs[e.at+1].Val)
 			} else {
-				e.dict.Delete(p.Key)
+				e.dict.DeleteKey(p.Key)
 			}
 		case logUpdate:
 			for i := e.at + e.cnt; i > e.at; i-- {
-				e.dict.Delete(l.pairs[i-1].Key)
+				e.dict.DeleteKey(l.pairs[i-1].Key)
 			}
 		case logUpdateKeys:
 			keys := l.keys.tuples[e.n]
 			for i := len(keys) - 1; i >= 0; i-- {
-				e.dict.Delete(keys[i])
+				e.dict.DeleteKey(keys[i])
 			}
 		case logAppend:
 			e.list.Items = e.list.Items[:e.n]
@@ -259,14 +262,14 @@ func (l *Log) Replay(n int) {
 		switch e.kind {
 		case logSet:
 			p := l.pairs[e.at]
-			e.dict.Set(p.Key, p.Val)
+			e.dict.SetKey(p.Key, p.Val)
 		case logUpdate:
 			for _, p := range l.pairs[e.at : e.at+e.cnt] {
-				e.dict.Set(p.Key, p.Val)
+				e.dict.SetKey(p.Key, p.Val)
 			}
 		case logUpdateKeys:
 			for i, key := range l.keys.tuples[e.n] {
-				e.dict.Set(key, l.vals[int(e.at)+i])
+				e.dict.SetKey(key, l.vals[int(e.at)+i])
 			}
 		case logAppend:
 			e.list.Items = append(e.list.Items[:e.n], l.vals[e.at:e.at+e.cnt]...)

@@ -11,16 +11,16 @@ import (
 // position of the log restores the exact state it had, going back and forth,
 // and that mutating after an undo drops the undone entries.
 func TestLogUndoRedo(t *testing.T) {
-	d := &canvas.Dict{Pairs: []canvas.Pair{{Key: "a", Val: "1"}}}
+	d := &canvas.Dict{Pairs: []canvas.Pair{{Key: canvas.K("a"), Val: "1"}}}
 	l := canvas.NewList("x")
-	root := &canvas.Dict{Pairs: []canvas.Pair{{Key: "d", Val: d}, {Key: "l", Val: l}}}
+	root := &canvas.Dict{Pairs: []canvas.Pair{{Key: canvas.K("d"), Val: d}, {Key: canvas.K("l"), Val: l}}}
 	log := &canvas.Log{}
 	var states []string
 	snap := func() { states = append(states, canvas.Repr(root)) }
 	snap()
-	log.Update(d, []canvas.Pair{{Key: "b", Val: "2"}, {Key: "c", Val: "3"}}) // one entry
+	log.Update(d, []canvas.Pair{{Key: canvas.K("b"), Val: "2"}, {Key: canvas.K("c"), Val: "3"}}) // one entry
 	snap()
-	log.Update(d, []canvas.Pair{{Key: "a", Val: "9"}, {Key: "e", Val: "5"}}) // a exists: two sets
+	log.Update(d, []canvas.Pair{{Key: canvas.K("a"), Val: "9"}, {Key: canvas.K("e"), Val: "5"}}) // a exists: two sets
 	snap()
 	snap()
 	log.Append(l, "y", "z")
@@ -65,7 +65,7 @@ func TestLogUpdatesOfManyKeyLists(t *testing.T) {
 	dicts := make([]*canvas.Dict, n)
 	root := &canvas.List{}
 	for i := range dicts {
-		dicts[i] = &canvas.Dict{Pairs: []canvas.Pair{{Key: "task_id", Val: strconv.Itoa(i)}}}
+		dicts[i] = &canvas.Dict{Pairs: []canvas.Pair{{Key: canvas.K("task_id"), Val: strconv.Itoa(i)}}}
 		root.Items = append(root.Items, dicts[i])
 	}
 	log := &canvas.Log{}
@@ -75,7 +75,7 @@ func TestLogUpdatesOfManyKeyLists(t *testing.T) {
 		if i%2 == 1 {
 			keys = []string{"k" + strconv.Itoa(i), "x"}
 		}
-		log.Update(d, []canvas.Pair{{Key: keys[0], Val: "v" + strconv.Itoa(i)}, {Key: keys[1], Val: canvas.NewList(keys[0])}})
+		log.Update(d, []canvas.Pair{{Key: canvas.K(keys[0]), Val: "v" + strconv.Itoa(i)}, {Key: canvas.K(keys[1]), Val: canvas.NewList(keys[0])}})
 		states = append(states, canvas.Repr(root))
 	}
 	for _, p := range []int{0, n, n / 2, 1, n - 1, 2, n} {
@@ -85,7 +85,7 @@ func TestLogUpdatesOfManyKeyLists(t *testing.T) {
 		}
 	}
 	log.Seek(n - 10)
-	log.Update(dicts[n-1], []canvas.Pair{{Key: "mtask_id", Val: "late"}, {Key: "stamped_headers", Val: nil}})
+	log.Update(dicts[n-1], []canvas.Pair{{Key: canvas.K("mtask_id"), Val: "late"}, {Key: canvas.K("stamped_headers"), Val: nil}})
 	want := canvas.Repr(root)
 	log.Seek(0)
 	log.Seek(log.Len())

@@ -24,10 +24,10 @@ func Merge(sig *Dict, args, kwargs Value, options *Dict) (Value, Value, Value, e
 	if err != nil && options != nil {
 		return nil, nil, nil, err
 	}
-	var newOptions Value = sig.Lookup("options")
+	var newOptions Value = sig.LookupKey(KeyOptions)
 	if options != nil {
 		protected := map[string]bool{"group_id": true, "stamped_headers": true}
-		if sh, ok := self.Get("stamped_headers"); ok {
+		if sh, ok := self.GetKey(KeyStampedHeaders); ok {
 			keys, err := Iterate(sh)
 			if err != nil {
 				return nil, nil, nil, err
@@ -43,14 +43,14 @@ func Merge(sig *Dict, args, kwargs Value, options *Dict) (Value, Value, Value, e
 		}
 		merged := self.Copy()
 		for _, p := range options.Pairs {
-			if !protected[p.Key] || !self.Has(p.Key) {
-				merged.Set(p.Key, p.Val)
+			if !protected[p.Key.String()] || !self.HasKey(p.Key) {
+				merged.SetKey(p.Key, p.Val)
 			}
 		}
 		newOptions = merged
 	}
-	selfArgs, selfKwargs := sig.Lookup("args"), sig.Lookup("kwargs")
-	if Truthy(sig.Lookup("immutable")) {
+	selfArgs, selfKwargs := sig.LookupKey(KeyArgs), sig.LookupKey(KeyKwargs)
+	if Truthy(sig.LookupKey(KeyImmutable)) {
 		return selfArgs, selfKwargs, newOptions, nil
 	}
 	outArgs := selfArgs
@@ -78,7 +78,7 @@ func Merge(sig *Dict, args, kwargs Value, options *Dict) (Value, Value, Value, e
 		}
 		m := sk.Copy()
 		for _, p := range kd.Pairs {
-			m.Set(p.Key, p.Val)
+			m.SetKey(p.Key, p.Val)
 		}
 		outKwargs = m
 	}
@@ -100,19 +100,19 @@ func Clone(sig *Dict, args, kwargs Value, opts *Dict) (*Dict, error) {
 			return nil, err
 		}
 	} else {
-		a, k, o = sig.Lookup("args"), sig.Lookup("kwargs"), sig.Lookup("options")
+		a, k, o = sig.LookupKey(KeyArgs), sig.LookupKey(KeyKwargs), sig.LookupKey(KeyOptions)
 	}
 	argItems, err := Iterate(a)
 	if err != nil {
 		return nil, err
 	}
 	d := &Dict{Pairs: []Pair{
-		{"task", sig.Lookup("task")},
-		{"args", &List{Items: append([]Value(nil), argItems...), Tuple: true}},
-		{"kwargs", k},
-		{"options", DeepCopy(o)},
-		{"subtask_type", sig.Lookup("subtask_type")},
-		{"immutable", sig.Lookup("immutable")},
+		{KeyTask, sig.LookupKey(KeyTask)},
+		{KeyArgs, &List{Items: append([]Value(nil), argItems...), Tuple: true}},
+		{KeyKwargs, k},
+		{KeyOptions, DeepCopy(o)},
+		{KeySubtaskType, sig.LookupKey(KeySubtaskType)},
+		{KeyImmutable, sig.LookupKey(KeyImmutable)},
 	}}
 	c, err := FromDict(d)
 	if err != nil {
@@ -120,7 +120,7 @@ func Clone(sig *Dict, args, kwargs Value, opts *Dict) (*Dict, error) {
 	}
 	switch sig.Class {
 	case Chain:
-		tv, err := item(c.Lookup("kwargs"), "tasks")
+		tv, err := item(c.LookupKey(KeyKwargs), "tasks")
 		if err != nil {
 			return nil, err
 		}
@@ -134,18 +134,18 @@ func Clone(sig *Dict, args, kwargs Value, opts *Dict) (*Dict, error) {
 				return nil, err
 			}
 		}
-		c.Lookup("kwargs").(*Dict).Set("tasks", &List{Items: cloned})
+		c.LookupKey(KeyKwargs).(*Dict).SetKey(KeyTasks, &List{Items: cloned})
 	case Chord:
 		// try: kwargs['body'] = maybe_signature(kwargs['body'], clone=True)
 		// except (AttributeError, KeyError): pass — a body that cannot be
 		// cloned stays, shared with the original.
-		if kd, ok := c.Lookup("kwargs").(*Dict); ok {
-			if body, ok := kd.Get("body"); ok {
+		if kd, ok := c.LookupKey(KeyKwargs).(*Dict); ok {
+			if body, ok := kd.GetKey(KeyBody); ok {
 				b, err := MaybeSignature(body, true)
 				var pe *PyError
 				switch {
 				case err == nil:
-					kd.Set("body", b)
+					kd.SetKey(KeyBody, b)
 				case errors.As(err, &pe) && (pe.Type == "KeyError" || pe.Type == "AttributeError"):
 				default:
 					return nil, err
@@ -187,12 +187,12 @@ func SetImmutable(log *Log, sig *Dict, v Value) error {
 // Set is sig.set(immutable=…, **options): a key named "immutable" sets the
 // flag (unless None) instead of an option; the rest update options in place.
 func Set(log *Log, sig *Dict, options *Dict) error {
-	if imm, ok := options.Get("immutable"); ok && imm != nil {
+	if imm, ok := options.GetKey(KeyImmutable); ok && imm != nil {
 		if err := SetImmutable(log, sig, imm); err != nil {
 			return err
 		}
 	}
-	opts := sig.Lookup("options")
+	opts := sig.LookupKey(KeyOptions)
 	od, ok := opts.(*Dict)
 	if !ok {
 		return attrError(opts, "update")
@@ -203,10 +203,10 @@ func Set(log *Log, sig *Dict, options *Dict) error {
 		od.Pairs = grown
 	}
 	pairs := options.Pairs
-	if options.Has("immutable") {
+	if options.HasKey(KeyImmutable) {
 		pairs = make([]Pair, 0, len(options.Pairs))
 		for _, p := range options.Pairs {
-			if p.Key != "immutable" {
+			if p.Key.String() != "immutable" {
 				pairs = append(pairs, p)
 			}
 		}
@@ -223,13 +223,13 @@ func Replace(sig *Dict, args, kwargs, options Value) (*Dict, error) {
 		return nil, err
 	}
 	if args != nil {
-		c.Set("args", args)
+		c.SetKey(KeyArgs, args)
 	}
 	if kwargs != nil {
-		c.Set("kwargs", kwargs)
+		c.SetKey(KeyKwargs, kwargs)
 	}
 	if options != nil {
-		c.Set("options", options)
+		c.SetKey(KeyOptions, options)
 	}
 	return c, nil
 }
@@ -240,7 +240,7 @@ func Replace(sig *Dict, args, kwargs, options Value) (*Dict, error) {
 func appendToListOption(sig *Dict, key string, value Value) error {
 	opts, err := Options(sig)
 	if err != nil {
-		return attrError(sig.Lookup("options"), "setdefault")
+		return attrError(sig.LookupKey(KeyOptions), "setdefault")
 	}
 	items, ok := opts.Get(key)
 	if !ok {
@@ -271,7 +271,7 @@ func Link(sig *Dict, callback Value) error {
 		if err != nil {
 			return err
 		}
-		if err := Set(nil, c, &Dict{Pairs: []Pair{{"immutable", true}}}); err != nil {
+		if err := Set(nil, c, &Dict{Pairs: []Pair{{KeyImmutable, true}}}); err != nil {
 			return err
 		}
 		tasks, err := Tasks(sig)
@@ -337,7 +337,7 @@ func LinkError(sig *Dict, errback Value) error {
 			if err != nil {
 				return err
 			}
-			c, err := Clone(es, nil, nil, &Dict{Pairs: []Pair{{"immutable", true}}})
+			c, err := Clone(es, nil, nil, &Dict{Pairs: []Pair{{KeyImmutable, true}}})
 			if err != nil {
 				return err
 			}

@@ -131,7 +131,7 @@ func unchainTasks(chain *Dict) (*List, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, cb := range maybeList(opts.Lookup("link")) {
+	for _, cb := range maybeList(opts.LookupKey(KeyLink)) {
 		if len(tasks) == 0 {
 			return nil, &PyError{"IndexError", "list index out of range"}
 		}
@@ -139,7 +139,7 @@ func unchainTasks(chain *Dict) (*List, error) {
 			return nil, err
 		}
 	}
-	for _, eb := range maybeList(opts.Lookup("link_error")) {
+	for _, eb := range maybeList(opts.LookupKey(KeyLinkError)) {
 		for _, t := range tasks {
 			if err := LinkError(t.(*Dict), eb); err != nil {
 				return nil, err
@@ -193,7 +193,7 @@ func chainOr(self *Dict, other Value) (Value, error) {
 			if err != nil {
 				return nil, err
 			}
-			st := sig.Lookup("kwargs").(*Dict).Lookup("tasks").(*List)
+			st := sig.LookupKey(KeyKwargs).(*Dict).LookupKey(KeyTasks).(*List)
 			n := len(st.Items)
 			ch, err := NewChord(st.Items[n-1], other)
 			if err != nil {
@@ -205,7 +205,7 @@ func chainOr(self *Dict, other Value) (Value, error) {
 				if err := orOntoBody(prev, st.Items[n-1]); err != nil {
 					return nil, err
 				}
-				sig.Lookup("kwargs").(*Dict).Set("tasks", &List{Items: append([]Value{}, st.Items[:n-1]...)})
+				sig.LookupKey(KeyKwargs).(*Dict).SetKey(KeyTasks, &List{Items: append([]Value{}, st.Items[:n-1]...)})
 			}
 			return sig, nil
 		case isClass(last, Chord):
@@ -213,7 +213,7 @@ func chainOr(self *Dict, other Value) (Value, error) {
 			if err != nil {
 				return nil, err
 			}
-			st := sig.Lookup("kwargs").(*Dict).Lookup("tasks").(*List)
+			st := sig.LookupKey(KeyKwargs).(*Dict).LookupKey(KeyTasks).(*List)
 			if err := orOntoBody(st.Items[len(st.Items)-1].(*Dict), other); err != nil {
 				return nil, err
 			}
@@ -299,12 +299,12 @@ func chordOr(self *Dict, other Value) (Value, error) {
 func AppCheck(sig *Dict) error {
 	switch sig.Class {
 	case Chord:
-		header := sig.Lookup("kwargs")
+		header := sig.LookupKey(KeyKwargs)
 		kd, ok := header.(*Dict)
 		if !ok {
 			return nil
 		}
-		tasks := kd.Lookup("header")
+		tasks := kd.LookupKey(KeyHeader)
 		if g, ok := tasks.(*Dict); ok && g.Class == Group {
 			if t, err := Tasks(g); err == nil {
 				tasks = t
@@ -315,7 +315,7 @@ func AppCheck(sig *Dict) error {
 				return attrError(l.Items[0], "_app")
 			}
 		}
-		if body := kd.Lookup("body"); body != nil && !isSig(body) {
+		if body := kd.LookupKey(KeyBody); body != nil && !isSig(body) {
 			return attrError(body, "_app")
 		}
 	case Group:

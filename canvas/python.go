@@ -19,7 +19,7 @@ func Iterate(v Value) ([]Value, error) {
 	case *Dict:
 		keys := make([]Value, len(x.Pairs))
 		for i, p := range x.Pairs {
-			keys[i] = p.Key
+			keys[i] = p.Key.String()
 		}
 		return keys, nil
 	case string:
@@ -169,7 +169,7 @@ func Equal(a, b Value) bool {
 			return true
 		}
 		for _, p := range x.Pairs {
-			v, ok := y.Get(p.Key)
+			v, ok := y.GetKey(p.Key)
 			if !ok || (!Identical(p.Val, v) && !Equal(p.Val, v)) {
 				return false
 			}

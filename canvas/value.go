@@ -44,7 +44,7 @@ func (c Class) IsSignature() bool { return c != Plain }
 
 // Pair is one key and value of a Dict.
 type Pair struct {
-	Key string
+	Key Key
 	Val Value
 }
 
@@ -62,7 +62,17 @@ func NewDict(class Class, n int) *Dict { return newDictCap(class, n) }
 // Index returns the position of key, or -1.
 func (d *Dict) Index(key string) int {
 	for i := range d.Pairs {
-		if d.Pairs[i].Key == key {
+		if d.Pairs[i].Key.String() == key {
+			return i
+		}
+	}
+	return -1
+}
+
+// IndexKey is Index for a Key: it compares pointers, not texts.
+func (d *Dict) IndexKey(k Key) int {
+	for i := range d.Pairs {
+		if d.Pairs[i].Key == k {
 			return i
 		}
 	}
@@ -77,14 +87,31 @@ func (d *Dict) Get(key string) (Value, bool) {
 	return nil, false
 }
 
+// GetKey is Get for a Key.
+func (d *Dict) GetKey(k Key) (Value, bool) {
+	if i := d.IndexKey(k); i >= 0 {
+		return d.Pairs[i].Val, true
+	}
+	return nil, false
+}
+
 // Lookup is Python's d.get(key): the value, or nil when absent.
 func (d *Dict) Lookup(key string) Value {
 	v, _ := d.Get(key)
 	return v
 }
 
+// LookupKey is Lookup for a Key.
+func (d *Dict) LookupKey(k Key) Value {
+	v, _ := d.GetKey(k)
+	return v
+}
+
 // Has reports whether key is present.
 func (d *Dict) Has(key string) bool { return d.Index(key) >= 0 }
+
+// HasKey is Has for a Key.
+func (d *Dict) HasKey(k Key) bool { return d.IndexKey(k) >= 0 }
 
 // Set is d[key] = v: an existing key keeps its position, a new one goes last.
 func (d *Dict) Set(key string, v Value) {
@@ -92,7 +119,16 @@ func (d *Dict) Set(key string, v Value) {
 		d.Pairs[i].Val = v
 		return
 	}
-	d.Pairs = append(d.Pairs, Pair{key, v})
+	d.Pairs = append(d.Pairs, Pair{K(key), v})
+}
+
+// SetKey is Set for a Key.
+func (d *Dict) SetKey(k Key, v Value) {
+	if i := d.IndexKey(k); i >= 0 {
+		d.Pairs[i].Val = v
+		return
+	}
+	d.Pairs = append(d.Pairs, Pair{k, v})
 }
 
 // Delete removes key if present and reports whether it was.
@@ -105,8 +141,18 @@ func (d *Dict) Delete(key string) bool {
 	return true
 }
 
+// DeleteKey is Delete for a Key.
+func (d *Dict) DeleteKey(k Key) bool {
+	i := d.IndexKey(k)
+	if i < 0 {
+		return false
+	}
+	d.Pairs = append(d.Pairs[:i], d.Pairs[i+1:]...)
+	return true
+}
+
 // SameKeys reports whether pairs has exactly the keys keys, in order.
-func SameKeys(keys []string, pairs []Pair) bool {
+func SameKeys(keys []Key, pairs []Pair) bool {
 	if len(keys) != len(pairs) {
 		return false
 	}
@@ -125,7 +171,7 @@ func (d *Dict) Len() int { return len(d.Pairs) }
 func (d *Dict) Keys() []string {
 	keys := make([]string, len(d.Pairs))
 	for i, p := range d.Pairs {
-		keys[i] = p.Key
+		keys[i] = p.Key.String()
 	}
 	return keys
 }

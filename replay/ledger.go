@@ -166,8 +166,8 @@ func readState(root *canvas.Dict) *ledgerState {
 	for i, n := range nodes {
 		ns := &st.states[i]
 		*ns = nodeState{node: n, stamps: StampsOf(n.Sig), leaf: Kind(n.Sig) == canvas.Signature}
-		if opts, ok := n.Sig.Lookup("options").(*canvas.Dict); ok {
-			ns.hasSH = opts.Has("stamped_headers")
+		if opts, ok := n.Sig.LookupKey(canvas.KeyOptions).(*canvas.Dict); ok {
+			ns.hasSH = opts.HasKey(canvas.KeyStampedHeaders)
 			ns.optsRef = opts
 		}
 		st.byID[n.ID] = ns // identities are unique (Identify)
@@ -496,7 +496,7 @@ func (l *Ledger) protected(info opInfo, prev *ledgerState, add func(string, Even
 	if info.name != "clone" && info.name != "merge" {
 		return
 	}
-	opts, ok := info.args.Lookup("options").(*canvas.Dict)
+	opts, ok := info.args.LookupKey(canvas.KeyOptions).(*canvas.Dict)
 	if !ok || (info.name == "clone" && opts.Len() == 0) {
 		return
 	}
@@ -510,13 +510,13 @@ func (l *Ledger) protected(info opInfo, prev *ledgerState, add func(string, Even
 	}
 	st := target.stamps
 	for _, p := range opts.Pairs {
-		if kept, ok := st.Get(p.Key); ok {
-			add(target.node.ID, Event{Kind: Protected, Key: p.Key, Step: -1, Path: target.node.Path,
+		if kept, ok := st.Get(p.Key.String()); ok {
+			add(target.node.ID, Event{Kind: Protected, Key: p.Key.String(), Step: -1, Path: target.node.Path,
 				Old: kept, New: canvas.JSONCopy(p.Val), HasOld: true, HasNew: true,
-				Reason: fmt.Sprintf("%s(%s=…) was refused: Signature._merge never overrides an option listed in stamped_headers", call, p.Key)})
+				Reason: fmt.Sprintf("%s(%s=…) was refused: Signature._merge never overrides an option listed in stamped_headers", call, p.Key.String())})
 		}
 	}
-	if sh, ok := opts.Get("stamped_headers"); ok && target.hasSH {
+	if sh, ok := opts.GetKey(canvas.KeyStampedHeaders); ok && target.hasSH {
 		keep := map[string]bool{}
 		for _, k := range listedKeys(sh) {
 			keep[k] = true
@@ -554,7 +554,7 @@ func (l *Ledger) stampSteps(info opInfo, tr *stamping.Trace, next *ledgerState, 
 		if !ok {
 			continue
 		}
-		opts, _ := d.Lookup("options").(*canvas.Dict)
+		opts, _ := d.LookupKey(canvas.KeyOptions).(*canvas.Dict)
 		first := next.withOptions(opts)
 		if first == nil {
 			continue
@@ -790,14 +790,14 @@ func (l *Ledger) missed(info opInfo, next *ledgerState, headers *canvas.Dict, ad
 	// The keys stamp(**headers) makes stamps: all of them, or only those
 	// its own stamped_headers lists (Celery trusts that list).
 	listed := map[string]bool{}
-	sh, explicit := headers.Get("stamped_headers")
+	sh, explicit := headers.GetKey(canvas.KeyStampedHeaders)
 	for _, k := range listedKeys(sh) {
 		listed[k] = true
 	}
 	var keys []string
 	for _, p := range headers.Pairs {
-		if p.Key != "stamped_headers" && (!explicit || listed[p.Key]) {
-			keys = append(keys, p.Key)
+		if p.Key.String() != "stamped_headers" && (!explicit || listed[p.Key.String()]) {
+			keys = append(keys, p.Key.String())
 		}
 	}
 	if len(keys) == 0 {

@@ -23,9 +23,9 @@ func LedgerJSON(l *Ledger) *canvas.List {
 		d := &canvas.Dict{}
 		d.Set("node", n.ID)
 		d.Set("label", n.Label())
-		d.Set("task", n.Task)
+		d.SetKey(canvas.KeyTask, n.Task)
 		if n.TaskID != nil {
-			d.Set("task_id", n.TaskID)
+			d.SetKey(canvas.KeyTaskID, n.TaskID)
 		}
 		paths := &canvas.List{}
 		for _, p := range n.Paths {

@@ -28,7 +28,7 @@ type Node struct {
 
 // Task is the node's task name ("" when it is not a string).
 func (n *Node) Task() string {
-	s, _ := n.Sig.Lookup("task").(string)
+	s, _ := n.Sig.LookupKey(canvas.KeyTask).(string)
 	return s
 }
 
@@ -50,8 +50,8 @@ func nodeLabel(task string, id canvas.Value, path string) string {
 }
 
 func taskIDOf(d *canvas.Dict) canvas.Value {
-	if opts, ok := d.Lookup("options").(*canvas.Dict); ok {
-		return opts.Lookup("task_id")
+	if opts, ok := d.LookupKey(canvas.KeyOptions).(*canvas.Dict); ok {
+		return opts.LookupKey(canvas.KeyTaskID)
 	}
 	return nil
 }
@@ -80,7 +80,7 @@ func Kind(d *canvas.Dict) canvas.Class {
 	if d.Class.IsSignature() {
 		return d.Class
 	}
-	switch d.Lookup("subtask_type") {
+	switch d.LookupKey(canvas.KeySubtaskType) {
 	case "chain":
 		return canvas.Chain
 	case "group":
@@ -119,24 +119,24 @@ func (w *walker) visit(v canvas.Value, path string) {
 	n := &Node{Path: path, Paths: []string{path}, Sig: d}
 	w.seen[d] = n
 	w.out = append(w.out, n)
-	if opts, ok := d.Lookup("options").(*canvas.Dict); ok {
+	if opts, ok := d.LookupKey(canvas.KeyOptions).(*canvas.Dict); ok {
 		for _, kind := range [...]string{"link", "link_error"} {
 			for i, l := range canvas.MaybeList(opts.Lookup(kind)) {
 				w.visit(l, path+"."+kind+"["+strconv.Itoa(i)+"]")
 			}
 		}
 	}
-	kw, _ := d.Lookup("kwargs").(*canvas.Dict)
+	kw, _ := d.LookupKey(canvas.KeyKwargs).(*canvas.Dict)
 	if kw == nil {
 		return
 	}
 	switch Kind(d) {
 	case canvas.Chain, canvas.Group:
-		for i, t := range listItems(kw.Lookup("tasks")) {
+		for i, t := range listItems(kw.LookupKey(canvas.KeyTasks)) {
 			w.visit(t, path+".tasks["+strconv.Itoa(i)+"]")
 		}
 	case canvas.Chord:
-		header := kw.Lookup("header")
+		header := kw.LookupKey(canvas.KeyHeader)
 		if g, ok := header.(*canvas.Dict); ok && Kind(g) == canvas.Group {
 			w.visitHeaderGroup(g, path+".header")
 		} else {
@@ -144,7 +144,7 @@ func (w *walker) visit(v canvas.Value, path string) {
 				w.visit(t, path+".header["+strconv.Itoa(i)+"]")
 			}
 		}
-		w.visit(kw.Lookup("body"), path+".body")
+		w.visit(kw.LookupKey(canvas.KeyBody), path+".body")
 	}
 }
 
@@ -158,15 +158,15 @@ func (w *walker) visitHeaderGroup(g *canvas.Dict, path string) {
 	n := &Node{Path: path, Paths: []string{path}, Sig: g}
 	w.seen[g] = n
 	w.out = append(w.out, n)
-	if opts, ok := g.Lookup("options").(*canvas.Dict); ok {
+	if opts, ok := g.LookupKey(canvas.KeyOptions).(*canvas.Dict); ok {
 		for _, kind := range [...]string{"link", "link_error"} {
 			for i, l := range canvas.MaybeList(opts.Lookup(kind)) {
 				w.visit(l, path+"."+kind+"["+strconv.Itoa(i)+"]")
 			}
 		}
 	}
-	if kw, ok := g.Lookup("kwargs").(*canvas.Dict); ok {
-		for i, t := range listItems(kw.Lookup("tasks")) {
+	if kw, ok := g.LookupKey(canvas.KeyKwargs).(*canvas.Dict); ok {
+		for i, t := range listItems(kw.LookupKey(canvas.KeyTasks)) {
 			w.visit(t, path+"["+strconv.Itoa(i)+"]")
 		}
 	}
@@ -243,12 +243,12 @@ func (s *Stamps) Get(key string) (canvas.Value, bool) {
 // StampsOf reads a node's stamps.
 func StampsOf(sig *canvas.Dict) *Stamps {
 	s := &Stamps{}
-	opts, ok := sig.Lookup("options").(*canvas.Dict)
+	opts, ok := sig.LookupKey(canvas.KeyOptions).(*canvas.Dict)
 	if !ok {
 		return s
 	}
 	s.options = opts.Keys()
-	for _, k := range listedKeys(opts.Lookup("stamped_headers")) {
+	for _, k := range listedKeys(opts.LookupKey(canvas.KeyStampedHeaders)) {
 		if s.Listed == nil {
 			s.Listed = map[string]bool{}
 		}
@@ -351,8 +351,8 @@ func Locate(root *canvas.Dict, path string) (*canvas.Dict, func(canvas.Value) er
 
 // step goes from d to its member name[idx] (idx -1: no index).
 func step(d *canvas.Dict, name string, idx int) (canvas.Value, func(canvas.Value) error, error) {
-	kw, _ := d.Lookup("kwargs").(*canvas.Dict)
-	opts, _ := d.Lookup("options").(*canvas.Dict)
+	kw, _ := d.LookupKey(canvas.KeyKwargs).(*canvas.Dict)
+	opts, _ := d.LookupKey(canvas.KeyOptions).(*canvas.Dict)
 	kind := Kind(d)
 	switch name {
 	case "tasks":
@@ -362,7 +362,7 @@ func step(d *canvas.Dict, name string, idx int) (canvas.Value, func(canvas.Value
 		if kw == nil {
 			return nil, nil, fmt.Errorf("no kwargs")
 		}
-		return index(kw.Lookup("tasks"), idx, func(v canvas.Value) { kw.Set("tasks", v) })
+		return index(kw.LookupKey(canvas.KeyTasks), idx, func(v canvas.Value) { kw.SetKey(canvas.KeyTasks, v) })
 	case "header":
 		if kind != canvas.Chord {
 			return nil, nil, fmt.Errorf("a %s has no header", kindName(kind))
@@ -370,23 +370,23 @@ func step(d *canvas.Dict, name string, idx int) (canvas.Value, func(canvas.Value
 		if kw == nil {
 			return nil, nil, fmt.Errorf("no kwargs")
 		}
-		header := kw.Lookup("header")
+		header := kw.LookupKey(canvas.KeyHeader)
 		g, isGroup := header.(*canvas.Dict)
 		isGroup = isGroup && Kind(g) == canvas.Group
 		if idx < 0 {
 			if !isGroup {
 				return nil, nil, fmt.Errorf("the header is a %s, not a group object (address its tasks as header[i])", canvas.TypeName(header))
 			}
-			return g, func(v canvas.Value) error { kw.Set("header", v); return nil }, nil
+			return g, func(v canvas.Value) error { kw.SetKey(canvas.KeyHeader, v); return nil }, nil
 		}
 		if isGroup {
-			gkw, ok := g.Lookup("kwargs").(*canvas.Dict)
+			gkw, ok := g.LookupKey(canvas.KeyKwargs).(*canvas.Dict)
 			if !ok {
 				return nil, nil, fmt.Errorf("the header group has no kwargs")
 			}
-			return index(gkw.Lookup("tasks"), idx, func(v canvas.Value) { gkw.Set("tasks", v) })
+			return index(gkw.LookupKey(canvas.KeyTasks), idx, func(v canvas.Value) { gkw.SetKey(canvas.KeyTasks, v) })
 		}
-		return index(header, idx, func(v canvas.Value) { kw.Set("header", v) })
+		return index(header, idx, func(v canvas.Value) { kw.SetKey(canvas.KeyHeader, v) })
 	case "body":
 		if kind != canvas.Chord {
 			return nil, nil, fmt.Errorf("a %s has no body", kindName(kind))
@@ -394,10 +394,10 @@ func step(d *canvas.Dict, name string, idx int) (canvas.Value, func(canvas.Value
 		if idx >= 0 {
 			return nil, nil, fmt.Errorf("body takes no index")
 		}
-		if kw == nil || kw.Lookup("body") == nil {
+		if kw == nil || kw.LookupKey(canvas.KeyBody) == nil {
 			return nil, nil, fmt.Errorf("the chord has no body")
 		}
-		return kw.Lookup("body"), func(v canvas.Value) error { kw.Set("body", v); return nil }, nil
+		return kw.LookupKey(canvas.KeyBody), func(v canvas.Value) error { kw.SetKey(canvas.KeyBody, v); return nil }, nil
 	case "link", "link_error":
 		if opts == nil {
 			return nil, nil, fmt.Errorf("no options")

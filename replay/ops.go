@@ -210,7 +210,7 @@ func applyTo(cur *canvas.Dict, op *canvas.Dict, visitorFor func(name string) (vi
 		if err != nil {
 			return nil, nil, nil, err
 		}
-		c, err := canvas.Clone(cur, op.Lookup("args"), op.Lookup("kwargs"), opts)
+		c, err := canvas.Clone(cur, op.LookupKey(canvas.KeyArgs), op.LookupKey(canvas.KeyKwargs), opts)
 		if err != nil {
 			return nil, nil, nil, err
 		}
@@ -224,11 +224,11 @@ func applyTo(cur *canvas.Dict, op *canvas.Dict, visitorFor func(name string) (vi
 		if opts != nil {
 			all = opts.Copy()
 		}
-		if imm := op.Lookup("immutable"); imm != nil {
-			if all.Has("immutable") {
+		if imm := op.LookupKey(canvas.KeyImmutable); imm != nil {
+			if all.HasKey(canvas.KeyImmutable) {
 				return nil, nil, nil, canvas.TypeErrorf("set() got multiple values for keyword argument 'immutable'")
 			}
-			all.Set("immutable", imm)
+			all.SetKey(canvas.KeyImmutable, imm)
 		}
 		if err := canvas.Set(nil, cur, all); err != nil {
 			return nil, nil, nil, err
@@ -239,11 +239,11 @@ func applyTo(cur *canvas.Dict, op *canvas.Dict, visitorFor func(name string) (vi
 		if err != nil {
 			return nil, nil, nil, err
 		}
-		a, k, o, err := canvas.Merge(cur, op.Lookup("args"), op.Lookup("kwargs"), opts)
+		a, k, o, err := canvas.Merge(cur, op.LookupKey(canvas.KeyArgs), op.LookupKey(canvas.KeyKwargs), opts)
 		if err != nil {
 			return nil, nil, nil, err
 		}
-		merged := &canvas.Dict{Pairs: []canvas.Pair{{Key: "args", Val: a}, {Key: "kwargs", Val: k}, {Key: "options", Val: o}}}
+		merged := &canvas.Dict{Pairs: []canvas.Pair{{Key: canvas.KeyArgs, Val: a}, {Key: canvas.KeyKwargs, Val: k}, {Key: canvas.KeyOptions, Val: o}}}
 		return snapshotIf(snap, merged), nil, cur, nil
 	case "or":
 		other, err := loadArg("other")
@@ -282,7 +282,7 @@ func applyTo(cur *canvas.Dict, op *canvas.Dict, visitorFor func(name string) (vi
 		}
 		return snapshot(cur), nil, cur, nil
 	case "replace":
-		c, err := canvas.Replace(cur, op.Lookup("args"), op.Lookup("kwargs"), op.Lookup("options"))
+		c, err := canvas.Replace(cur, op.LookupKey(canvas.KeyArgs), op.LookupKey(canvas.KeyKwargs), op.LookupKey(canvas.KeyOptions))
 		if err != nil {
 			return nil, nil, nil, err
 		}

@@ -191,7 +191,7 @@ func (v *valueEncoder) walk(x canvas.Value, at Path) canvas.Value {
 	case *canvas.Dict:
 		out := &canvas.Dict{Pairs: make([]canvas.Pair, len(c.Pairs))}
 		for i, p := range c.Pairs {
-			out.Pairs[i] = canvas.Pair{Key: p.Key, Val: v.walk(p.Val, append(at, p.Key))}
+			out.Pairs[i] = canvas.Pair{Key: p.Key, Val: v.walk(p.Val, append(at, p.Key.String()))}
 		}
 		return out
 	case *canvas.List:
@@ -223,7 +223,7 @@ func (v *valueEncoder) views() map[any]Ref {
 			}
 			v.index[c] = Ref{In: in, Path: clonePath(at)}
 			for _, p := range c.Pairs {
-				walk(p.Val, in, append(at, p.Key))
+				walk(p.Val, in, append(at, p.Key.String()))
 			}
 		case *canvas.List:
 			if _, ok := v.index[c]; ok {
@@ -240,7 +240,7 @@ func (v *valueEncoder) views() map[any]Ref {
 		// The headers dict itself is the hook's own copy; its values may be
 		// shared with the run.
 		for _, p := range v.headers.Pairs {
-			walk(p.Val, "headers", Path{p.Key})
+			walk(p.Val, "headers", Path{p.Key.String()})
 		}
 	}
 	return v.index

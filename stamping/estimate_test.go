@@ -12,8 +12,8 @@ import (
 func TestEstimateSteps(t *testing.T) {
 	sig := func(task string) *canvas.Dict {
 		return &canvas.Dict{Class: canvas.Signature, Pairs: []canvas.Pair{
-			{Key: "task", Val: task}, {Key: "args", Val: &canvas.List{}}, {Key: "kwargs", Val: &canvas.Dict{}},
-			{Key: "options", Val: &canvas.Dict{}}, {Key: "subtask_type", Val: nil}, {Key: "immutable", Val: false},
+			{Key: canvas.K("task"), Val: task}, {Key: canvas.K("args"), Val: &canvas.List{}}, {Key: canvas.K("kwargs"), Val: &canvas.Dict{}},
+			{Key: canvas.K("options"), Val: &canvas.Dict{}}, {Key: canvas.K("subtask_type"), Val: nil}, {Key: canvas.K("immutable"), Val: false},
 		}}
 	}
 	leaves := func() *canvas.List {

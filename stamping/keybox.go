@@ -30,19 +30,19 @@ func (k *keyBoxes) box(key string) canvas.Value {
 // same names at almost every call, so the last few lists are kept and
 // reused; each step then refers to a shared list instead of holding one.
 type keyLists struct {
-	lists [4]*[]string
+	lists [4]*[]canvas.Key
 	next  int
 }
 
 // of returns the keys of pairs, as a list shared with earlier steps when
 // one of the last few was the same.
-func (k *keyLists) of(pairs []canvas.Pair) *[]string {
+func (k *keyLists) of(pairs []canvas.Pair) *[]canvas.Key {
 	for _, l := range k.lists {
 		if l != nil && canvas.SameKeys(*l, pairs) {
 			return l
 		}
 	}
-	keys := make([]string, len(pairs))
+	keys := make([]canvas.Key, len(pairs))
 	for i, p := range pairs {
 		keys[i] = p.Key
 	}

@@ -39,7 +39,7 @@ func mergeDicts(log *canvas.Log, d1 *canvas.Dict, d2 canvas.Value, aggregate, fr
 		setLog = nil
 	}
 	for i := 0; i < len(d1.Pairs); i++ {
-		key, value := d1.Pairs[i].Key, d1.Pairs[i].Val
+		key, value := d1.Pairs[i].Key.String(), d1.Pairs[i].Val
 		virtual := shKeys != nil && key == "stamped_headers"
 		found, err := canvas.In(key, d2)
 		if err != nil {
@@ -102,11 +102,11 @@ func mergeDicts(log *canvas.Log, d1 *canvas.Dict, d2 canvas.Value, aggregate, fr
 		return canvas.AttrError(d2, "items")
 	}
 	for _, p := range src.Pairs {
-		if !d1.Has(p.Key) {
-			setLog.Set(d1, p.Key, p.Val)
+		if !d1.HasKey(p.Key) {
+			setLog.SetKey(d1, p.Key, p.Val)
 		}
 	}
-	if shKeys != nil && !d1.Has("stamped_headers") {
+	if shKeys != nil && !d1.HasKey(canvas.KeyStampedHeaders) {
 		setLog.Set(d1, "stamped_headers", canvas.NewList(append([]canvas.Value{}, shKeys...)...))
 	}
 	return nil

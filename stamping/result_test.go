@@ -32,9 +32,9 @@ func TestStepResultReads(t *testing.T) {
 			}
 			kinds[map[bool]string{true: "empty", false: "dict"}[d.Len() == 0]]++
 			for _, p := range d.Pairs {
-				got, found := s.RetGet(p.Key)
+				got, found := s.RetGet(p.Key.String())
 				if !found || !canvas.SameJSON(got, p.Val) {
-					t.Fatalf("%s step %d: RetGet(%q) = %s", sc.name, i, p.Key, canvas.Repr(got))
+					t.Fatalf("%s step %d: RetGet(%q) = %s", sc.name, i, p.Key.String(), canvas.Repr(got))
 				}
 			}
 			if _, found := s.RetGet("no such stamp"); found {

@@ -266,14 +266,14 @@ func (r *run) maybeSignature(v canvas.Value) (canvas.Value, error) {
 		return canvas.MaybeSignature(v, false)
 	}
 	var before canvas.Value
-	kw, _ := d.Lookup("kwargs").(*canvas.Dict)
+	kw, _ := d.LookupKey(canvas.KeyKwargs).(*canvas.Dict)
 	if kw != nil {
-		before = kw.Lookup("tasks")
+		before = kw.LookupKey(canvas.KeyTasks)
 	}
 	s, err := canvas.MaybeSignature(v, false)
 	if kw != nil {
-		if after := kw.Lookup("tasks"); after != before {
-			kw.Set("tasks", before)
+		if after := kw.LookupKey(canvas.KeyTasks); after != before {
+			kw.SetKey(canvas.KeyTasks, before)
 			r.log.Set(kw, "tasks", after)
 		}
 	}
@@ -460,12 +460,12 @@ func (r *run) stampHeaders(sig *canvas.Dict, vh canvas.Value, appendStamps, self
 
 // stampHeadersInto is stampHeaders working on h, a copy of the incoming headers.
 func (r *run) stampHeadersInto(h, sig *canvas.Dict, vh canvas.Value, appendStamps, selfHeaders bool) (*canvas.Dict, error) {
-	if !h.Has("stamped_headers") {
+	if !h.HasKey(canvas.KeyStampedHeaders) {
 		keys := make([]canvas.Value, len(h.Pairs))
 		for i, p := range h.Pairs {
-			keys[i] = p.Key
+			keys[i] = p.Key.String()
 		}
-		h.Set("stamped_headers", canvas.NewList(keys...))
+		h.SetKey(canvas.KeyStampedHeaders, canvas.NewList(keys...))
 	}
 	if vh != noVisitor {
 		if !canvas.Truthy(vh) {
@@ -486,18 +486,18 @@ func (r *run) stampHeadersInto(h, sig *canvas.Dict, vh canvas.Value, appendStamp
 			}
 			shKeys = r.shKeys[:0] // not nil: Stamp made it; nothing keeps it
 			for _, p := range vd.Pairs {
-				shKeys = append(shKeys, r.keys.box(p.Key))
+				shKeys = append(shKeys, r.keys.box(p.Key.String()))
 			}
 			r.shKeys = shKeys
 		}
 		if err := mergeDicts(r.log, h, vh, appendStamps, true, shKeys); err != nil {
 			return nil, err
 		}
-		set, err := keySet(h.Lookup("stamped_headers"))
+		set, err := keySet(h.LookupKey(canvas.KeyStampedHeaders))
 		if err != nil {
 			return nil, err
 		}
-		h.Set("stamped_headers", set)
+		h.SetKey(canvas.KeyStampedHeaders, set)
 	}
 	if selfHeaders {
 		opts, err := canvas.Options(sig)
@@ -506,13 +506,13 @@ func (r *run) stampHeadersInto(h, sig *canvas.Dict, vh canvas.Value, appendStamp
 		}
 		// set(headers["stamped_headers"]) | set(options["stamped_headers"]):
 		// the list made just above is already a fresh set and is reused.
-		set, isList := h.Lookup("stamped_headers").(*canvas.List)
+		set, isList := h.LookupKey(canvas.KeyStampedHeaders).(*canvas.List)
 		if !isList || vh == noVisitor {
-			if set, err = keySet(h.Lookup("stamped_headers")); err != nil {
+			if set, err = keySet(h.LookupKey(canvas.KeyStampedHeaders)); err != nil {
 				return nil, err
 			}
 		}
-		if own, ok := opts.Get("stamped_headers"); ok {
+		if own, ok := opts.GetKey(canvas.KeyStampedHeaders); ok {
 			more, err := keySet(own)
 			if err != nil {
 				return nil, err
@@ -523,10 +523,10 @@ func (r *run) stampHeadersInto(h, sig *canvas.Dict, vh canvas.Value, appendStamp
 				}
 			}
 		}
-		h.Set("stamped_headers", set)
+		h.SetKey(canvas.KeyStampedHeaders, set)
 		var redacted *canvas.Dict
 		for _, p := range opts.Pairs {
-			if canvas.Contains(set.Items, p.Key) {
+			if canvas.Contains(set.Items, p.Key.String()) {
 				if redacted == nil {
 					redacted = &canvas.Dict{}
 				}
@@ -538,12 +538,12 @@ func (r *run) stampHeadersInto(h, sig *canvas.Dict, vh canvas.Value, appendStamp
 				return nil, err
 			}
 			// list(set(...)) again, unless the merge left our fresh set as it was.
-			if cur, ok := h.Lookup("stamped_headers").(*canvas.List); !ok || cur != set || !distinct(set.Items) {
-				final, err := keySet(h.Lookup("stamped_headers"))
+			if cur, ok := h.LookupKey(canvas.KeyStampedHeaders).(*canvas.List); !ok || cur != set || !distinct(set.Items) {
+				final, err := keySet(h.LookupKey(canvas.KeyStampedHeaders))
 				if err != nil {
 					return nil, err
 				}
-				h.Set("stamped_headers", final)
+				h.SetKey(canvas.KeyStampedHeaders, final)
 			}
 		}
 	}
@@ -580,7 +580,7 @@ func estimateSteps(c canvas.Value) int {
 			return
 		}
 		n++ // on_signature, or the start hook of a chain, group or chord
-		if opts, ok := d.Lookup("options").(*canvas.Dict); ok {
+		if opts, ok := d.LookupKey(canvas.KeyOptions).(*canvas.Dict); ok {
 			for _, key := range [...]string{"link", "link_error"} {
 				for _, l := range canvas.MaybeList(opts.Lookup(key)) {
 					n++ // on_callback, on_errback

@@ -277,5 +277,5 @@ func values(v canvas.Value, limit int) int {
 }
 
 func dict(key string, v canvas.Value) *canvas.Dict {
-	return &canvas.Dict{Pairs: []canvas.Pair{{Key: key, Val: v}}}
+	return &canvas.Dict{Pairs: []canvas.Pair{{Key: canvas.K(key), Val: v}}}
 }

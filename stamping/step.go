@@ -27,7 +27,7 @@ type Step struct {
 	// scalars under the same names every time, so such a dict is kept as
 	// its keys (a list shared across the run) and its values: the one
 	// value, or a []canvas.Value. With retKeys nil, ret is the result.
-	retKeys *[]string
+	retKeys *[]canvas.Key
 	ret     canvas.Value
 }
 
@@ -71,7 +71,7 @@ func (s *Step) RetGet(key string) (canvas.Value, bool) {
 		return nil, false
 	}
 	for i, k := range *s.retKeys {
-		if k == key {
+		if k.String() == key {
 			if len(*s.retKeys) == 1 {
 				return s.ret, true
 			}
@@ -295,15 +295,15 @@ func taskID(v canvas.Value) canvas.Value {
 	if !ok {
 		return nil
 	}
-	if opts, ok := d.Lookup("options").(*canvas.Dict); ok {
-		return opts.Lookup("task_id")
+	if opts, ok := d.LookupKey(canvas.KeyOptions).(*canvas.Dict); ok {
+		return opts.LookupKey(canvas.KeyTaskID)
 	}
 	return nil
 }
 
 func taskName(v canvas.Value) canvas.Value {
 	if d, ok := v.(*canvas.Dict); ok {
-		return d.Lookup("task")
+		return d.LookupKey(canvas.KeyTask)
 	}
 	return nil
 }

@@ -15,19 +15,19 @@ func (t *Trace) Line(i int, detail bool) *canvas.Dict {
 	s := &t.Steps[i]
 	line := &canvas.Dict{Pairs: make([]canvas.Pair, 0, 7)}
 	line.Pairs = append(line.Pairs,
-		canvas.Pair{Key: "hook", Val: s.Hook.String()},
-		canvas.Pair{Key: "id", Val: s.ID},
-		canvas.Pair{Key: "task", Val: s.Task()},
-		canvas.Pair{Key: "headers", Val: s.Headers},
-		canvas.Pair{Key: "ret", Val: s.Ret()},
+		canvas.Pair{Key: keyHook, Val: s.Hook.String()},
+		canvas.Pair{Key: keyID, Val: s.ID},
+		canvas.Pair{Key: canvas.KeyTask, Val: s.Task()},
+		canvas.Pair{Key: keyHeaders, Val: s.Headers},
+		canvas.Pair{Key: keyRet, Val: s.Ret()},
 	)
 	if detail {
 		line.Pairs = append(line.Pairs,
-			canvas.Pair{Key: "path", Val: s.Target.Path.String()},
-			canvas.Pair{Key: "default", Val: s.Default},
+			canvas.Pair{Key: keyPath, Val: s.Target.Path.String()},
+			canvas.Pair{Key: keyDefault, Val: s.Default},
 		)
 		if n := t.ScriptSteps(i); n > 0 {
-			line.Pairs = append(line.Pairs, canvas.Pair{Key: "steps", Val: canvas.Int(strconv.FormatUint(n, 10))})
+			line.Pairs = append(line.Pairs, canvas.Pair{Key: keySteps, Val: canvas.Int(strconv.FormatUint(n, 10))})
 		}
 	}
 	return line
@@ -41,3 +41,14 @@ func (t *Trace) Lines(detail bool) *canvas.List {
 	}
 	return out
 }
+
+// The keys of a trace line, made once.
+var (
+	keyHook    = canvas.K("hook")
+	keyID      = canvas.K("id")
+	keyHeaders = canvas.K("headers")
+	keyRet     = canvas.K("ret")
+	keyPath    = canvas.K("path")
+	keyDefault = canvas.K("default")
+	keySteps   = canvas.K("steps")
+)

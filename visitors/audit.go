@@ -26,5 +26,8 @@ func (a Audit) OnSignature(Target, *canvas.Dict) (canvas.Value, error) {
 	if label == "" {
 		label = "audit"
 	}
-	return stamp(canvas.Pair{Key: "stamped_by", Val: canvas.NewList(label)}), nil
+	return stamp(canvas.Pair{Key: keyStampedBy, Val: canvas.NewList(label)}), nil
 }
+
+// keyStampedBy is the key this visitor stamps, made once.
+var keyStampedBy = canvas.K("stamped_by")

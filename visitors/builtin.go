@@ -22,7 +22,7 @@ func (MonitoringID) Name() string { return "monitoring-id" }
 // OnSignature stamps a new mtask_id.
 func (MonitoringID) OnSignature(Target, *canvas.Dict) (canvas.Value, error) {
 	d := canvas.NewDict(canvas.Plain, 1)
-	d.Pairs = append(d.Pairs, canvas.Pair{Key: "mtask_id", Val: uuid.NewString()})
+	d.Pairs = append(d.Pairs, canvas.Pair{Key: keyMtaskID, Val: uuid.NewString()})
 	return d, nil
 }
 
@@ -69,3 +69,6 @@ func BuiltinNames() []string {
 
 // BuiltinDoc is the one-line description of a built-in visitor.
 func BuiltinDoc(name string) string { return builtins[name].doc }
+
+// keyMtaskID is the key this visitor stamps, made once.
+var keyMtaskID = canvas.K("mtask_id")

@@ -26,7 +26,7 @@ func Kind(v canvas.Value) string {
 		case canvas.Chunks:
 			return "chunks"
 		}
-		if st, ok := x.Lookup("subtask_type").(string); ok && st != "" {
+		if st, ok := x.LookupKey(canvas.KeySubtaskType).(string); ok && st != "" {
 			return st
 		}
 		return "signature"
@@ -42,8 +42,8 @@ func TaskID(v canvas.Value) canvas.Value {
 	if !ok {
 		return nil
 	}
-	if opts, ok := d.Lookup("options").(*canvas.Dict); ok {
-		return opts.Lookup("task_id")
+	if opts, ok := d.LookupKey(canvas.KeyOptions).(*canvas.Dict); ok {
+		return opts.LookupKey(canvas.KeyTaskID)
 	}
 	return nil
 }
@@ -51,7 +51,7 @@ func TaskID(v canvas.Value) canvas.Value {
 // TaskName is a signature's task name, or nil when it is not a dict.
 func TaskName(v canvas.Value) canvas.Value {
 	if d, ok := v.(*canvas.Dict); ok {
-		return d.Lookup("task")
+		return d.LookupKey(canvas.KeyTask)
 	}
 	return nil
 }

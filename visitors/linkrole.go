@@ -32,9 +32,9 @@ func (LinkRole) marks(t Target) *canvas.Dict {
 		return nil
 	}
 	return stamp(
-		canvas.Pair{Key: "link_role", Val: role},
-		canvas.Pair{Key: "link_parent", Val: TaskName(t.Owner)},
-		canvas.Pair{Key: "link_parent_id", Val: TaskID(t.Owner)},
+		canvas.Pair{Key: keyLinkRole, Val: role},
+		canvas.Pair{Key: keyLinkParent, Val: TaskName(t.Owner)},
+		canvas.Pair{Key: keyLinkParentID, Val: TaskID(t.Owner)},
 	)
 }
 
@@ -70,3 +70,10 @@ func (l LinkRole) OnGroupStart(t Target, _ *canvas.Dict) (canvas.Value, error) {
 func (l LinkRole) OnChordHeaderStart(t Target, _ *canvas.Dict) (canvas.Value, error) {
 	return l.composite(t)
 }
+
+// The keys these visitors stamp, made once.
+var (
+	keyLinkRole     = canvas.K("link_role")
+	keyLinkParent   = canvas.K("link_parent")
+	keyLinkParentID = canvas.K("link_parent_id")
+)

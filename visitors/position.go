@@ -79,7 +79,7 @@ func (p *NodePath) text(path Path) string {
 // OnSignature stamps the signature's position.
 func (p *NodePath) OnSignature(t Target, _ *canvas.Dict) (canvas.Value, error) {
 	p.observe(t)
-	return stamp(canvas.Pair{Key: "path", Val: p.text(t.Path)}), nil
+	return stamp(canvas.Pair{Key: keyPath, Val: p.text(t.Path)}), nil
 }
 
 // OnGroupStart learns the root's kind and keeps Celery's default.
@@ -129,5 +129,11 @@ func (Depth) Name() string { return "depth" }
 
 // OnSignature stamps the depth.
 func (Depth) OnSignature(t Target, _ *canvas.Dict) (canvas.Value, error) {
-	return stamp(canvas.Pair{Key: "depth", Val: canvas.Int(strconv.Itoa(t.Depth))}), nil
+	return stamp(canvas.Pair{Key: keyDepth, Val: canvas.Int(strconv.Itoa(t.Depth))}), nil
 }
+
+// The keys these visitors stamp, made once.
+var (
+	keyPath  = canvas.K("path")
+	keyDepth = canvas.K("depth")
+)

@@ -85,9 +85,15 @@ func (tp *Traceparent) OnSignature(t Target, _ *canvas.Dict) (canvas.Value, erro
 			return nil, err
 		}
 	}
-	d := stamp(canvas.Pair{Key: "traceparent", Val: "00-" + tp.trace + "-" + tp.span(t.Path) + "-01"})
+	d := stamp(canvas.Pair{Key: keyTraceparent, Val: "00-" + tp.trace + "-" + tp.span(t.Path) + "-01"})
 	if !t.Path.IsRoot() {
-		d.Pairs = append(d.Pairs, canvas.Pair{Key: "parent_span_id", Val: tp.span(t.Parent)})
+		d.Pairs = append(d.Pairs, canvas.Pair{Key: keyParentSpanID, Val: tp.span(t.Parent)})
 	}
 	return d, nil
 }
+
+// The keys these visitors stamp, made once.
+var (
+	keyTraceparent  = canvas.K("traceparent")
+	keyParentSpanID = canvas.K("parent_span_id")
+)

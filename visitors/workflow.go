@@ -35,5 +35,8 @@ func (w *WorkflowID) OnSignature(Target, *canvas.Dict) (canvas.Value, error) {
 	if w.id == "" {
 		w.id = uuid.NewString()
 	}
-	return stamp(canvas.Pair{Key: "workflow_id", Val: w.id}), nil
+	return stamp(canvas.Pair{Key: keyWorkflowID, Val: w.id}), nil
 }
+
+// keyWorkflowID is the key this visitor stamps, made once.
+var keyWorkflowID = canvas.K("workflow_id")

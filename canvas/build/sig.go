@@ -235,7 +235,7 @@ func (s *Sig) method(name string) starlark.Value {
 				if err != nil {
 					return nil, err
 				}
-				opts.Set("immutable", imm)
+				opts.SetKey(canvas.KeyImmutable, imm)
 			}
 			extra, err := r.conv.kwDict(b.extra)
 			if err != nil {
@@ -383,7 +383,7 @@ func link(sig *canvas.Dict, cb canvas.Value) (canvas.Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := canvas.Set(nil, clone, &canvas.Dict{Pairs: []canvas.Pair{{Key: "immutable", Val: true}}}); err != nil {
+	if err := canvas.Set(nil, clone, &canvas.Dict{Pairs: []canvas.Pair{{Key: canvas.KeyImmutable, Val: true}}}); err != nil {
 		return nil, err
 	}
 	tasks, err := canvas.Tasks(sig)
@@ -442,7 +442,7 @@ func linkError(sig *canvas.Dict, eb canvas.Value) (canvas.Value, error) {
 			if !ok || !es.Class.IsSignature() {
 				return nil, canvas.AttrError(e, "clone")
 			}
-			c, err := canvas.Clone(es, nil, nil, &canvas.Dict{Pairs: []canvas.Pair{{Key: "immutable", Val: true}}})
+			c, err := canvas.Clone(es, nil, nil, &canvas.Dict{Pairs: []canvas.Pair{{Key: canvas.KeyImmutable, Val: true}}})
 			if err != nil {
 				return nil, err
 			}
@@ -521,14 +521,14 @@ func reprSig(b *strings.Builder, d *canvas.Dict, depth int) {
 		}
 		b.WriteString(")")
 	default:
-		if t, ok := d.Lookup("task").(string); ok {
+		if t, ok := d.LookupKey(canvas.KeyTask).(string); ok {
 			b.WriteString(t)
 		} else {
-			b.WriteString(canvas.Repr(d.Lookup("task")))
+			b.WriteString(canvas.Repr(d.LookupKey(canvas.KeyTask)))
 		}
 		b.WriteString("(")
 		n := 0
-		if l, ok := d.Lookup("args").(*canvas.List); ok {
+		if l, ok := d.LookupKey(canvas.KeyArgs).(*canvas.List); ok {
 			for _, a := range l.Items {
 				if n > 0 {
 					b.WriteString(", ")
@@ -537,12 +537,12 @@ func reprSig(b *strings.Builder, d *canvas.Dict, depth int) {
 				n++
 			}
 		}
-		if k, ok := d.Lookup("kwargs").(*canvas.Dict); ok {
+		if k, ok := d.LookupKey(canvas.KeyKwargs).(*canvas.Dict); ok {
 			for _, p := range k.Pairs {
 				if n > 0 {
 					b.WriteString(", ")
 				}
-				b.WriteString(p.Key + "=" + canvas.Repr(p.Val))
+				b.WriteString(p.Key.String() + "=" + canvas.Repr(p.Val))
 				n++
 			}
 		}

@@ -421,7 +421,7 @@ func keyIterator(d *canvas.Dict) starlark.Iterator {
 func items(r *runState, d *canvas.Dict) []starlark.Tuple {
 	out := make([]starlark.Tuple, len(d.Pairs))
 	for i, p := range d.Pairs {
-		out[i] = starlark.Tuple{starlark.String(p.Key), r.fromCanvas(p.Val)}
+		out[i] = starlark.Tuple{starlark.String(p.Key.String()), r.fromCanvas(p.Val)}
 	}
 	return out
 }
@@ -574,7 +574,7 @@ func dictMethod(r *runState, recv starlark.Value, d *canvas.Dict, name string) s
 					return nil, pyTypeError("update() argument must be a dict, not %s", canvas.TypeName(src))
 				}
 				for _, p := range sd.Pairs {
-					d.Set(p.Key, p.Val)
+					d.SetKey(p.Key, p.Val)
 				}
 			}
 			for _, kv := range kwargs {

@@ -297,7 +297,7 @@ func (g *gen) prefix(v canvas.Value) string {
 			return "shared"
 		}
 	}
-	if t, ok := d.Lookup("task").(string); ok && standardLeaf(d) {
+	if t, ok := d.LookupKey(canvas.KeyTask).(string); ok && standardLeaf(d) {
 		if ref := g.task(t); ref.ident != "" {
 			return ref.ident
 		}
@@ -351,7 +351,7 @@ func (g *gen) literal(d *canvas.Dict) (*dictLit, error) {
 		if err != nil {
 			return nil, err
 		}
-		out.keys[i], out.vals[i] = p.Key, n
+		out.keys[i], out.vals[i] = p.Key.String(), n
 	}
 	return out, nil
 }
@@ -374,7 +374,7 @@ func (g *gen) plain(d *canvas.Dict) (node, error) {
 // copied first, everything else (leaves, options, values) is d's own. It
 // returns nil when d does not load to the same JSON.
 func loadSpine(d *canvas.Dict) *canvas.Dict {
-	switch d.Lookup("subtask_type") {
+	switch d.LookupKey(canvas.KeySubtaskType) {
 	case "chain", "group", "chord":
 	default:
 		return nil
@@ -391,13 +391,13 @@ func spineCopy(v canvas.Value) canvas.Value {
 	if !ok || d.Class != canvas.Plain {
 		return v
 	}
-	switch d.Lookup("subtask_type") {
+	switch d.LookupKey(canvas.KeySubtaskType) {
 	case "chain", "group", "chord":
 	default:
 		return v
 	}
 	c := d.Copy()
-	if kw, ok := c.Lookup("kwargs").(*canvas.Dict); ok {
+	if kw, ok := c.LookupKey(canvas.KeyKwargs).(*canvas.Dict); ok {
 		kc := kw.Copy()
 		for _, key := range []string{"tasks", "header"} {
 			switch t := kc.Lookup(key).(type) {
@@ -411,10 +411,10 @@ func spineCopy(v canvas.Value) canvas.Value {
 				kc.Set(key, spineCopy(t))
 			}
 		}
-		if kc.Has("body") {
-			kc.Set("body", spineCopy(kc.Lookup("body")))
+		if kc.HasKey(canvas.KeyBody) {
+			kc.SetKey(canvas.KeyBody, spineCopy(kc.LookupKey(canvas.KeyBody)))
 		}
-		c.Set("kwargs", kc)
+		c.SetKey(canvas.KeyKwargs, kc)
 	}
 	return c
 }
@@ -429,7 +429,7 @@ func sameValue(a, b canvas.Value) bool {
 			return false
 		}
 		for _, p := range x.Pairs {
-			v, ok := y.Get(p.Key)
+			v, ok := y.GetKey(p.Key)
 			if !ok || !sameValue(p.Val, v) {
 				return false
 			}
@@ -468,19 +468,19 @@ func sameValue(a, b canvas.Value) bool {
 // writes, with the types it writes (task a name, args a list or tuple,
 // kwargs and options plain dicts, subtask_type None).
 func standardLeaf(d *canvas.Dict) bool {
-	if d.Len() != 6 || d.Lookup("subtask_type") != nil || !d.Has("subtask_type") || !d.Has("immutable") {
+	if d.Len() != 6 || d.LookupKey(canvas.KeySubtaskType) != nil || !d.HasKey(canvas.KeySubtaskType) || !d.HasKey(canvas.KeyImmutable) {
 		return false
 	}
-	if _, ok := d.Lookup("task").(string); !ok {
+	if _, ok := d.LookupKey(canvas.KeyTask).(string); !ok {
 		return false
 	}
-	if _, ok := d.Lookup("args").(*canvas.List); !ok {
+	if _, ok := d.LookupKey(canvas.KeyArgs).(*canvas.List); !ok {
 		return false
 	}
-	if k, ok := d.Lookup("kwargs").(*canvas.Dict); !ok || k.Class != canvas.Plain {
+	if k, ok := d.LookupKey(canvas.KeyKwargs).(*canvas.Dict); !ok || k.Class != canvas.Plain {
 		return false
 	}
-	if o, ok := d.Lookup("options").(*canvas.Dict); !ok || o.Class != canvas.Plain {
+	if o, ok := d.LookupKey(canvas.KeyOptions).(*canvas.Dict); !ok || o.Class != canvas.Plain {
 		return false
 	}
 	return true
@@ -505,7 +505,7 @@ func (g *gen) sharedInside(v canvas.Value) bool {
 	case *canvas.Dict:
 		leaf := standardLeaf(x)
 		for _, p := range x.Pairs {
-			if leaf && (p.Key == "args" || p.Key == "kwargs" || p.Key == "options") {
+			if leaf && (p.Key.String() == "args" || p.Key.String() == "kwargs" || p.Key.String() == "options") {
 				if g.sharedInside(p.Val) {
 					return true
 				}

@@ -43,10 +43,10 @@ func (g *gen) optionOps(options *canvas.Dict, linkCalls bool) ([]opItem, error) 
 		safe, unsafe, unsafeDict = nil, nil, nil
 	}
 	for _, p := range options.Pairs {
-		if linkCalls && (p.Key == "link" || p.Key == "link_error") && g.linkList(p.Val) {
+		if linkCalls && (p.Key.String() == "link" || p.Key.String() == "link_error") && g.linkList(p.Val) {
 			flush()
 			kind := opLink
-			if p.Key == "link_error" {
+			if p.Key.String() == "link_error" {
 				kind = opOnError
 			}
 			for _, it := range p.Val.(*canvas.List).Items {
@@ -62,18 +62,18 @@ func (g *gen) optionOps(options *canvas.Dict, linkCalls bool) ([]opItem, error) 
 		if err != nil {
 			return nil, err
 		}
-		if safeKwarg(p.Key) && p.Key != "self" {
+		if safeKwarg(p.Key.String()) && p.Key.String() != "self" {
 			if unsafeDict != nil {
 				flush() // keep the option order: a new .set() after a **{…}
 			}
-			safe = append(safe, arg{name: p.Key, val: n})
+			safe = append(safe, arg{name: p.Key.String(), val: n})
 			continue
 		}
 		if unsafeDict == nil {
 			unsafeDict = &dictLit{}
 			unsafe = append(unsafe, arg{star: "**", val: unsafeDict})
 		}
-		unsafeDict.keys = append(unsafeDict.keys, p.Key)
+		unsafeDict.keys = append(unsafeDict.keys, p.Key.String())
 		unsafeDict.vals = append(unsafeDict.vals, n)
 	}
 	flush()
@@ -135,25 +135,25 @@ func (g *gen) kwargsArgs(d *canvas.Dict, avoid map[string]bool) ([]arg, bool, er
 	var out []arg
 	var unsafe *dictLit
 	for _, p := range d.Pairs {
-		if avoid[p.Key] {
+		if avoid[p.Key.String()] {
 			return nil, false, nil
 		}
 		n, err := g.expr(p.Val)
 		if err != nil {
 			return nil, false, err
 		}
-		if safeKwarg(p.Key) {
+		if safeKwarg(p.Key.String()) {
 			if unsafe != nil {
 				return nil, false, nil
 			}
-			out = append(out, arg{name: p.Key, val: n})
+			out = append(out, arg{name: p.Key.String(), val: n})
 			continue
 		}
 		if unsafe == nil {
 			unsafe = &dictLit{}
 			out = append(out, arg{star: "**", val: unsafe})
 		}
-		unsafe.keys = append(unsafe.keys, p.Key)
+		unsafe.keys = append(unsafe.keys, p.Key.String())
 		unsafe.vals = append(unsafe.vals, n)
 	}
 	return out, true, nil
@@ -180,13 +180,13 @@ func (g *gen) leaf(d *canvas.Dict) (node, error) {
 		}
 		return g.fallback(d)
 	}
-	name := d.Lookup("task").(string)
-	args := d.Lookup("args").(*canvas.List)
-	kwargs := d.Lookup("kwargs").(*canvas.Dict)
-	options := d.Lookup("options").(*canvas.Dict)
-	imm := d.Lookup("immutable")
+	name := d.LookupKey(canvas.KeyTask).(string)
+	args := d.LookupKey(canvas.KeyArgs).(*canvas.List)
+	kwargs := d.LookupKey(canvas.KeyKwargs).(*canvas.Dict)
+	options := d.LookupKey(canvas.KeyOptions).(*canvas.Dict)
+	imm := d.LookupKey(canvas.KeyImmutable)
 	ref := g.task(name)
-	special := options.Has("immutable") || options.Has("self")
+	special := options.HasKey(canvas.KeyImmutable) || options.Has("self")
 	argNodes, err := g.exprs(args.Items)
 	if err != nil {
 		return nil, err
@@ -276,30 +276,30 @@ func standardComposite(d *canvas.Dict, task, subtaskType, key string) bool {
 	if !nearComposite(d, task, subtaskType, key) {
 		return false
 	}
-	a, ok := d.Lookup("args").(*canvas.List)
-	return ok && len(a.Items) == 0 && d.Lookup("kwargs").(*canvas.Dict).Len() == 1
+	a, ok := d.LookupKey(canvas.KeyArgs).(*canvas.List)
+	return ok && len(a.Items) == 0 && d.LookupKey(canvas.KeyKwargs).(*canvas.Dict).Len() == 1
 }
 
 // nearComposite is standardComposite allowing any args and more kwargs
 // after key, as clone(args, kwargs) and replace(args) leave a chain or
 // group: those are assigned after the constructor (see patches).
 func nearComposite(d *canvas.Dict, task, subtaskType, key string) bool {
-	if d.Len() != 6 || d.Lookup("task") != task || d.Lookup("subtask_type") != subtaskType || !d.Has("immutable") || !d.Has("args") {
+	if d.Len() != 6 || d.LookupKey(canvas.KeyTask) != task || d.LookupKey(canvas.KeySubtaskType) != subtaskType || !d.HasKey(canvas.KeyImmutable) || !d.HasKey(canvas.KeyArgs) {
 		return false
 	}
-	if o, ok := d.Lookup("options").(*canvas.Dict); !ok || o.Class != canvas.Plain {
+	if o, ok := d.LookupKey(canvas.KeyOptions).(*canvas.Dict); !ok || o.Class != canvas.Plain {
 		return false
 	}
-	k, ok := d.Lookup("kwargs").(*canvas.Dict)
-	return ok && k.Class == canvas.Plain && k.Len() >= 1 && k.Pairs[0].Key == key
+	k, ok := d.LookupKey(canvas.KeyKwargs).(*canvas.Dict)
+	return ok && k.Class == canvas.Plain && k.Len() >= 1 && k.Pairs[0].Key.String() == key
 }
 
 // patches assigns what a constructor leaves out: x.args = …, and
 // x.kwargs["k"] = … for each kwargs key after the first. cur is bound to a
 // variable first when there is anything to assign.
 func (g *gen) patches(d *canvas.Dict, prefix string, cur node) (node, error) {
-	a, isList := d.Lookup("args").(*canvas.List)
-	kw := d.Lookup("kwargs").(*canvas.Dict)
+	a, isList := d.LookupKey(canvas.KeyArgs).(*canvas.List)
+	kw := d.LookupKey(canvas.KeyKwargs).(*canvas.Dict)
 	if isList && len(a.Items) == 0 && kw.Len() == 1 {
 		return cur, nil
 	}
@@ -308,7 +308,7 @@ func (g *gen) patches(d *canvas.Dict, prefix string, cur node) (node, error) {
 		name = g.bind(d, prefix, cur)
 	}
 	if !isList || len(a.Items) > 0 {
-		n, err := g.expr(d.Lookup("args"))
+		n, err := g.expr(d.LookupKey(canvas.KeyArgs))
 		if err != nil {
 			return nil, err
 		}
@@ -319,7 +319,7 @@ func (g *gen) patches(d *canvas.Dict, prefix string, cur node) (node, error) {
 		if err != nil {
 			return nil, err
 		}
-		g.stmts = append(g.stmts, stmt{target: string(name) + ".kwargs[" + pyString(p.Key) + "]", expr: n})
+		g.stmts = append(g.stmts, stmt{target: string(name) + ".kwargs[" + pyString(p.Key.String()) + "]", expr: n})
 	}
 	return name, nil
 }
@@ -339,13 +339,13 @@ func (g *gen) chain(d *canvas.Dict) (node, error) {
 }
 
 func (g *gen) chainCall(d *canvas.Dict) (node, error) {
-	tl, ok := g.seqOf(d.Lookup("kwargs").(*canvas.Dict).Lookup("tasks"))
+	tl, ok := g.seqOf(d.LookupKey(canvas.KeyKwargs).(*canvas.Dict).LookupKey(canvas.KeyTasks))
 	if !ok {
 		return g.fallback(d)
 	}
-	options := d.Lookup("options").(*canvas.Dict)
-	imm := d.Lookup("immutable")
-	special := options.Has("immutable") || options.Has("self")
+	options := d.LookupKey(canvas.KeyOptions).(*canvas.Dict)
+	imm := d.LookupKey(canvas.KeyImmutable)
+	special := options.HasKey(canvas.KeyImmutable) || options.Has("self")
 	g.celery["chain"] = true
 	if !special && imm != nil && g.chainFolds(tl) {
 		args, err := g.exprs(tl.Items)
@@ -453,11 +453,11 @@ func (g *gen) chainFolds(tl *canvas.List) bool {
 		case canvas.Chain:
 			return false
 		case canvas.Group:
-			tasks, ok := td.Lookup("kwargs").(*canvas.Dict)
+			tasks, ok := td.LookupKey(canvas.KeyKwargs).(*canvas.Dict)
 			if !ok {
 				return false
 			}
-			l, ok := g.seqOf(tasks.Lookup("tasks"))
+			l, ok := g.seqOf(tasks.LookupKey(canvas.KeyTasks))
 			if !ok || len(l.Items) == 1 {
 				return false
 			}
@@ -472,7 +472,7 @@ func (g *gen) group(d *canvas.Dict) (node, error) {
 	if !nearComposite(d, "celery.group", "group", "tasks") {
 		return g.fallback(d)
 	}
-	tl, ok := g.seqOf(d.Lookup("kwargs").(*canvas.Dict).Lookup("tasks"))
+	tl, ok := g.seqOf(d.LookupKey(canvas.KeyKwargs).(*canvas.Dict).LookupKey(canvas.KeyTasks))
 	if !ok {
 		return g.fallback(d)
 	}
@@ -510,8 +510,8 @@ func (g *gen) groupArgs(tl *canvas.List) ([]arg, error) {
 // withOptions finishes a group or chord call: immutable= and, when .set()
 // cannot write them, options= as arguments; the other options by .set().
 func (g *gen) withOptions(d *canvas.Dict, prefix string, fn node, args []arg) (node, error) {
-	options := d.Lookup("options").(*canvas.Dict)
-	imm := d.Lookup("immutable")
+	options := d.LookupKey(canvas.KeyOptions).(*canvas.Dict)
+	imm := d.LookupKey(canvas.KeyImmutable)
 	if b, isBool := imm.(bool); !isBool || b {
 		n, err := g.expr(imm)
 		if err != nil {
@@ -519,7 +519,7 @@ func (g *gen) withOptions(d *canvas.Dict, prefix string, fn node, args []arg) (n
 		}
 		args = append(args, arg{name: "immutable", val: n})
 	}
-	if options.Has("immutable") || options.Has("self") {
+	if options.HasKey(canvas.KeyImmutable) || options.Has("self") {
 		kw, err := g.constructorOptions(options, false)
 		if err != nil {
 			return nil, err
@@ -538,17 +538,17 @@ func (g *gen) withOptions(d *canvas.Dict, prefix string, fn node, args []arg) (n
 // header that is a group object (as stamping leaves it) is assigned after:
 // x.tasks = header.
 func (g *gen) chord(d *canvas.Dict) (node, error) {
-	if d.Len() != 6 || d.Lookup("subtask_type") != "chord" || !d.Has("task") || !d.Has("immutable") {
+	if d.Len() != 6 || d.LookupKey(canvas.KeySubtaskType) != "chord" || !d.HasKey(canvas.KeyTask) || !d.HasKey(canvas.KeyImmutable) {
 		return g.fallback(d)
 	}
-	cargs, ok1 := d.Lookup("args").(*canvas.List)
-	kwargs, ok2 := d.Lookup("kwargs").(*canvas.Dict)
-	options, ok3 := d.Lookup("options").(*canvas.Dict)
+	cargs, ok1 := d.LookupKey(canvas.KeyArgs).(*canvas.List)
+	kwargs, ok2 := d.LookupKey(canvas.KeyKwargs).(*canvas.Dict)
+	options, ok3 := d.LookupKey(canvas.KeyOptions).(*canvas.Dict)
 	if !ok1 || !ok2 || !ok3 || kwargs.Class != canvas.Plain || options.Class != canvas.Plain {
 		return g.fallback(d)
 	}
 	n := kwargs.Len()
-	if n < 3 || kwargs.Pairs[n-2].Key != "header" || kwargs.Pairs[n-1].Key != "body" {
+	if n < 3 || kwargs.Pairs[n-2].Key.String() != "header" || kwargs.Pairs[n-1].Key.String() != "body" {
 		return g.fallback(d)
 	}
 	extras := &canvas.Dict{Pairs: kwargs.Pairs[:n-2]}
@@ -614,7 +614,7 @@ func (g *gen) chord(d *canvas.Dict) (node, error) {
 		}
 		args = append(args, pos(bn))
 	}
-	if t := d.Lookup("task"); t != "celery.chord" {
+	if t := d.LookupKey(canvas.KeyTask); t != "celery.chord" {
 		tn, err := g.expr(t)
 		if err != nil {
 			return nil, err
@@ -653,7 +653,7 @@ func (g *gen) chord(d *canvas.Dict) (node, error) {
 // defaultChordKwargs reports whether the chord's kwargs besides header and
 // body are the {"kwargs": {}} chord() puts there by default.
 func defaultChordKwargs(extras *canvas.Dict, g *gen) bool {
-	if extras.Len() != 1 || extras.Pairs[0].Key != "kwargs" {
+	if extras.Len() != 1 || extras.Pairs[0].Key.String() != "kwargs" {
 		return false
 	}
 	inner, ok := extras.Pairs[0].Val.(*canvas.Dict)
@@ -695,12 +695,12 @@ func (g *gen) wrapperGroup(h *canvas.Dict) bool {
 	if h.Class != canvas.Group || !standardComposite(h, "celery.group", "group", "tasks") {
 		return false
 	}
-	for _, k := range h.Lookup("options").(*canvas.Dict).Keys() {
+	for _, k := range h.LookupKey(canvas.KeyOptions).(*canvas.Dict).Keys() {
 		if constructorParams[k] {
 			return false
 		}
 	}
-	tl, ok := g.seqOf(h.Lookup("kwargs").(*canvas.Dict).Lookup("tasks"))
+	tl, ok := g.seqOf(h.LookupKey(canvas.KeyKwargs).(*canvas.Dict).LookupKey(canvas.KeyTasks))
 	return ok && membersLoaded(tl)
 }
 
@@ -713,7 +713,7 @@ func (g *gen) fallback(d *canvas.Dict) (node, error) {
 	if err != nil {
 		return nil, err
 	}
-	if d.Class == canvas.Signature && !canvas.Truthy(d.Lookup("subtask_type")) || loadsExactly(d) {
+	if d.Class == canvas.Signature && !canvas.Truthy(d.LookupKey(canvas.KeySubtaskType)) || loadsExactly(d) {
 		return callOf(atom("signature"), pos(lit)), nil
 	}
 	var base node

@@ -384,7 +384,7 @@ func Literal(v canvas.Value) (string, error) {
 				if err != nil {
 					return nil, err
 				}
-				d.keys, d.vals = append(d.keys, p.Key), append(d.vals, n)
+				d.keys, d.vals = append(d.keys, p.Key.String()), append(d.vals, n)
 			}
 			return d, nil
 		}

@@ -14,12 +14,12 @@ import (
 // one int arg i, no kwargs, and a task_id "t-i".
 func Leaf(task string, i int) *canvas.Dict {
 	return &canvas.Dict{Class: canvas.Signature, Pairs: []canvas.Pair{
-		{Key: "task", Val: task},
-		{Key: "args", Val: &canvas.List{Items: []canvas.Value{canvas.Int(strconv.Itoa(i))}}},
-		{Key: "kwargs", Val: &canvas.Dict{}},
-		{Key: "options", Val: &canvas.Dict{Pairs: []canvas.Pair{{Key: "task_id", Val: "t-" + strconv.Itoa(i)}}}},
-		{Key: "subtask_type", Val: nil},
-		{Key: "immutable", Val: false},
+		{Key: canvas.KeyTask, Val: task},
+		{Key: canvas.KeyArgs, Val: &canvas.List{Items: []canvas.Value{canvas.Int(strconv.Itoa(i))}}},
+		{Key: canvas.KeyKwargs, Val: &canvas.Dict{}},
+		{Key: canvas.KeyOptions, Val: &canvas.Dict{Pairs: []canvas.Pair{{Key: canvas.KeyTaskID, Val: "t-" + strconv.Itoa(i)}}}},
+		{Key: canvas.KeySubtaskType, Val: nil},
+		{Key: canvas.KeyImmutable, Val: false},
 	}}
 }
 
@@ -43,7 +43,7 @@ func Flat(shape string, n int) (*canvas.Dict, error) {
 		return canvas.NewGroup(Leaves(n)), nil
 	case "chain":
 		c := canvas.NewChain()
-		c.Lookup("kwargs").(*canvas.Dict).Set("tasks", Leaves(n))
+		c.LookupKey(canvas.KeyKwargs).(*canvas.Dict).SetKey(canvas.KeyTasks, Leaves(n))
 		return c, nil
 	case "chord":
 		return canvas.NewChord(Leaves(n), Leaf("proj.xsum", -1))
@@ -60,11 +60,11 @@ func Nested(n int) (*canvas.Dict, int) {
 	next := func(task string) *canvas.Dict {
 		count++
 		s := Leaf(task, count)
-		opts := s.Lookup("options").(*canvas.Dict)
+		opts := s.LookupKey(canvas.KeyOptions).(*canvas.Dict)
 		count++
-		opts.Set("link", &canvas.List{Items: []canvas.Value{Leaf("proj.log", count)}})
+		opts.SetKey(canvas.KeyLink, &canvas.List{Items: []canvas.Value{Leaf("proj.log", count)}})
 		count++
-		opts.Set("link_error", &canvas.List{Items: []canvas.Value{Leaf("proj.err", count)}})
+		opts.SetKey(canvas.KeyLinkError, &canvas.List{Items: []canvas.Value{Leaf("proj.err", count)}})
 		return s
 	}
 	var groups []canvas.Value

@@ -176,7 +176,7 @@ func Lint(root *canvas.Dict) []Warning {
 
 	// non-json, stamped-headers-shape, listed-without-value
 	for _, n := range nodes {
-		opts, _ := n.Sig.Lookup("options").(*canvas.Dict)
+		opts, _ := n.Sig.LookupKey(canvas.KeyOptions).(*canvas.Dict)
 		if opts == nil {
 			continue
 		}
@@ -186,7 +186,7 @@ func Lint(root *canvas.Dict) []Warning {
 				warn("non-json", n, k, "%s", msg)
 			}
 		}
-		if sh, ok := opts.Get("stamped_headers"); ok {
+		if sh, ok := opts.GetKey(canvas.KeyStampedHeaders); ok {
 			switch x := sh.(type) {
 			case *canvas.List:
 				for _, it := range x.Items {
@@ -327,18 +327,18 @@ func linkKind(path string) string {
 // children are the direct members of a composite node: its tasks, or a
 // chord's header tasks.
 func children(n *replay.Node) []canvas.Value {
-	kw, _ := n.Sig.Lookup("kwargs").(*canvas.Dict)
+	kw, _ := n.Sig.LookupKey(canvas.KeyKwargs).(*canvas.Dict)
 	if kw == nil {
 		return nil
 	}
 	switch replay.Kind(n.Sig) {
 	case canvas.Chain, canvas.Group:
-		return items(kw.Lookup("tasks"))
+		return items(kw.LookupKey(canvas.KeyTasks))
 	case canvas.Chord:
-		h := kw.Lookup("header")
+		h := kw.LookupKey(canvas.KeyHeader)
 		if g, ok := h.(*canvas.Dict); ok && replay.Kind(g) == canvas.Group {
-			if gkw, ok := g.Lookup("kwargs").(*canvas.Dict); ok {
-				return items(gkw.Lookup("tasks"))
+			if gkw, ok := g.LookupKey(canvas.KeyKwargs).(*canvas.Dict); ok {
+				return items(gkw.LookupKey(canvas.KeyTasks))
 			}
 			return nil
 		}

@@ -18,9 +18,9 @@ func TestTraceJSONLInPieces(t *testing.T) {
 	tasks := &canvas.List{}
 	for i := range 20_000 {
 		tasks.Items = append(tasks.Items, &canvas.Dict{Pairs: []canvas.Pair{
-			{Key: "task", Val: "proj.add"}, {Key: "args", Val: &canvas.List{}}, {Key: "kwargs", Val: &canvas.Dict{}},
-			{Key: "options", Val: &canvas.Dict{Pairs: []canvas.Pair{{Key: "task_id", Val: "t-" + strconv.Itoa(i)}}}},
-			{Key: "subtask_type", Val: nil}, {Key: "immutable", Val: false},
+			{Key: canvas.K("task"), Val: "proj.add"}, {Key: canvas.K("args"), Val: &canvas.List{}}, {Key: canvas.K("kwargs"), Val: &canvas.Dict{}},
+			{Key: canvas.K("options"), Val: &canvas.Dict{Pairs: []canvas.Pair{{Key: canvas.K("task_id"), Val: "t-" + strconv.Itoa(i)}}}},
+			{Key: canvas.K("subtask_type"), Val: nil}, {Key: canvas.K("immutable"), Val: false},
 		}})
 	}
 	root, err := canvas.SignatureOf(canvas.NewGroup(tasks))

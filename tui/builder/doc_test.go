@@ -121,7 +121,7 @@ func TestEditValidatesAndReplaces(t *testing.T) {
 	}
 	must(t, d.Edit([]int{0}, Fields{Args: "[2, 2]", Kwargs: `{"z": 1}`, Options: `{"queue": "fast"}`}))
 	s := sig(t, "proj.add")
-	r, err := canvas.Replace(s, canvas.NewList(canvas.Int("2"), canvas.Int("2")), &canvas.Dict{Pairs: []canvas.Pair{{Key: "z", Val: canvas.Int("1")}}}, &canvas.Dict{Pairs: []canvas.Pair{{Key: "queue", Val: "fast"}}})
+	r, err := canvas.Replace(s, canvas.NewList(canvas.Int("2"), canvas.Int("2")), &canvas.Dict{Pairs: []canvas.Pair{{Key: canvas.K("z"), Val: canvas.Int("1")}}}, &canvas.Dict{Pairs: []canvas.Pair{{Key: canvas.K("queue"), Val: "fast"}}})
 	must(t, err)
 	same(t, d, canvas.NewChain(r))
 	cf, err := d.FieldsOf(nil)
@@ -198,7 +198,7 @@ func TestAFailedEditLeavesTheCanvasAsItWas(t *testing.T) {
 	boom := errors.New("boom")
 	for name, edit := range map[string]func(*canvas.Dict) (*canvas.Dict, error){
 		"fails after a change": func(root *canvas.Dict) (*canvas.Dict, error) {
-			root.Set("options", &canvas.Dict{Pairs: []canvas.Pair{{Key: "half", Val: "done"}}})
+			root.Set("options", &canvas.Dict{Pairs: []canvas.Pair{{Key: canvas.K("half"), Val: "done"}}})
 			return nil, boom
 		},
 		"changes it back": func(root *canvas.Dict) (*canvas.Dict, error) {

@@ -69,8 +69,8 @@ func isHeaderGroup(p place) bool {
 	if p.isRoot() || p.node().Role != outline.Header {
 		return false
 	}
-	kw, _ := p.parent().node().Dict().Lookup("kwargs").(*canvas.Dict)
-	_, isDict := kw.Lookup("header").(*canvas.Dict)
+	kw, _ := p.parent().node().Dict().LookupKey(canvas.KeyKwargs).(*canvas.Dict)
+	_, isDict := kw.LookupKey(canvas.KeyHeader).(*canvas.Dict)
 	return isDict
 }
 
@@ -106,9 +106,9 @@ func siblings(p place) ([]canvas.Value, int) {
 	var items []canvas.Value
 	switch n.Role {
 	case outline.Link:
-		items = canvas.MaybeList(outline.Options(par.Value).Lookup("link"))
+		items = canvas.MaybeList(outline.Options(par.Value).LookupKey(canvas.KeyLink))
 	case outline.Errback:
-		items = canvas.MaybeList(outline.Options(par.Value).Lookup("link_error"))
+		items = canvas.MaybeList(outline.Options(par.Value).LookupKey(canvas.KeyLinkError))
 	default:
 		items = members(par.Dict())
 	}
@@ -140,8 +140,8 @@ func isContainer(d *canvas.Dict) bool {
 	case canvas.Chain, canvas.Group:
 		return true
 	case canvas.Chord:
-		kw, _ := d.Lookup("kwargs").(*canvas.Dict)
-		_, isDict := kw.Lookup("header").(*canvas.Dict)
+		kw, _ := d.LookupKey(canvas.KeyKwargs).(*canvas.Dict)
+		_, isDict := kw.LookupKey(canvas.KeyHeader).(*canvas.Dict)
 		return !isDict
 	}
 	return false
@@ -170,7 +170,7 @@ func withMembers(d *canvas.Dict, items []canvas.Value) (*canvas.Dict, error) {
 		if !ok {
 			return nil, fmt.Errorf("chain(...) made a %s", canvas.TypeName(v))
 		}
-		if opts, _ := d.Lookup("options").(*canvas.Dict); opts != nil && opts.Len() > 0 {
+		if opts, _ := d.LookupKey(canvas.KeyOptions).(*canvas.Dict); opts != nil && opts.Len() > 0 {
 			if err := canvas.Set(nil, nd, canvas.JSONCopy(opts).(*canvas.Dict)); err != nil {
 				return nil, err
 			}
@@ -196,16 +196,16 @@ func withBody(d *canvas.Dict, body canvas.Value) (*canvas.Dict, error) {
 		return nil, err
 	}
 	kw := canvas.NewDict(canvas.Plain, 2)
-	if o, ok := d.Lookup("options").(*canvas.Dict); ok {
-		kw.Set("options", o)
+	if o, ok := d.LookupKey(canvas.KeyOptions).(*canvas.Dict); ok {
+		kw.SetKey(canvas.KeyOptions, o)
 	}
-	kw.Set("immutable", d.Lookup("immutable"))
-	kwargs, _ := d.Lookup("kwargs").(*canvas.Dict)
+	kw.SetKey(canvas.KeyImmutable, d.LookupKey(canvas.KeyImmutable))
+	kwargs, _ := d.LookupKey(canvas.KeyKwargs).(*canvas.Dict)
 	var kv canvas.Value
 	if kwargs != nil {
 		kv = kwargs
 	}
-	return canvas.ChordOf(header, body, d.Lookup("task"), d.Lookup("args"), kv, kw)
+	return canvas.ChordOf(header, body, d.LookupKey(canvas.KeyTask), d.LookupKey(canvas.KeyArgs), kv, kw)
 }
 
 // setList makes the list the node at p is an item of hold items instead,
@@ -228,7 +228,7 @@ func setList(root *canvas.Dict, p place, items []canvas.Value) (*canvas.Dict, er
 			}
 			return root, nil
 		}
-		return root, canvas.Set(nil, pd, &canvas.Dict{Pairs: []canvas.Pair{{Key: key, Val: canvas.NewList(items...)}}})
+		return root, canvas.Set(nil, pd, &canvas.Dict{Pairs: []canvas.Pair{{Key: canvas.K(key), Val: canvas.NewList(items...)}}})
 	}
 	nd, err := withMembers(pd, items)
 	if err != nil {
@@ -527,13 +527,13 @@ func (d *Doc) FieldsOf(idx []int) (Fields, error) {
 		}
 		return string(b)
 	}
-	f := Fields{Options: enc(nd.Lookup("options"), "{}")}
+	f := Fields{Options: enc(nd.LookupKey(canvas.KeyOptions), "{}")}
 	if outline.Kind(nd) != "sig" {
 		f.Container = true
 		return f, nil
 	}
-	f.Args = enc(nd.Lookup("args"), "[]")
-	f.Kwargs = enc(nd.Lookup("kwargs"), "{}")
+	f.Args = enc(nd.LookupKey(canvas.KeyArgs), "[]")
+	f.Kwargs = enc(nd.LookupKey(canvas.KeyKwargs), "{}")
 	return f, nil
 }
 

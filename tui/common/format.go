@@ -71,9 +71,9 @@ func short(b *strings.Builder, v canvas.Value, limit, depth int) {
 			if b.Len() > limit {
 				return
 			}
-			b.Write(canvas.AppendQuoted(nil, p.Key))
+			b.Write(canvas.AppendQuoted(nil, p.Key.String()))
 			b.WriteString(": ")
-			if p.Key == "stamped_headers" {
+			if p.Key.String() == "stamped_headers" {
 				b.WriteString(Set(p.Val))
 				continue
 			}
@@ -90,15 +90,15 @@ func IsSignature(d *canvas.Dict) bool {
 	if d.Class.IsSignature() {
 		return true
 	}
-	return d.Has("task") && d.Has("options")
+	return d.HasKey(canvas.KeyTask) && d.HasKey(canvas.KeyOptions)
 }
 
 // SigSummary is "kind task" for a signature, e.g. "sig shop.audit_log" or
 // "group (3)".
 func SigSummary(d *canvas.Dict) string {
-	task, _ := d.Lookup("task").(string)
+	task, _ := d.LookupKey(canvas.KeyTask).(string)
 	kind := "sig"
-	switch st, _ := d.Lookup("subtask_type").(string); {
+	switch st, _ := d.LookupKey(canvas.KeySubtaskType).(string); {
 	case d.Class == canvas.Chain || st == "chain":
 		kind = "chain"
 	case d.Class == canvas.Group || st == "group":

@@ -46,19 +46,19 @@ func Options(before, after *canvas.Dict) Result {
 		after = &canvas.Dict{}
 	}
 	for _, p := range after.Pairs {
-		old, ok := before.Get(p.Key)
+		old, ok := before.GetKey(p.Key)
 		switch {
 		case !ok:
-			r.Entries = append(r.Entries, Entry{Key: p.Key, Kind: Added, After: p.Val})
+			r.Entries = append(r.Entries, Entry{Key: p.Key.String(), Kind: Added, After: p.Val})
 		case canvas.SameJSON(old, p.Val):
 			r.Unchanged++
 		default:
-			r.Entries = append(r.Entries, Entry{Key: p.Key, Kind: Changed, Before: old, After: p.Val, Note: shapeNote(old, p.Val)})
+			r.Entries = append(r.Entries, Entry{Key: p.Key.String(), Kind: Changed, Before: old, After: p.Val, Note: shapeNote(old, p.Val)})
 		}
 	}
 	for _, p := range before.Pairs {
-		if !after.Has(p.Key) {
-			r.Entries = append(r.Entries, Entry{Key: p.Key, Kind: Removed, Before: p.Val})
+		if !after.HasKey(p.Key) {
+			r.Entries = append(r.Entries, Entry{Key: p.Key.String(), Kind: Removed, Before: p.Val})
 		}
 	}
 	return r

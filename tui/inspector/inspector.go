@@ -100,15 +100,15 @@ func build(n outline.Node) []Item {
 				items = append(items, Item{Key: k, Value: v, Stamp: true})
 			}
 		}
-		if v, ok := opts.Get("stamped_headers"); ok {
+		if v, ok := opts.GetKey(canvas.KeyStampedHeaders); ok {
 			items = append(items, Item{Key: "stamped_headers", Value: v})
 		}
 		for _, p := range opts.Pairs {
-			if !stamps[p.Key] && p.Key != "stamped_headers" {
-				items = append(items, Item{Key: p.Key, Value: p.Val})
+			if !stamps[p.Key.String()] && p.Key.String() != "stamped_headers" {
+				items = append(items, Item{Key: p.Key.String(), Value: p.Val})
 			}
 		}
-	} else if v, ok := d.Get("options"); ok {
+	} else if v, ok := d.GetKey(canvas.KeyOptions); ok {
 		items = append(items, Item{Key: "options", Value: v})
 	}
 	add := func(k string, v canvas.Value) { items = append(items, Item{Key: k, Value: v, Info: true}) }
@@ -119,14 +119,14 @@ func build(n outline.Node) []Item {
 	case "chord":
 		add("header", canvas.Int(strconv.Itoa(n.Members())))
 	default:
-		if v, ok := d.Get("args"); ok {
+		if v, ok := d.GetKey(canvas.KeyArgs); ok {
 			add("args", v)
 		}
-		if v, ok := d.Get("kwargs"); ok {
+		if v, ok := d.GetKey(canvas.KeyKwargs); ok {
 			add("kwargs", v)
 		}
 	}
-	if v, ok := d.Get("immutable"); ok && canvas.Truthy(v) {
+	if v, ok := d.GetKey(canvas.KeyImmutable); ok && canvas.Truthy(v) {
 		add("immutable", v)
 	}
 	return items

@@ -69,7 +69,7 @@ func Kind(v canvas.Value) string {
 	}
 	class := d.Class
 	if class == canvas.Plain {
-		switch d.Lookup("subtask_type") {
+		switch d.LookupKey(canvas.KeySubtaskType) {
 		case "chain":
 			class = canvas.Chain
 		case "group":
@@ -108,7 +108,7 @@ func Options(v canvas.Value) *canvas.Dict {
 	if !ok {
 		return nil
 	}
-	o, _ := d.Lookup("options").(*canvas.Dict)
+	o, _ := d.LookupKey(canvas.KeyOptions).(*canvas.Dict)
 	return o
 }
 
@@ -118,7 +118,7 @@ func TaskName(v canvas.Value) string {
 	if !ok {
 		return ""
 	}
-	s, _ := d.Lookup("task").(string)
+	s, _ := d.LookupKey(canvas.KeyTask).(string)
 	return s
 }
 
@@ -128,7 +128,7 @@ func ID(v canvas.Value) string {
 	if o == nil {
 		return ""
 	}
-	switch id := o.Lookup("task_id").(type) {
+	switch id := o.LookupKey(canvas.KeyTaskID).(type) {
 	case nil:
 		return ""
 	case string:
@@ -146,7 +146,7 @@ func StampKeys(v canvas.Value) []string {
 		return nil
 	}
 	var items []canvas.Value
-	switch sh := o.Lookup("stamped_headers").(type) {
+	switch sh := o.LookupKey(canvas.KeyStampedHeaders).(type) {
 	case *canvas.List:
 		items = sh.Items
 	case string:
@@ -174,7 +174,7 @@ func StampKeys(v canvas.Value) []string {
 
 // kwargs is the node's kwargs dict, or nil.
 func kwargs(d *canvas.Dict) *canvas.Dict {
-	k, _ := d.Lookup("kwargs").(*canvas.Dict)
+	k, _ := d.LookupKey(canvas.KeyKwargs).(*canvas.Dict)
 	return k
 }
 
@@ -195,8 +195,8 @@ func (n Node) segments() segments {
 		return s
 	}
 	if o := Options(d); o != nil {
-		s.links = canvas.MaybeList(o.Lookup("link"))
-		s.errbacks = canvas.MaybeList(o.Lookup("link_error"))
+		s.links = canvas.MaybeList(o.LookupKey(canvas.KeyLink))
+		s.errbacks = canvas.MaybeList(o.LookupKey(canvas.KeyLinkError))
 	}
 	kw := kwargs(d)
 	if kw == nil {
@@ -204,15 +204,15 @@ func (n Node) segments() segments {
 	}
 	switch n.Kind() {
 	case "chain", "group":
-		s.tasks = items(kw.Lookup("tasks"))
+		s.tasks = items(kw.LookupKey(canvas.KeyTasks))
 	case "chord":
-		switch h := kw.Lookup("header").(type) {
+		switch h := kw.LookupKey(canvas.KeyHeader).(type) {
 		case *canvas.Dict:
 			s.header = h
 		default:
 			s.tasks = items(h)
 		}
-		if b := kw.Lookup("body"); b != nil {
+		if b := kw.LookupKey(canvas.KeyBody); b != nil {
 			s.body, s.hasBody = b, true
 		}
 	}
@@ -277,7 +277,7 @@ func (n Node) Members() int {
 	s := n.segments()
 	if s.header != nil {
 		if kw := kwargs(s.header); kw != nil {
-			return len(items(kw.Lookup("tasks")))
+			return len(items(kw.LookupKey(canvas.KeyTasks)))
 		}
 		return 0
 	}
@@ -471,7 +471,7 @@ func LazyTasks(v canvas.Value) *canvas.Lazy {
 	if !ok {
 		return nil
 	}
-	kw, ok := d.Lookup("kwargs").(*canvas.Dict)
+	kw, ok := d.LookupKey(canvas.KeyKwargs).(*canvas.Dict)
 	if !ok {
 		return nil
 	}

@@ -161,7 +161,7 @@ func (s *Session) targetOptions(i int) *canvas.Dict {
 	if !ok {
 		return nil
 	}
-	o, _ := d.Lookup("options").(*canvas.Dict)
+	o, _ := d.LookupKey(canvas.KeyOptions).(*canvas.Dict)
 	return o
 }
 

@@ -203,11 +203,11 @@ func kv(d *canvas.Dict) []string {
 	}
 	out := make([]string, 0, d.Len())
 	for _, p := range d.Pairs {
-		if p.Key == "stamped_headers" {
-			out = append(out, p.Key+": "+common.Set(p.Val))
+		if p.Key.String() == "stamped_headers" {
+			out = append(out, p.Key.String()+": "+common.Set(p.Val))
 			continue
 		}
-		out = append(out, p.Key+": "+common.Short(p.Val, 200))
+		out = append(out, p.Key.String()+": "+common.Short(p.Val, 200))
 	}
 	return out
 }

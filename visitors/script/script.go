@@ -505,7 +505,7 @@ func (v *Visitor) call(h visitors.Hook, t visitors.Target, headers *canvas.Dict)
 	kwargs, pairs := v.kwBuf[:n], v.pairBuf[:2*n]
 	for i, p := range given {
 		pair := pairs[2*i : 2*i+2 : 2*i+2]
-		pair[0], pair[1] = v.str(p.Key), v.copyIn(p.Val)
+		pair[0], pair[1] = v.str(p.Key.String()), v.copyIn(p.Val)
 		kwargs[i] = pair
 	}
 	v.argBuf[0] = u.sigFor(t)
@@ -600,7 +600,7 @@ func (v *Visitor) copyIn(c canvas.Value) starlark.Value {
 	case *canvas.Dict:
 		d := starlark.NewDict(len(x.Pairs))
 		for _, p := range x.Pairs {
-			_ = d.SetKey(v.str(p.Key), v.copyIn(p.Val))
+			_ = d.SetKey(v.str(p.Key.String()), v.copyIn(p.Val))
 		}
 		return d
 	}

@@ -473,7 +473,7 @@ func TestResultsAreMadeAnew(t *testing.T) {
 		switch c := x.(type) {
 		case *canvas.Dict:
 			for _, p := range c.Pairs {
-				check(p.Val, at+"."+p.Key)
+				check(p.Val, at+"."+p.Key.String())
 			}
 		case *canvas.List:
 			for i, it := range c.Items {

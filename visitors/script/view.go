@@ -386,7 +386,7 @@ func (v dictView) Get(k starlark.Value) (starlark.Value, bool, error) {
 func (v dictView) Items() []starlark.Tuple {
 	out := make([]starlark.Tuple, len(v.d.Pairs))
 	for i, p := range v.d.Pairs {
-		out[i] = starlark.Tuple{starlark.String(p.Key), toStarlark(p.Val)}
+		out[i] = starlark.Tuple{starlark.String(p.Key.String()), toStarlark(p.Val)}
 	}
 	return out
 }
@@ -417,11 +417,11 @@ func (v dictView) Attr(name string) (starlark.Value, error) {
 			for i, p := range v.d.Pairs {
 				switch name {
 				case "keys":
-					out[i] = starlark.String(p.Key)
+					out[i] = starlark.String(p.Key.String())
 				case "values":
 					out[i] = toStarlark(p.Val)
 				default:
-					out[i] = starlark.Tuple{starlark.String(p.Key), toStarlark(p.Val)}
+					out[i] = starlark.Tuple{starlark.String(p.Key.String()), toStarlark(p.Val)}
 				}
 			}
 			return starlark.NewList(out), nil
@@ -439,7 +439,7 @@ func (it *keyIter) Next(p *starlark.Value) bool {
 	if it.i >= len(it.d.Pairs) {
 		return false
 	}
-	*p = starlark.String(it.d.Pairs[it.i].Key)
+	*p = starlark.String(it.d.Pairs[it.i].Key.String())
 	it.i++
 	return true
 }
@@ -461,7 +461,7 @@ func toStarlarkCopy(v canvas.Value) starlark.Value {
 	case *canvas.Dict:
 		d := starlark.NewDict(len(x.Pairs))
 		for _, p := range x.Pairs {
-			_ = d.SetKey(starlark.String(p.Key), toStarlarkCopy(p.Val))
+			_ = d.SetKey(starlark.String(p.Key.String()), toStarlarkCopy(p.Val))
 		}
 		return d
 	}
@@ -654,7 +654,7 @@ func fromStarlark(v starlark.Value, memo *memo) (canvas.Value, error) {
 			if err != nil {
 				return nil, err
 			}
-			d.Pairs = append(d.Pairs, canvas.Pair{Key: string(k), Val: val})
+			d.Pairs = append(d.Pairs, canvas.Pair{Key: canvas.K(string(k)), Val: val})
 		}
 		memo.close(at)
 		return d, nil
