@@ -514,8 +514,8 @@ func TestHugeInputs(t *testing.T) {
 				t.Fatal(err)
 			}
 			kw := v.(*canvas.Dict).Lookup("kwargs").(*canvas.Dict)
-			if kw.Len() != 1_000_000 || kw.Pairs[17].Key.String() != "k17" || kw.Pairs[17].Val != "last" {
-				t.Errorf("kwargs has %d keys, the 18th %s = %v", kw.Len(), kw.Pairs[17].Key.String(), kw.Pairs[17].Val)
+			if kw.Len() != 1_000_000 || kw.Pairs()[17].Key.String() != "k17" || kw.Pairs()[17].Val != "last" {
+				t.Errorf("kwargs has %d keys, the 18th %s = %v", kw.Len(), kw.Pairs()[17].Key.String(), kw.Pairs()[17].Val)
 			}
 		})
 	})

@@ -124,7 +124,7 @@ func diffJSON(diffs []replay.NodeDiff) *canvas.List {
 			removed.Set(kv.Key, kv.Value)
 		}
 		for _, c := range d.Changed {
-			changed.Set(c.Key, &canvas.Dict{Pairs: []canvas.Pair{{Key: canvas.K("old"), Val: c.Old}, {Key: canvas.K("new"), Val: c.New}}})
+			changed.Set(c.Key, canvas.DictOf(canvas.Plain, []canvas.Pair{{Key: canvas.K("old"), Val: c.Old}, {Key: canvas.K("new"), Val: c.New}}))
 		}
 		n.Set("added", added)
 		n.Set("removed", removed)

@@ -153,7 +153,7 @@ func replayDocument(res *replay.Result) *canvas.Dict {
 			traces.Items[i] = t.Lines(false)
 		}
 	}
-	doc := &canvas.Dict{Pairs: []canvas.Pair{{Key: canvas.K("snapshots"), Val: snaps}, {Key: canvas.K("traces"), Val: traces}}}
+	doc := canvas.DictOf(canvas.Plain, []canvas.Pair{{Key: canvas.K("snapshots"), Val: snaps}, {Key: canvas.K("traces"), Val: traces}})
 	if res.Err != nil {
 		doc.Set("error", res.Err.Error())
 		doc.Set("error_step", canvas.Int(fmt.Sprint(res.ErrStep)))

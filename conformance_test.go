@@ -164,7 +164,7 @@ func runCase(t *testing.T, path string) {
 		}
 		actual.Set("canvas", readJSON(t, out))
 	case "ops":
-		session := &canvas.Dict{Pairs: []canvas.Pair{{Key: canvas.K("canvas"), Val: c.Lookup("canvas")}, {Key: canvas.K("ops"), Val: c.Lookup("ops")}}}
+		session := canvas.DictOf(canvas.Plain, []canvas.Pair{{Key: canvas.K("canvas"), Val: c.Lookup("canvas")}, {Key: canvas.K("ops"), Val: c.Lookup("ops")}})
 		writeJSON(t, in, session)
 		code := run([]string{"replay", "-visitors", filepath.Join(corpusDir, "visitors"), "-o", out, in}, &stdout, &stderr)
 		doc, ok := readJSON(t, out).(*canvas.Dict)

@@ -61,7 +61,7 @@ func TestReplayRecordedUUIDSession(t *testing.T) {
 		t.Fatal(err)
 	}
 	live := filepath.Join(dir, "live.json")
-	mustWrite(t, live, &canvas.Dict{Pairs: []canvas.Pair{{Key: canvas.K("canvas"), Val: raw}, {Key: canvas.K("ops"), Val: ops}}})
+	mustWrite(t, live, canvas.DictOf(canvas.Plain, []canvas.Pair{{Key: canvas.K("canvas"), Val: raw}, {Key: canvas.K("ops"), Val: ops}}))
 	out := func(name string) string { return filepath.Join(dir, name) }
 
 	if code, _, stderr := runStampede(t, "replay", "-o", out("live1"), live); code != 0 {
@@ -115,7 +115,7 @@ func TestRecordStampSession(t *testing.T) {
 		t.Fatal(err)
 	}
 	v, _ := visitors.Builtin("monitoring-id")
-	tr, sess, err := replay.RecordStamp(c, "monitoring-id", stamping.Options{Visitor: v, Headers: &canvas.Dict{Pairs: []canvas.Pair{{Key: canvas.K("origin"), Val: "cli"}}}})
+	tr, sess, err := replay.RecordStamp(c, "monitoring-id", stamping.Options{Visitor: v, Headers: canvas.DictOf(canvas.Plain, []canvas.Pair{{Key: canvas.K("origin"), Val: "cli"}})})
 	if err != nil {
 		t.Fatal(err)
 	}

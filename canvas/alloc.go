@@ -31,21 +31,26 @@ type dict4 struct {
 func newDictCap(class Class, n int) *Dict {
 	switch {
 	case n <= 0:
-		return &Dict{Class: class}
+		d := &Dict{}
+		d.SetClass(class)
+		return d
 	case n == 1:
 		b := &dict1{}
-		b.d = Dict{Class: class, Pairs: b.p[:0]}
+		b.d.SetClass(class)
+		b.d.SetPairs(b.p[:0])
 		return &b.d
 	case n == 2:
 		b := &dict2{}
-		b.d = Dict{Class: class, Pairs: b.p[:0]}
+		b.d.SetClass(class)
+		b.d.SetPairs(b.p[:0])
 		return &b.d
 	case n <= 4:
 		b := &dict4{}
-		b.d = Dict{Class: class, Pairs: b.p[:0]}
+		b.d.SetClass(class)
+		b.d.SetPairs(b.p[:0])
 		return &b.d
 	}
-	return &Dict{Class: class, Pairs: make([]Pair, 0, n)}
+	return DictOf(class, make([]Pair, 0, n))
 }
 
 type list2 struct {

@@ -122,11 +122,11 @@ func TestGroupCloneSharesItsMembers(t *testing.T) {
 
 func TestDeepCopyOfASignatureIsShallow(t *testing.T) {
 	leaf := mustLoad(t, `{"task": "a", "args": [], "kwargs": {}, "options": {"x": [1]}, "subtask_type": null, "immutable": false}`)
-	opts := &Dict{Pairs: []Pair{{K("link"), &List{Items: []Value{leaf, leaf}}}}}
+	opts := DictOf(Plain, []Pair{{K("link"), &List{Items: []Value{leaf, leaf}}}})
 	c := DeepCopy(opts).(*Dict)
 	links := c.Lookup("link").(*List)
 	first, ok := links.Items[0].(*Dict)
-	if !ok || first.Class != Plain || first == leaf {
+	if !ok || first.Class() != Plain || first == leaf {
 		t.Fatalf("a signature deep-copies to a new plain dict, got %#v", links.Items[0])
 	}
 	if first.Lookup("options") != leaf.Lookup("options") {
@@ -142,11 +142,11 @@ func TestOrUpgradesLikeCelery(t *testing.T) {
 	b := mustLoad(t, `{"task": "b", "args": [], "kwargs": {}, "options": {}, "subtask_type": null, "immutable": false}`)
 	g := mustLoad(t, twoTaskGroup)
 	ab, err := Or(a, b)
-	if err != nil || ab.(*Dict).Class != Chain {
+	if err != nil || ab.(*Dict).Class() != Chain {
 		t.Fatalf("task | task = %v, %v", ab, err)
 	}
 	gb, err := Or(g, b)
-	if err != nil || gb.(*Dict).Class != Chord {
+	if err != nil || gb.(*Dict).Class() != Chord {
 		t.Fatalf("group | task = %v, %v", gb, err)
 	}
 	chainGroupTask, err := Or(NewChain(a, g), b)
@@ -155,8 +155,8 @@ func TestOrUpgradesLikeCelery(t *testing.T) {
 	}
 	tasks, _ := Tasks(chainGroupTask.(*Dict))
 	last := tasks.(*List).Items[len(tasks.(*List).Items)-1].(*Dict)
-	if last.Class != Chord {
-		t.Fatalf("chain ending in a group | task: last task is %s, want a chord", last.Class)
+	if last.Class() != Chord {
+		t.Fatalf("chain ending in a group | task: last task is %s, want a chord", last.Class())
 	}
 	noBody, err := NewChord(&List{Items: []Value{a}}, nil)
 	if err != nil {
@@ -169,8 +169,8 @@ func TestOrUpgradesLikeCelery(t *testing.T) {
 
 func TestMergeProtectsStamps(t *testing.T) {
 	s := mustLoad(t, `{"task": "a", "args": [1], "kwargs": {"k": 1}, "options": {"stamped_headers": ["m"], "m": "old", "queue": "q"}, "subtask_type": null, "immutable": false}`)
-	args, kwargs, opts, err := Merge(s, NewList(Int("0")), &Dict{Pairs: []Pair{{K("j"), Int("2")}}},
-		&Dict{Pairs: []Pair{{K("m"), "new"}, {K("queue"), "fast"}, {K("group_id"), "g"}}})
+	args, kwargs, opts, err := Merge(s, NewList(Int("0")), DictOf(Plain, []Pair{{K("j"), Int("2")}}),
+		DictOf(Plain, []Pair{{K("m"), "new"}, {K("queue"), "fast"}, {K("group_id"), "g"}}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,7 +191,7 @@ func TestEqualFollowsPython(t *testing.T) {
 		want bool
 	}{
 		{Int("1"), 1.0, true}, {true, Int("1"), true}, {NewList(Int("1")), &List{Items: []Value{Int("1")}, Tuple: true}, false},
-		{&Dict{Class: Signature, Pairs: []Pair{{K("a"), Int("1")}}}, &Dict{Pairs: []Pair{{K("a"), 1.0}}}, true},
+		{DictOf(Signature, []Pair{{K("a"), Int("1")}}), DictOf(Plain, []Pair{{K("a"), 1.0}}), true},
 		{math.NaN(), math.NaN(), false}, {"a", "a", true}, {nil, false, false},
 	} {
 		if got := Equal(tc.a, tc.b); got != tc.want {

@@ -25,12 +25,12 @@ func DeepCopy(v Value) Value {
 // dict whose values are scalars or distinct lists of scalars (headers, hook
 // results): nothing in it can be shared, so no memo is needed.
 func copyShallowTree(x *Dict) (*Dict, bool) {
-	if x.Class.IsSignature() {
+	if x.Class().IsSignature() {
 		return nil, false
 	}
 	var lists [4]*List
 	nl := 0
-	for _, p := range x.Pairs {
+	for _, p := range x.Pairs() {
 		switch v := p.Val.(type) {
 		case *Dict:
 			return nil, false
@@ -53,14 +53,14 @@ func copyShallowTree(x *Dict) (*Dict, bool) {
 			nl++
 		}
 	}
-	c := newDictCap(Plain, len(x.Pairs))
-	c.Pairs = append(c.Pairs, x.Pairs...)
-	for i, p := range c.Pairs {
+	c := newDictCap(Plain, len(x.Pairs()))
+	c.AppendPairs(x.Pairs()...)
+	for i, p := range c.Pairs() {
 		if l, ok := p.Val.(*List); ok {
 			lc := NewListCap(len(l.Items))
 			lc.Items = append(lc.Items, l.Items...)
 			lc.Tuple = l.Tuple
-			c.Pairs[i].Val = lc
+			c.Pairs()[i].Val = lc
 		}
 	}
 	return c, true
@@ -113,14 +113,14 @@ func deepCopy(v Value, m *memo) Value {
 		if c, ok := m.get(x); ok {
 			return c
 		}
-		if x.Class.IsSignature() {
+		if x.Class().IsSignature() {
 			m.put(x, x)
 			return x.Copy()
 		}
-		c := &Dict{Pairs: make([]Pair, len(x.Pairs))}
+		c := DictOf(Plain, make([]Pair, len(x.Pairs())))
 		m.put(x, c)
-		for i, p := range x.Pairs {
-			c.Pairs[i] = Pair{p.Key, deepCopy(p.Val, m)}
+		for i, p := range x.Pairs() {
+			c.Pairs()[i] = Pair{p.Key, deepCopy(p.Val, m)}
 		}
 		return c
 	case *List:
@@ -153,9 +153,9 @@ func JSONCopy(v Value) Value {
 func (s *slab) jsonCopy(v Value) Value {
 	switch x := v.(type) {
 	case *Dict:
-		c := s.dict(x.Pairs)
-		for i := range c.Pairs {
-			c.Pairs[i].Val = s.jsonCopy(c.Pairs[i].Val)
+		c := s.dict(x.Pairs())
+		for i := range c.Pairs() {
+			c.Pairs()[i].Val = s.jsonCopy(c.Pairs()[i].Val)
 		}
 		return c
 	case *List:
@@ -177,11 +177,12 @@ func SameJSON(a, b Value) bool {
 	switch x := a.(type) {
 	case *Dict:
 		y, ok := b.(*Dict)
-		if !ok || len(x.Pairs) != len(y.Pairs) {
+		if !ok || x.Len() != y.Len() {
 			return false
 		}
-		for i := range x.Pairs {
-			if x.Pairs[i].Key != y.Pairs[i].Key || !SameJSON(x.Pairs[i].Val, y.Pairs[i].Val) {
+		xp, yp := x.Pairs(), y.Pairs()
+		for i := range xp {
+			if xp[i].Key != yp[i].Key || !SameJSON(xp[i].Val, yp[i].Val) {
 				return false
 			}
 		}

@@ -16,13 +16,13 @@ import (
 func TestEncodeInChunks(t *testing.T) {
 	l := &canvas.List{}
 	for i := range 20_000 {
-		l.Items = append(l.Items, &canvas.Dict{Pairs: []canvas.Pair{
+		l.Items = append(l.Items, canvas.DictOf(canvas.Plain, []canvas.Pair{
 			{Key: canvas.K("task"), Val: "proj.add"},
 			{Key: canvas.K("args"), Val: canvas.NewList(canvas.Int(strconv.Itoa(i)), "é\n\"")},
-			{Key: canvas.K("options"), Val: &canvas.Dict{Pairs: []canvas.Pair{{Key: canvas.K("task_id"), Val: "t-" + strconv.Itoa(i)}}}},
-		}})
+			{Key: canvas.K("options"), Val: canvas.DictOf(canvas.Plain, []canvas.Pair{{Key: canvas.K("task_id"), Val: "t-" + strconv.Itoa(i)}})},
+		}))
 	}
-	v := &canvas.Dict{Pairs: []canvas.Pair{{Key: canvas.K("tasks"), Val: l}}}
+	v := canvas.DictOf(canvas.Plain, []canvas.Pair{{Key: canvas.K("tasks"), Val: l}})
 	for _, indent := range []int{-1, 2} {
 		whole, err := canvas.Encode(v, indent)
 		if err != nil {
@@ -109,7 +109,7 @@ func TestEncodeIndentsDeepLines(t *testing.T) {
 // and leaves the buffer as it was when a value cannot be written.
 func TestAppendJSON(t *testing.T) {
 	values := []canvas.Value{nil, true, canvas.Int("12"), 1.5, "é\"", canvas.NewList("a", canvas.Int("1")),
-		&canvas.Dict{Pairs: []canvas.Pair{{Key: canvas.K("k"), Val: canvas.NewList()}}}}
+		canvas.DictOf(canvas.Plain, []canvas.Pair{{Key: canvas.K("k"), Val: canvas.NewList()}})}
 	var buf, want []byte
 	for _, v := range values {
 		var err error

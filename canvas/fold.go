@@ -32,7 +32,7 @@ func foldOr(acc Value, tasks []Value) (Value, error) {
 	var err error
 	tries, bodyTries := 0, 0
 	for i, t := range tasks {
-		if c, ok := acc.(*Dict); ok && c.Class == Chain {
+		if c, ok := acc.(*Dict); ok && c.Class() == Chain {
 			if tries < 2 {
 				tries++
 				if folded, ok := foldInOnePass(c, tasks[i:], 1); ok {
@@ -64,7 +64,7 @@ func foldOr(acc Value, tasks []Value) (Value, error) {
 // changed nothing — unless a clone fails (a group's clone changes its
 // input), and then the fold one `|` at a time fails at the same task.
 func foldInOnePass(chain *Dict, tasks []Value, perStep int) (*Dict, bool) {
-	if chain.Class != Chain || len(tasks) == 0 {
+	if chain.Class() != Chain || len(tasks) == 0 {
 		return nil, false
 	}
 	held, _, ok := unlinkedTasks(chain)
@@ -96,7 +96,7 @@ func appendInOnePass(held, tasks []Value, perStep int) ([]Value, bool) {
 	seq := append(append(make([]Value, 0, len(held)+m), held...), tasks...)
 	settle := make([]int, len(seq))
 	for j, t := range seq {
-		if d := t.(*Dict); d.Class != Signature {
+		if d := t.(*Dict); d.Class() != Signature {
 			k, ok := settleCount(d, 0)
 			if !ok {
 				return nil, false
@@ -155,15 +155,15 @@ func foldIntoChordAt(chain *Dict, tasks []Value, extra int) (*Dict, bool) {
 		return nil, false
 	}
 	chord, ok := held[len(held)-1].(*Dict)
-	if !ok || chord.Class != Chord {
+	if !ok || chord.Class() != Chord {
 		return nil, false
 	}
 	for _, t := range tasks {
 		d, ok := t.(*Dict)
-		if !ok || !d.Class.IsSignature() || d.Class == Chain {
+		if !ok || !d.Class().IsSignature() || d.Class() == Chain {
 			return nil, false // a chain is unchained onto the fold
 		}
-		if d.Class == Group {
+		if d.Class() == Group {
 			members, err := Tasks(d)
 			if l, isList := members.(*List); err != nil || !isList || len(l.Items) == 1 {
 				return nil, false // a group of one is unrolled
@@ -185,7 +185,7 @@ func foldIntoChordAt(chain *Dict, tasks []Value, extra int) (*Dict, bool) {
 		kw = DeepCopy(opts).(*Dict)
 	}
 	body, err := Body(chord)
-	if b, isSig := body.(*Dict); err != nil || !isSig || !b.Class.IsSignature() {
+	if b, isSig := body.(*Dict); err != nil || !isSig || !b.Class().IsSignature() {
 		return nil, false
 	}
 	// The tasks before the chord: checked as foldInOnePass checks held
@@ -193,10 +193,10 @@ func foldIntoChordAt(chain *Dict, tasks []Value, extra int) (*Dict, bool) {
 	before := held[:len(held)-1]
 	for _, h := range before {
 		d, ok := h.(*Dict)
-		if !ok || (d.Class != Group && d.Class != Chord && !clonable(d)) {
+		if !ok || (d.Class() != Group && d.Class() != Chord && !clonable(d)) {
 			return nil, false
 		}
-		if d.Class != Signature {
+		if d.Class() != Signature {
 			if _, ok := settleCount(d, 0); !ok {
 				return nil, false
 			}
@@ -208,7 +208,7 @@ func foldIntoChordAt(chain *Dict, tasks []Value, extra int) (*Dict, bool) {
 		d := h.(*Dict)
 		var c *Dict
 		ok := true
-		if d.Class != Signature {
+		if d.Class() != Signature {
 			k, _ := settleCount(d, 0)
 			c, ok = cloneExactly(d, min(m*perStep, k))
 		} else {
@@ -237,7 +237,7 @@ func foldIntoChordAt(chain *Dict, tasks []Value, extra int) (*Dict, bool) {
 	// or that ends in a chord of its own.
 	tries, deeper := 0, 0
 	for j := 1; j < m; j++ {
-		if bc, ok := b.(*Dict); ok && bc.Class == Chain {
+		if bc, ok := b.(*Dict); ok && bc.Class() == Chain {
 			if tries < 2 {
 				tries++
 				if rest, ok := foldInOnePass(bc, tasks[j:], perStep+1); ok {
@@ -254,7 +254,7 @@ func foldIntoChordAt(chain *Dict, tasks []Value, extra int) (*Dict, bool) {
 			}
 		}
 		bd, ok := b.(*Dict)
-		if !ok || !bd.Class.IsSignature() {
+		if !ok || !bd.Class().IsSignature() {
 			return nil, false
 		}
 		c, ok := cloneSettled(bd, perStep)
@@ -306,7 +306,7 @@ func anyOfClass(vs []Value, c Class) bool {
 // chain is the same as cloned once (a key such as immutable would be
 // taken out of the options by the first clone).
 func ordinaryOptions(opts *Dict) bool {
-	for _, p := range opts.Pairs {
+	for _, p := range opts.Pairs() {
 		switch p.Key.String() {
 		case "options", "type", "subtask_type", "immutable", "task", "args", "kwargs", "app":
 			return false
@@ -319,7 +319,7 @@ func ordinaryOptions(opts *Dict) bool {
 // cloneSettled is d cloned n times, or fewer where more would change
 // nothing (see settleCount); false if that is not known or a clone fails.
 func cloneSettled(d *Dict, n int) (*Dict, bool) {
-	if d.Class == Signature {
+	if d.Class() == Signature {
 		return cloneTimes(d, n)
 	}
 	k, ok := settleCount(d, 0)
@@ -383,14 +383,14 @@ func cloneChordKeepingBody(chord *Dict) (*Dict, error) {
 	if err != nil {
 		return nil, err
 	}
-	return FromDict(&Dict{Pairs: []Pair{
+	return FromDict(DictOf(Plain, []Pair{
 		{KeyTask, chord.LookupKey(KeyTask)},
 		{KeyArgs, &List{Items: append([]Value(nil), args...), Tuple: true}},
 		{KeyKwargs, chord.LookupKey(KeyKwargs)},
 		{KeyOptions, DeepCopy(chord.LookupKey(KeyOptions))},
 		{KeySubtaskType, chord.LookupKey(KeySubtaskType)},
 		{KeyImmutable, chord.LookupKey(KeyImmutable)},
-	}})
+	}))
 }
 
 // cloneTimes is sig cloned n times over: it stops after the first clone
@@ -437,10 +437,10 @@ func appendsOnly(held, tasks []Value) bool {
 		if !ok {
 			return false
 		}
-		prev = d.Class
+		prev = d.Class()
 	}
 	for _, h := range held {
-		if d, ok := h.(*Dict); !ok || (d.Class != Group && d.Class != Chord && !clonable(d)) {
+		if d, ok := h.(*Dict); !ok || (d.Class() != Group && d.Class() != Chord && !clonable(d)) {
 			return false
 		}
 	}
@@ -449,7 +449,7 @@ func appendsOnly(held, tasks []Value) bool {
 		if !ok {
 			return false
 		}
-		switch d.Class {
+		switch d.Class() {
 		case Group:
 			members, err := Tasks(d)
 			l, isList := members.(*List)
@@ -465,7 +465,7 @@ func appendsOnly(held, tasks []Value) bool {
 				return false
 			}
 		}
-		prev = d.Class
+		prev = d.Class()
 	}
 	return true
 }
@@ -496,7 +496,7 @@ func settleCount(d *Dict, depth int) (int, bool) {
 	if depth > maxSettleDepth {
 		return 0, false
 	}
-	if d.Class == Signature {
+	if d.Class() == Signature {
 		if !clonable(d) {
 			return 0, false
 		}
@@ -524,7 +524,7 @@ func settleCount(d *Dict, depth int) (int, bool) {
 		}
 		return k, true
 	}
-	switch d.Class {
+	switch d.Class() {
 	case Group:
 		members, err := Tasks(d)
 		l, ok := members.(*List)
@@ -532,7 +532,7 @@ func settleCount(d *Dict, depth int) (int, bool) {
 			return 0, false
 		}
 		for _, t := range l.Items {
-			if td, ok := t.(*Dict); !ok || !td.Class.IsSignature() {
+			if td, ok := t.(*Dict); !ok || !td.Class().IsSignature() {
 				return 0, false
 			}
 		}
@@ -585,7 +585,7 @@ func leafSettle(sig *Dict) (int, bool) {
 // its clone is too.
 func clonable(v Value) bool {
 	d, ok := v.(*Dict)
-	if !ok || d.Class != Signature || d.LookupKey(KeySubtaskType) != nil {
+	if !ok || d.Class() != Signature || d.LookupKey(KeySubtaskType) != nil {
 		return false
 	}
 	if _, ok := d.LookupKey(KeyArgs).(*List); !ok {
@@ -625,10 +625,10 @@ func plainData(v Value, budget *int) bool {
 		}
 		return true
 	case *Dict:
-		if x.Class != Plain {
+		if x.Class() != Plain {
 			return false
 		}
-		for _, p := range x.Pairs {
+		for _, p := range x.Pairs() {
 			if !plainData(p.Val, budget) {
 				return false
 			}

@@ -103,7 +103,7 @@ func foldStepByStep(acc Value, tasks []Value) (Value, error) {
 // once, kwargs shared between tasks, and lists shared inside options.
 func newFoldCase(seed uint64, chainOrChain bool) *foldCase {
 	r := rand.New(rand.NewPCG(seed, 7))
-	sharedKwargs := &Dict{Pairs: []Pair{{K("x"), Int("1")}}}
+	sharedKwargs := DictOf(Plain, []Pair{{K("x"), Int("1")}})
 	// One errback linked to many tasks, and a callback with a callback of
 	// its own, linked twice: each takes more than one clone to settle.
 	sharedErrback, _ := NewSignature("proj.err", nil, sharedKwargs, nil)
@@ -127,7 +127,7 @@ func newFoldCase(seed uint64, chainOrChain bool) *foldCase {
 			kw.Set("task_id", "t-"+strconv.Itoa(i))
 		case 3:
 			shared := &List{Items: []Value{"k", Int("2")}}
-			kw.Set("headers", &Dict{Pairs: []Pair{{K("tags"), shared}, {K("again"), shared}, {K("deep"), &Dict{Pairs: []Pair{{K("n"), nil}}}}}})
+			kw.Set("headers", DictOf(Plain, []Pair{{K("tags"), shared}, {K("again"), shared}, {K("deep"), DictOf(Plain, []Pair{{K("n"), nil}})}}))
 		case 4:
 			kw.Set("stamped_headers", &List{Items: []Value{"mark"}})
 			kw.Set("mark", "m-"+strconv.Itoa(i))
@@ -136,7 +136,7 @@ func newFoldCase(seed uint64, chainOrChain bool) *foldCase {
 			kw.Set("link", &List{Items: []Value{cb}})
 		case 6:
 			hidden, _ := NewSignature("proj.hidden", nil, nil, nil)
-			kw.Set("headers", &Dict{Pairs: []Pair{{K("sig"), hidden}}})
+			kw.Set("headers", DictOf(Plain, []Pair{{K("sig"), hidden}}))
 		case 7:
 			kw.Set("link_error", &List{Items: []Value{sharedErrback}})
 		case 8:
@@ -217,7 +217,7 @@ func TestGroupFoldsInOnePassAreCeleryFolds(t *testing.T) {
 		}
 		if folded, err := foldOr(probe.acc, probe.tasks); err == nil && folded != nil {
 			// count the folds that the one-pass fold finished
-			if c, ok := folded.(*Dict); ok && c.Class == Chain && len(probe.tasks) > 3 {
+			if c, ok := folded.(*Dict); ok && c.Class() == Chain && len(probe.tasks) > 3 {
 				onePass++
 			}
 		}
@@ -311,7 +311,7 @@ func newGroupFoldCase(seed uint64) *foldCase {
 	n := 0
 	sig := func() *Dict {
 		n++
-		kw := &Dict{Pairs: []Pair{{K("task_id"), "t-" + strconv.Itoa(n)}}}
+		kw := DictOf(Plain, []Pair{{K("task_id"), "t-" + strconv.Itoa(n)}})
 		s, err := NewSignature("proj.t"+strconv.Itoa(n), &List{Items: []Value{Int(strconv.Itoa(n))}}, nil, kw)
 		if err != nil {
 			panic(err)
@@ -327,7 +327,7 @@ func newGroupFoldCase(seed uint64) *foldCase {
 				panic(err)
 			}
 		case 1:
-			kw.Set("headers", &Dict{Pairs: []Pair{{K("tags"), &List{Items: []Value{"a"}}}}})
+			kw.Set("headers", DictOf(Plain, []Pair{{K("tags"), &List{Items: []Value{"a"}}}}))
 		}
 		return s
 	}
@@ -346,7 +346,7 @@ func newGroupFoldCase(seed uint64) *foldCase {
 		if size > 1 && r.IntN(8) == 0 {
 			// a member still in its JSON form: group.from_dict makes a new
 			// signature of it at every clone
-			items[size-1] = &Dict{Pairs: []Pair{{K("task"), "proj.plain"}, {K("args"), &List{}}, {K("kwargs"), &Dict{}}, {K("options"), &Dict{}}}}
+			items[size-1] = DictOf(Plain, []Pair{{K("task"), "proj.plain"}, {K("args"), &List{}}, {K("kwargs"), &Dict{}}, {K("options"), &Dict{}}})
 		}
 		g := NewGroup(&List{Items: items})
 		switch r.IntN(6) {
@@ -394,7 +394,7 @@ func newGroupFoldCase(seed uint64) *foldCase {
 		switch r.IntN(3) {
 		case 0: // options a clone of the chain carries on
 			opts.Set("task_id", "c-1")
-			opts.Set("headers", &Dict{Pairs: []Pair{{K("tags"), &List{Items: []Value{"x"}}}}})
+			opts.Set("headers", DictOf(Plain, []Pair{{K("tags"), &List{Items: []Value{"x"}}}}))
 		case 1: // one that a clone takes out of the options
 			opts.Set("immutable", true)
 		}
@@ -435,15 +435,15 @@ func (s *sharing) same(a, b Value, at string) error {
 		switch y := b.(type) {
 		case *Dict:
 			xd, ok := x.(*Dict)
-			if !ok || xd.Class != y.Class || len(xd.Pairs) != len(y.Pairs) {
+			if !ok || xd.Class() != y.Class() || len(xd.Pairs()) != len(y.Pairs()) {
 				return fmt.Errorf("%s: %s and %s differ", at, Repr(a), Repr(b))
 			}
 			s.ab[x], s.ba[y] = y, x
-			for i, p := range xd.Pairs {
-				if p.Key.String() != y.Pairs[i].Key.String() {
-					return fmt.Errorf("%s: key %q and %q", at, p.Key.String(), y.Pairs[i].Key.String())
+			for i, p := range xd.Pairs() {
+				if p.Key.String() != y.Pairs()[i].Key.String() {
+					return fmt.Errorf("%s: key %q and %q", at, p.Key.String(), y.Pairs()[i].Key.String())
 				}
-				if err := s.same(p.Val, y.Pairs[i].Val, at+"."+p.Key.String()); err != nil {
+				if err := s.same(p.Val, y.Pairs()[i].Val, at+"."+p.Key.String()); err != nil {
 					return err
 				}
 			}
@@ -490,7 +490,7 @@ func TestFoldGrowsLinearly(t *testing.T) {
 	allocs := func(n int, chainOrChain bool) uint64 {
 		tasks := make([]Value, n)
 		for i := range tasks {
-			kw := &Dict{Pairs: []Pair{{K("task_id"), "t-" + strconv.Itoa(i)}}}
+			kw := DictOf(Plain, []Pair{{K("task_id"), "t-" + strconv.Itoa(i)}})
 			s, err := NewSignature("proj.add", &List{Items: []Value{Int(strconv.Itoa(i))}}, nil, kw)
 			if err != nil {
 				t.Fatal(err)
@@ -591,7 +591,7 @@ func FuzzFold(f *testing.F) {
 				return nil
 			}
 			y, err := Load(b)
-			if err != nil || y.Class != Chain {
+			if err != nil || y.Class() != Chain {
 				return nil
 			}
 			tv, err := Tasks(y)
@@ -614,7 +614,7 @@ func FuzzFold(f *testing.F) {
 				}
 			}
 			c := &foldCase{acc: x, tasks: tasks}
-			if x.Class != Chain {
+			if x.Class() != Chain {
 				c.acc, _ = newChain(&List{Tuple: true}, nil)
 			}
 			return c
@@ -651,7 +651,7 @@ func TestUnsettledOptionsAreClonedAsCeleryDoes(t *testing.T) {
 	loop.Items = append(loop.Items, loop)
 	big := &List{Items: make([]Value, maxPlainValues)}
 	for name, v := range map[string]Value{"a list that holds itself": loop, "a list past the walk": big} {
-		s, err := NewSignature("proj.t", &List{}, nil, &Dict{Pairs: []Pair{{K("data"), v}}})
+		s, err := NewSignature("proj.t", &List{}, nil, DictOf(Plain, []Pair{{K("data"), v}}))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -673,7 +673,7 @@ func TestUnsettledOptionsAreClonedAsCeleryDoes(t *testing.T) {
 		}
 	}
 	small := &List{Items: make([]Value, 10)}
-	s, _ := NewSignature("proj.t", &List{}, nil, &Dict{Pairs: []Pair{{K("data"), small}}})
+	s, _ := NewSignature("proj.t", &List{}, nil, DictOf(Plain, []Pair{{K("data"), small}}))
 	if !stableUnderClone(s) {
 		t.Error("options of ten Nones are not taken as stable")
 	}

@@ -63,7 +63,7 @@ func TestBigObjectKeepsPythonsDuplicateRule(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := v.(*Dict)
-	if d.Len() != 100 || d.Pairs[5].Key.String() != "k5" || d.Pairs[5].Val != "five" || d.Pairs[99].Val != "last" || d.Pairs[3].Val != nil {
+	if d.Len() != 100 || d.Pairs()[5].Key.String() != "k5" || d.Pairs()[5].Val != "five" || d.Pairs()[99].Val != "last" || d.Pairs()[3].Val != nil {
 		t.Fatalf("got %s", MustEncode(d))
 	}
 }
@@ -102,7 +102,7 @@ func TestTooDeepIsNotCircular(t *testing.T) {
 		t.Errorf("too deep: %v", err)
 	}
 	self := &List{}
-	self.Items = []Value{&Dict{Pairs: []Pair{{K("me"), self}}}}
+	self.Items = []Value{DictOf(Plain, []Pair{{K("me"), self}})}
 	_, err = Encode(self, 2)
 	if err == nil || err.Error() != "ValueError: Circular reference detected" {
 		t.Errorf("circular: %v", err)
@@ -154,10 +154,10 @@ func TestDecodeErrorPathsStayShort(t *testing.T) {
 // TestDeepCopyKeepsSharingPastTheSmallMemo checks that DeepCopy still
 // copies an object met twice only once when the memo has become a map.
 func TestDeepCopyKeepsSharingPastTheSmallMemo(t *testing.T) {
-	shared := &Dict{Pairs: []Pair{{K("s"), Int("1")}}}
+	shared := DictOf(Plain, []Pair{{K("s"), Int("1")}})
 	l := &List{}
 	for i := 0; i < 3*smallMemo; i++ {
-		l.Items = append(l.Items, &Dict{Pairs: []Pair{{K("i"), Int(fmt.Sprint(i))}}}, shared)
+		l.Items = append(l.Items, DictOf(Plain, []Pair{{K("i"), Int(fmt.Sprint(i))}}), shared)
 	}
 	c := DeepCopy(l).(*List)
 	first := c.Items[1].(*Dict)

@@ -210,13 +210,13 @@ func (e *encoder) value(v Value, depth int) error {
 		e.newline(depth)
 		e.buf = append(e.buf, ']')
 	case *Dict:
-		if len(x.Pairs) == 0 {
+		if len(x.Pairs()) == 0 {
 			e.buf = append(e.buf, "{}"...)
 			return nil
 		}
 		e.buf = append(e.buf, '{')
 		e.open = append(e.open, x)
-		for i, p := range x.Pairs {
+		for i, p := range x.Pairs() {
 			if i > 0 {
 				e.buf = append(e.buf, ',')
 				if e.indent < 0 {

@@ -122,8 +122,8 @@ func produceAll(v Value, depth int) error {
 	var items []Value
 	switch x := v.(type) {
 	case *Dict:
-		for i := range x.Pairs {
-			if err := produceAll(x.Pairs[i].Val, depth+1); err != nil {
+		for i := range x.Pairs() {
+			if err := produceAll(x.Pairs()[i].Val, depth+1); err != nil {
 				return err
 			}
 		}

@@ -56,7 +56,7 @@ func SignatureOf(v Value) (*Dict, error) { return signatureOf(v, false) }
 // of as a copy — the same result, without a second copy of every leaf.
 func signatureOf(v Value, owned bool) (*Dict, error) {
 	if d, ok := v.(*Dict); ok {
-		if d.Class.IsSignature() {
+		if d.Class().IsSignature() {
 			return Clone(d, nil, nil, nil)
 		}
 		return fromDict(d, owned)
@@ -77,7 +77,7 @@ func MaybeSignature(v Value, clone bool) (Value, error) { return maybeSignature(
 func maybeSignature(v Value, clone, owned bool) (Value, error) {
 	switch d := v.(type) {
 	case *Dict:
-		if d.Class.IsSignature() {
+		if d.Class().IsSignature() {
 			if clone {
 				return Clone(d, nil, nil, nil)
 			}
@@ -98,7 +98,7 @@ func fromDict(d *Dict, owned bool) (*Dict, error) {
 	typ := d.LookupKey(KeySubtaskType)
 	if !Truthy(typ) {
 		if owned {
-			d.Class = Signature
+			d.SetClass(Signature)
 			return d, nil
 		}
 		return d.CopyAs(Signature), nil
@@ -197,7 +197,7 @@ func Options(sig *Dict) (*Dict, error) {
 // Tasks is the tasks of a chain or group (kwargs.tasks) or the header of a
 // chord (kwargs.header), as Celery's `tasks` property reads them.
 func Tasks(sig *Dict) (Value, error) {
-	if sig.Class == Chord {
+	if sig.Class() == Chord {
 		return getProp(sig, "kwargs", "header")
 	}
 	return getProp(sig, "kwargs", "tasks")
@@ -205,7 +205,7 @@ func Tasks(sig *Dict) (Value, error) {
 
 // SetTasks assigns the `tasks` property (kwargs.tasks, or kwargs.header of a chord).
 func SetTasks(log *Log, sig *Dict, v Value) error {
-	if sig.Class == Chord {
+	if sig.Class() == Chord {
 		return setProp(log, sig, v, "kwargs", "header")
 	}
 	return setProp(log, sig, v, "kwargs", "tasks")
@@ -229,7 +229,7 @@ func bindSigParams(kw *Dict, given ...string) (sigParams, error) {
 	if kw == nil {
 		return p, nil
 	}
-	for _, pair := range kw.Pairs {
+	for _, pair := range kw.Pairs() {
 		for _, g := range given {
 			if pair.Key.String() == g {
 				return p, typeError("__init__() got multiple values for argument '%s'", g)
@@ -298,8 +298,8 @@ func newSignature(class Class, task, args, kwargs Value, kw *Dict, fixed *sigPar
 	if p.hasImmutable {
 		immutable = p.immutable
 	}
-	sig := &Dict{Class: class, Pairs: make([]Pair, 0, 6)}
-	sig.Pairs = append(sig.Pairs,
+	sig := DictOf(class, make([]Pair, 0, 6))
+	sig.AppendPairs(
 		Pair{KeyTask, task},
 		Pair{KeyArgs, &List{Items: argItems, Tuple: true}},
 		Pair{KeyKwargs, kwargs},
@@ -326,7 +326,7 @@ func newChain(tasks Value, kw *Dict) (*Dict, error) {
 		// _chain(x) with a single non-list argument keeps it as a 1-tuple.
 		tasks = &List{Items: []Value{tasks}, Tuple: true}
 	}
-	sig, err := newSignature(Chain, "celery.chain", nil, &Dict{Pairs: []Pair{{KeyTasks, tasks}}}, kw, nil)
+	sig, err := newSignature(Chain, "celery.chain", nil, DictOf(Plain, []Pair{{KeyTasks, tasks}}), kw, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -345,20 +345,20 @@ func NewChain(tasks ...Value) *Dict {
 func newGroup(tasks Value, kw *Dict) (*Dict, error) {
 	if d, ok := tasks.(*Dict); ok {
 		switch {
-		case d.Class == Group:
+		case d.Class() == Group:
 			t, err := Tasks(d)
 			if err != nil {
 				return nil, err
 			}
 			tasks = t
-			if td, ok := tasks.(*Dict); ok && td.Class.IsSignature() {
+			if td, ok := tasks.(*Dict); ok && td.Class().IsSignature() {
 				c, err := Clone(td, nil, nil, nil)
 				if err != nil {
 					return nil, err
 				}
 				tasks = &List{Items: []Value{c}}
 			}
-		case d.Class.IsSignature():
+		case d.Class().IsSignature():
 			c, err := Clone(d, nil, nil, nil)
 			if err != nil {
 				return nil, err
@@ -369,7 +369,7 @@ func newGroup(tasks Value, kw *Dict) (*Dict, error) {
 	if !isList(tasks) {
 		return nil, typeError("group tasks must be a list, not %s", TypeName(tasks))
 	}
-	sig, err := newSignature(Group, "celery.group", nil, &Dict{Pairs: []Pair{{KeyTasks, tasks}}}, kw, nil)
+	sig, err := newSignature(Group, "celery.group", nil, DictOf(Plain, []Pair{{KeyTasks, tasks}}), kw, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -394,7 +394,7 @@ func newChord(header, body, task, args, kwargs Value, kw *Dict, owned bool) (*Di
 		args = &List{Tuple: true}
 	}
 	if !Truthy(kwargs) {
-		kwargs = &Dict{Pairs: []Pair{{KeyKwargs, &Dict{}}}}
+		kwargs = DictOf(Plain, []Pair{{KeyKwargs, &Dict{}}})
 	}
 	kd, ok := kwargs.(*Dict)
 	if !ok {
@@ -430,7 +430,7 @@ func maybeGroup(tasks Value, owned bool) (Value, error) {
 		if err != nil {
 			return nil, err
 		}
-		if s.Class == Group || s.Class == Chain {
+		if s.Class() == Group || s.Class() == Chain {
 			return Tasks(s)
 		}
 		return &List{Items: []Value{s}}, nil
@@ -554,7 +554,7 @@ func chordFromDict(d *Dict, owned bool) (*Dict, error) {
 	}
 	var header, body Value
 	extra := &Dict{}
-	for _, p := range kwd.Pairs {
+	for _, p := range kwd.Pairs() {
 		switch p.Key.String() {
 		case "header":
 			header = p.Val
@@ -569,7 +569,7 @@ func chordFromDict(d *Dict, owned bool) (*Dict, error) {
 	// chord's own parameters, the rest go on to Signature.__init__.
 	task, args, kwargs := Value("celery.chord"), Value(nil), Value(nil)
 	kw := &Dict{}
-	for _, p := range options.Pairs {
+	for _, p := range options.Pairs() {
 		switch p.Key.String() {
 		case "header", "body":
 			return nil, typeError("__init__() got multiple values for argument '%s'", p.Key.String())
@@ -580,7 +580,7 @@ func chordFromDict(d *Dict, owned bool) (*Dict, error) {
 		case "kwargs":
 			kwargs = p.Val
 		default:
-			kw.Pairs = append(kw.Pairs, p)
+			kw.AppendPairs(p)
 		}
 	}
 	return newChord(header, body, task, args, kwargs, kw, owned)
@@ -637,11 +637,11 @@ func WrapGroup(tasks Value) (*Dict, error) { return newGroup(tasks, nil) }
 // instead, where they fit, and lets sig's own new containers go. Nothing
 // can tell the difference: nothing but sig refers to them afterwards.
 func settle(d, sig *Dict) *Dict {
-	if cap(d.Pairs) < len(sig.Pairs) || holds(sig, d) {
+	if cap(d.Pairs()) < len(sig.Pairs()) || holds(sig, d) {
 		return sig
 	}
-	for i := range sig.Pairs {
-		p := &sig.Pairs[i]
+	for i := range sig.Pairs() {
+		p := &sig.Pairs()[i]
 		switch p.Key.String() {
 		case "args", "kwargs", "options":
 			if old := d.LookupKey(p.Key); old != p.Val && !holds(sig, old) {
@@ -649,8 +649,8 @@ func settle(d, sig *Dict) *Dict {
 			}
 		}
 	}
-	d.Class = sig.Class
-	d.Pairs = append(d.Pairs[:0], sig.Pairs...)
+	d.SetClass(sig.Class())
+	d.SetPairs(append(d.Pairs()[:0], sig.Pairs()...))
 	return d
 }
 
@@ -659,9 +659,9 @@ func settle(d, sig *Dict) *Dict {
 func moveInto(old, fresh Value) Value {
 	switch f := fresh.(type) {
 	case *Dict:
-		if o, ok := old.(*Dict); ok && cap(o.Pairs) >= len(f.Pairs) {
-			o.Class = f.Class
-			o.Pairs = append(o.Pairs[:0], f.Pairs...)
+		if o, ok := old.(*Dict); ok && cap(o.Pairs()) >= len(f.Pairs()) {
+			o.SetClass(f.Class())
+			o.SetPairs(append(o.Pairs()[:0], f.Pairs()...))
 			return o
 		}
 	case *List:
@@ -679,13 +679,13 @@ func moveInto(old, fresh Value) Value {
 // values on as they are (a task's links, a map's iterable), and settle
 // must never reuse one of those.
 func holds(sig *Dict, x Value) bool {
-	for _, p := range sig.Pairs {
+	for _, p := range sig.Pairs() {
 		if p.Val == x {
 			return true
 		}
 		switch c := p.Val.(type) {
 		case *Dict:
-			for _, q := range c.Pairs {
+			for _, q := range c.Pairs() {
 				if q.Val == x {
 					return true
 				}

@@ -120,21 +120,21 @@ func sameClasses(a, b canvas.Value) bool {
 	switch x := a.(type) {
 	case *canvas.Dict:
 		y, ok := b.(*canvas.Dict)
-		if !ok || len(x.Pairs) != len(y.Pairs) {
+		if !ok || len(x.Pairs()) != len(y.Pairs()) {
 			return false
 		}
-		switch x.Class {
+		switch x.Class() {
 		case canvas.XMap, canvas.XStarMap, canvas.Chunks:
-			if y.Class != x.Class && y.Class != canvas.Signature {
+			if y.Class() != x.Class() && y.Class() != canvas.Signature {
 				return false
 			}
 		default:
-			if x.Class != y.Class {
+			if x.Class() != y.Class() {
 				return false
 			}
 		}
-		for i := range x.Pairs {
-			if !sameClasses(x.Pairs[i].Val, y.Pairs[i].Val) {
+		for i := range x.Pairs() {
+			if !sameClasses(x.Pairs()[i].Val, y.Pairs()[i].Val) {
 				return false
 			}
 		}

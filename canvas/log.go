@@ -159,7 +159,7 @@ func (l *Log) Update(d *Dict, pairs []Pair) {
 		l.pairs = append(l.pairs, pairs...)
 		l.record(logEntry{kind: logUpdate, dict: d, at: at, cnt: offset(len(pairs))})
 	}
-	d.Pairs = append(d.Pairs, pairs...)
+	d.AppendPairs(pairs...)
 }
 
 // keyTuples are the distinct key lists of a log's updates, numbered.

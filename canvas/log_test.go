@@ -11,9 +11,9 @@ import (
 // position of the log restores the exact state it had, going back and forth,
 // and that mutating after an undo drops the undone entries.
 func TestLogUndoRedo(t *testing.T) {
-	d := &canvas.Dict{Pairs: []canvas.Pair{{Key: canvas.K("a"), Val: "1"}}}
+	d := canvas.DictOf(canvas.Plain, []canvas.Pair{{Key: canvas.K("a"), Val: "1"}})
 	l := canvas.NewList("x")
-	root := &canvas.Dict{Pairs: []canvas.Pair{{Key: canvas.K("d"), Val: d}, {Key: canvas.K("l"), Val: l}}}
+	root := canvas.DictOf(canvas.Plain, []canvas.Pair{{Key: canvas.K("d"), Val: d}, {Key: canvas.K("l"), Val: l}})
 	log := &canvas.Log{}
 	var states []string
 	snap := func() { states = append(states, canvas.Repr(root)) }
@@ -65,7 +65,7 @@ func TestLogUpdatesOfManyKeyLists(t *testing.T) {
 	dicts := make([]*canvas.Dict, n)
 	root := &canvas.List{}
 	for i := range dicts {
-		dicts[i] = &canvas.Dict{Pairs: []canvas.Pair{{Key: canvas.K("task_id"), Val: strconv.Itoa(i)}}}
+		dicts[i] = canvas.DictOf(canvas.Plain, []canvas.Pair{{Key: canvas.K("task_id"), Val: strconv.Itoa(i)}})
 		root.Items = append(root.Items, dicts[i])
 	}
 	log := &canvas.Log{}

@@ -8,7 +8,7 @@ import (
 // asSig returns v as a signature, or the AttributeError Python raises when
 // a method is called on something that is not one (a plain dict link, None…).
 func asSig(v Value, method string) (*Dict, error) {
-	if d, ok := v.(*Dict); ok && d.Class.IsSignature() {
+	if d, ok := v.(*Dict); ok && d.Class().IsSignature() {
 		return d, nil
 	}
 	return nil, attrError(v, method)
@@ -42,7 +42,7 @@ func Merge(sig *Dict, args, kwargs Value, options *Dict) (Value, Value, Value, e
 			}
 		}
 		merged := self.Copy()
-		for _, p := range options.Pairs {
+		for _, p := range options.Pairs() {
 			if !protected[p.Key.String()] || !self.HasKey(p.Key) {
 				merged.SetKey(p.Key, p.Val)
 			}
@@ -77,7 +77,7 @@ func Merge(sig *Dict, args, kwargs Value, options *Dict) (Value, Value, Value, e
 			return nil, nil, nil, typeError("argument after ** must be a mapping, not %s", TypeName(kwargs))
 		}
 		m := sk.Copy()
-		for _, p := range kd.Pairs {
+		for _, p := range kd.Pairs() {
 			m.SetKey(p.Key, p.Val)
 		}
 		outKwargs = m
@@ -106,19 +106,20 @@ func Clone(sig *Dict, args, kwargs Value, opts *Dict) (*Dict, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &Dict{Pairs: []Pair{
+	d := DictOf(Plain, []Pair{
 		{KeyTask, sig.LookupKey(KeyTask)},
 		{KeyArgs, &List{Items: append([]Value(nil), argItems...), Tuple: true}},
 		{KeyKwargs, k},
 		{KeyOptions, DeepCopy(o)},
 		{KeySubtaskType, sig.LookupKey(KeySubtaskType)},
 		{KeyImmutable, sig.LookupKey(KeyImmutable)},
-	}}
+	})
+
 	c, err := FromDict(d)
 	if err != nil {
 		return nil, err
 	}
-	switch sig.Class {
+	switch sig.Class() {
 	case Chain:
 		tv, err := item(c.LookupKey(KeyKwargs), "tasks")
 		if err != nil {
@@ -159,7 +160,7 @@ func Clone(sig *Dict, args, kwargs Value, opts *Dict) (*Dict, error) {
 // SetImmutable is sig.set_immutable(v): a group or chord passes it on to
 // every task of its header (iterating as Python does), others set their flag.
 func SetImmutable(log *Log, sig *Dict, v Value) error {
-	switch sig.Class {
+	switch sig.Class() {
 	case Group, Chord:
 		tasks, err := Tasks(sig)
 		if err != nil {
@@ -197,15 +198,15 @@ func Set(log *Log, sig *Dict, options *Dict) error {
 	if !ok {
 		return attrError(opts, "update")
 	}
-	if free := cap(od.Pairs) - len(od.Pairs); free < len(options.Pairs) {
-		grown := make([]Pair, len(od.Pairs), len(od.Pairs)+len(options.Pairs))
-		copy(grown, od.Pairs)
-		od.Pairs = grown
+	if free := cap(od.Pairs()) - len(od.Pairs()); free < len(options.Pairs()) {
+		grown := make([]Pair, len(od.Pairs()), len(od.Pairs())+len(options.Pairs()))
+		copy(grown, od.Pairs())
+		od.SetPairs(grown)
 	}
-	pairs := options.Pairs
+	pairs := options.Pairs()
 	if options.HasKey(KeyImmutable) {
-		pairs = make([]Pair, 0, len(options.Pairs))
-		for _, p := range options.Pairs {
+		pairs = make([]Pair, 0, len(options.Pairs()))
+		for _, p := range options.Pairs() {
 			if p.Key.String() != "immutable" {
 				pairs = append(pairs, p)
 			}
@@ -261,7 +262,7 @@ func appendToListOption(sig *Dict, key string, value Value) error {
 // Link is sig.link(callback) with each class's rule: a group links a clone
 // made immutable to its first task, a chord links its body.
 func Link(sig *Dict, callback Value) error {
-	switch sig.Class {
+	switch sig.Class() {
 	case Group:
 		cb, err := asSig(callback, "clone")
 		if err != nil {
@@ -271,7 +272,7 @@ func Link(sig *Dict, callback Value) error {
 		if err != nil {
 			return err
 		}
-		if err := Set(nil, c, &Dict{Pairs: []Pair{{KeyImmutable, true}}}); err != nil {
+		if err := Set(nil, c, DictOf(Plain, []Pair{{KeyImmutable, true}})); err != nil {
 			return err
 		}
 		tasks, err := Tasks(sig)
@@ -314,7 +315,7 @@ func Link(sig *Dict, callback Value) error {
 // an immutable clone to every task, a chord links its body and the nested
 // chords of its header (task_allow_error_cb_on_chord_header is False).
 func LinkError(sig *Dict, errback Value) error {
-	switch sig.Class {
+	switch sig.Class() {
 	case Group:
 		eb, err := MaybeSignature(errback, false)
 		if err != nil {
@@ -337,7 +338,7 @@ func LinkError(sig *Dict, errback Value) error {
 			if err != nil {
 				return err
 			}
-			c, err := Clone(es, nil, nil, &Dict{Pairs: []Pair{{KeyImmutable, true}}})
+			c, err := Clone(es, nil, nil, DictOf(Plain, []Pair{{KeyImmutable, true}}))
 			if err != nil {
 				return err
 			}
@@ -359,7 +360,7 @@ func LinkError(sig *Dict, errback Value) error {
 			return err
 		}
 		for _, t := range maybeList(tasks) {
-			if td, ok := t.(*Dict); ok && td.Class == Chord {
+			if td, ok := t.(*Dict); ok && td.Class() == Chord {
 				if err := LinkError(td, eb); err != nil {
 					return err
 				}

@@ -17,14 +17,14 @@ package canvas
 // errbacks are linked, as one object, to every task of the new chain).
 func Or(a, b Value) (Value, error) {
 	self, ok := a.(*Dict)
-	if !ok || !self.Class.IsSignature() {
+	if !ok || !self.Class().IsSignature() {
 		return nil, typeError("unsupported operand type(s) for |: '%s' and '%s'", TypeName(a), TypeName(b))
 	}
 	var (
 		res Value
 		err error
 	)
-	switch self.Class {
+	switch self.Class() {
 	case Chain:
 		res, err = chainOr(self, b)
 	case Group:
@@ -42,12 +42,12 @@ func Or(a, b Value) (Value, error) {
 
 func isClass(v Value, c Class) bool {
 	d, ok := v.(*Dict)
-	return ok && d.Class == c
+	return ok && d.Class() == c
 }
 
 func isSig(v Value) bool {
 	d, ok := v.(*Dict)
-	return ok && d.Class.IsSignature()
+	return ok && d.Class().IsSignature()
 }
 
 // sigOr is Signature.__or__. A nil result means NotImplemented.
@@ -167,7 +167,7 @@ func chainOr(self *Dict, other Value) (Value, error) {
 		if len(tasks.Items) == 0 {
 			return o, nil
 		}
-		if last := tasks.Items[len(tasks.Items)-1].(*Dict); last.Class == Chord {
+		if last := tasks.Items[len(tasks.Items)-1].(*Dict); last.Class() == Chord {
 			if err := orOntoBody(last, o); err != nil {
 				return nil, err
 			}
@@ -297,7 +297,7 @@ func chordOr(self *Dict, other Value) (Value, error) {
 // is not a signature), a group's reads its first task's app, a chain's its
 // first task's _app.
 func AppCheck(sig *Dict) error {
-	switch sig.Class {
+	switch sig.Class() {
 	case Chord:
 		header := sig.LookupKey(KeyKwargs)
 		kd, ok := header.(*Dict)
@@ -305,7 +305,7 @@ func AppCheck(sig *Dict) error {
 			return nil
 		}
 		tasks := kd.LookupKey(KeyHeader)
-		if g, ok := tasks.(*Dict); ok && g.Class == Group {
+		if g, ok := tasks.(*Dict); ok && g.Class() == Group {
 			if t, err := Tasks(g); err == nil {
 				tasks = t
 			}
@@ -331,7 +331,7 @@ func AppCheck(sig *Dict) error {
 				return nil
 			}
 			first, ok := t.Items[0].(*Dict)
-			if !ok || !first.Class.IsSignature() {
+			if !ok || !first.Class().IsSignature() {
 				return attrError(t.Items[0], "app")
 			}
 			return AppCheck(first)

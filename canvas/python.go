@@ -17,8 +17,8 @@ func Iterate(v Value) ([]Value, error) {
 	case *List:
 		return x.Items, nil
 	case *Dict:
-		keys := make([]Value, len(x.Pairs))
-		for i, p := range x.Pairs {
+		keys := make([]Value, len(x.Pairs()))
+		for i, p := range x.Pairs() {
 			keys[i] = p.Key.String()
 		}
 		return keys, nil
@@ -162,13 +162,13 @@ func Equal(a, b Value) bool {
 		return true
 	case *Dict:
 		y, ok := b.(*Dict)
-		if !ok || len(x.Pairs) != len(y.Pairs) {
+		if !ok || len(x.Pairs()) != len(y.Pairs()) {
 			return false
 		}
 		if x == y {
 			return true
 		}
-		for _, p := range x.Pairs {
+		for _, p := range x.Pairs() {
 			v, ok := y.GetKey(p.Key)
 			if !ok || (!Identical(p.Val, v) && !Equal(p.Val, v)) {
 				return false

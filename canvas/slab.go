@@ -58,7 +58,7 @@ func take[T any](block *[]T, n int) []T {
 // dict returns a new plain dict holding a copy of pairs.
 func (s *slab) dict(pairs []Pair) *Dict {
 	d := &take(&s.dicts, 1)[0]
-	d.Pairs = copyInto(&s.pairs, pairs)
+	d.SetPairs(copyInto(&s.pairs, pairs))
 	return d
 }
 

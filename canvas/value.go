@@ -10,6 +10,12 @@
 // shares and copying where it copies.
 package canvas
 
+import (
+	"fmt"
+	"math"
+	"unsafe"
+)
+
 // Value is one Python value of a canvas: nil (None), bool, Int, float64,
 // string, *List or *Dict.
 type Value = any
@@ -51,18 +57,69 @@ type Pair struct {
 // Dict is an insertion-ordered Python dict with identity. A signature dict
 // holds a handful of keys, so a slice of pairs beats a hash map in both
 // speed and memory.
+//
+// A loaded signature is three dicts (itself, its kwargs and its options),
+// so their size counts: a Dict keeps its pairs' slice in 16 bytes instead
+// of 24, with the class in the low bits of the capacity, and takes 16 bytes
+// where a Class and a []Pair took 32. Pairs and SetPairs read and write the
+// slice.
 type Dict struct {
-	Class Class
-	Pairs []Pair
+	pairs *Pair  // the pairs' array; nil when it has no room
+	n     uint32 // len(Pairs())
+	cc    uint32 // cap(Pairs())<<classBits | Class()
 }
+
+// classBits is how many low bits of Dict.cc hold the class.
+const classBits = 3
+
+// maxDictCap is the most pairs a Dict can hold room for: half a billion,
+// about 13 GB of pairs.
+const maxDictCap = math.MaxUint32 >> classBits
 
 // NewDict returns an empty dict of the given class with room for n keys.
 func NewDict(class Class, n int) *Dict { return newDictCap(class, n) }
 
+// DictOf returns a dict of the given class holding pairs (the slice itself,
+// not a copy).
+func DictOf(class Class, pairs []Pair) *Dict {
+	d := &Dict{}
+	d.SetClass(class)
+	d.SetPairs(pairs)
+	return d
+}
+
+// Pairs is the dict's pairs in order. Writing to an element writes to the
+// dict; growing the slice does not, until SetPairs.
+func (d *Dict) Pairs() []Pair {
+	return unsafe.Slice(d.pairs, d.cc>>classBits)[:d.n]
+}
+
+// SetPairs makes pairs the dict's pairs (the slice itself, not a copy).
+func (d *Dict) SetPairs(pairs []Pair) {
+	if cap(pairs) > maxDictCap {
+		panic(fmt.Sprintf("canvas: a dict of %d keys is past the %d this program holds", len(pairs), maxDictCap))
+	}
+	d.pairs, d.n = nil, uint32(len(pairs))
+	if cap(pairs) > 0 {
+		d.pairs = unsafe.SliceData(pairs)
+	}
+	d.cc = uint32(cap(pairs))<<classBits | d.cc&(1<<classBits-1)
+}
+
+// AppendPairs is d.SetPairs(append(d.Pairs(), pairs...)).
+func (d *Dict) AppendPairs(pairs ...Pair) { d.SetPairs(append(d.Pairs(), pairs...)) }
+
+// Class is the dict's Python class.
+func (d *Dict) Class() Class { return Class(d.cc & (1<<classBits - 1)) }
+
+// SetClass changes the dict's Python class.
+func (d *Dict) SetClass(c Class) { d.cc = d.cc&^(1<<classBits-1) | uint32(c) }
+
 // Index returns the position of key, or -1.
 func (d *Dict) Index(key string) int {
-	for i := range d.Pairs {
-		if d.Pairs[i].Key.String() == key {
+	ps := d.Pairs()
+	for i := range ps {
+		if ps[i].Key.String() == key {
 			return i
 		}
 	}
@@ -71,8 +128,9 @@ func (d *Dict) Index(key string) int {
 
 // IndexKey is Index for a Key: it compares pointers, not texts.
 func (d *Dict) IndexKey(k Key) int {
-	for i := range d.Pairs {
-		if d.Pairs[i].Key == k {
+	ps := d.Pairs()
+	for i := range ps {
+		if ps[i].Key == k {
 			return i
 		}
 	}
@@ -82,7 +140,7 @@ func (d *Dict) IndexKey(k Key) int {
 // Get returns the value at key and whether it is present.
 func (d *Dict) Get(key string) (Value, bool) {
 	if i := d.Index(key); i >= 0 {
-		return d.Pairs[i].Val, true
+		return d.Pairs()[i].Val, true
 	}
 	return nil, false
 }
@@ -90,7 +148,7 @@ func (d *Dict) Get(key string) (Value, bool) {
 // GetKey is Get for a Key.
 func (d *Dict) GetKey(k Key) (Value, bool) {
 	if i := d.IndexKey(k); i >= 0 {
-		return d.Pairs[i].Val, true
+		return d.Pairs()[i].Val, true
 	}
 	return nil, false
 }
@@ -116,19 +174,19 @@ func (d *Dict) HasKey(k Key) bool { return d.IndexKey(k) >= 0 }
 // Set is d[key] = v: an existing key keeps its position, a new one goes last.
 func (d *Dict) Set(key string, v Value) {
 	if i := d.Index(key); i >= 0 {
-		d.Pairs[i].Val = v
+		d.Pairs()[i].Val = v
 		return
 	}
-	d.Pairs = append(d.Pairs, Pair{K(key), v})
+	d.AppendPairs(Pair{K(key), v})
 }
 
 // SetKey is Set for a Key.
 func (d *Dict) SetKey(k Key, v Value) {
 	if i := d.IndexKey(k); i >= 0 {
-		d.Pairs[i].Val = v
+		d.Pairs()[i].Val = v
 		return
 	}
-	d.Pairs = append(d.Pairs, Pair{k, v})
+	d.AppendPairs(Pair{k, v})
 }
 
 // Delete removes key if present and reports whether it was.
@@ -137,7 +195,8 @@ func (d *Dict) Delete(key string) bool {
 	if i < 0 {
 		return false
 	}
-	d.Pairs = append(d.Pairs[:i], d.Pairs[i+1:]...)
+	ps := d.Pairs()
+	d.SetPairs(append(ps[:i], ps[i+1:]...))
 	return true
 }
 
@@ -147,7 +206,8 @@ func (d *Dict) DeleteKey(k Key) bool {
 	if i < 0 {
 		return false
 	}
-	d.Pairs = append(d.Pairs[:i], d.Pairs[i+1:]...)
+	ps := d.Pairs()
+	d.SetPairs(append(ps[:i], ps[i+1:]...))
 	return true
 }
 
@@ -165,12 +225,12 @@ func SameKeys(keys []Key, pairs []Pair) bool {
 }
 
 // Len is len(d).
-func (d *Dict) Len() int { return len(d.Pairs) }
+func (d *Dict) Len() int { return int(d.n) }
 
 // Keys returns the keys in order.
 func (d *Dict) Keys() []string {
-	keys := make([]string, len(d.Pairs))
-	for i, p := range d.Pairs {
+	keys := make([]string, len(d.Pairs()))
+	for i, p := range d.Pairs() {
 		keys[i] = p.Key.String()
 	}
 	return keys
@@ -182,8 +242,8 @@ func (d *Dict) Copy() *Dict { return d.CopyAs(Plain) }
 // CopyAs is a shallow copy with the given class (Signature(d) is dict(d)
 // with the Signature class).
 func (d *Dict) CopyAs(class Class) *Dict {
-	c := newDictCap(class, len(d.Pairs)+1)
-	c.Pairs = append(c.Pairs, d.Pairs...)
+	c := newDictCap(class, len(d.Pairs())+1)
+	c.AppendPairs(d.Pairs()...)
 	return c
 }
 
@@ -224,7 +284,7 @@ func Truthy(v Value) bool {
 	case *List:
 		return len(x.Items) > 0
 	case *Dict:
-		return len(x.Pairs) > 0
+		return len(x.Pairs()) > 0
 	case *Lazy:
 		return x.Truthy()
 	}
@@ -250,7 +310,7 @@ func TypeName(v Value) string {
 		}
 		return "list"
 	case *Dict:
-		return x.Class.String()
+		return x.Class().String()
 	case *Lazy:
 		return "_regen"
 	}

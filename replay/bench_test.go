@@ -17,7 +17,7 @@ import (
 // itself). It reports what each op leaves on the heap.
 func BenchmarkOpOnLargeCanvas(b *testing.B) {
 	c, _ := synth.Nested(100_000)
-	set := replay.NewOp("set", "", &canvas.Dict{Pairs: []canvas.Pair{{Key: canvas.K("options"), Val: &canvas.Dict{Pairs: []canvas.Pair{{Key: canvas.K("queue"), Val: "q2"}}}}}})
+	set := replay.NewOp("set", "", canvas.DictOf(canvas.Plain, []canvas.Pair{{Key: canvas.K("options"), Val: canvas.DictOf(canvas.Plain, []canvas.Pair{{Key: canvas.K("queue"), Val: "q2"}})}}))
 	for _, snapshots := range []bool{true, false} {
 		b.Run(fmt.Sprintf("snapshots=%v", snapshots), func(b *testing.B) {
 			p, err := replay.NewPlayer(c, replay.Config{Ledger: true, NoSnapshots: !snapshots})

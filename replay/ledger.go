@@ -509,7 +509,7 @@ func (l *Ledger) protected(info opInfo, prev *ledgerState, add func(string, Even
 		call = "_merge"
 	}
 	st := target.stamps
-	for _, p := range opts.Pairs {
+	for _, p := range opts.Pairs() {
 		if kept, ok := st.Get(p.Key.String()); ok {
 			add(target.node.ID, Event{Kind: Protected, Key: p.Key.String(), Step: -1, Path: target.node.Path,
 				Old: kept, New: canvas.JSONCopy(p.Val), HasOld: true, HasNew: true,
@@ -795,7 +795,7 @@ func (l *Ledger) missed(info opInfo, next *ledgerState, headers *canvas.Dict, ad
 		listed[k] = true
 	}
 	var keys []string
-	for _, p := range headers.Pairs {
+	for _, p := range headers.Pairs() {
 		if p.Key.String() != "stamped_headers" && (!explicit || listed[p.Key.String()]) {
 			keys = append(keys, p.Key.String())
 		}

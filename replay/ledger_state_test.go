@@ -14,9 +14,9 @@ import (
 // position and under its identity, and the nodes with the shared options
 // are listed in walk order.
 func TestReadStateKeepsWalkOrder(t *testing.T) {
-	shared := &canvas.Dict{Pairs: []canvas.Pair{{Key: canvas.K("queue"), Val: "q1"}}}
+	shared := canvas.DictOf(canvas.Plain, []canvas.Pair{{Key: canvas.K("queue"), Val: "q1"}})
 	sig := func(task string, opts *canvas.Dict) *canvas.Dict {
-		return &canvas.Dict{Class: canvas.Signature, Pairs: []canvas.Pair{{Key: canvas.K("task"), Val: task}, {Key: canvas.K("options"), Val: opts}}}
+		return canvas.DictOf(canvas.Signature, []canvas.Pair{{Key: canvas.K("task"), Val: task}, {Key: canvas.K("options"), Val: opts}})
 	}
 	root := canvas.NewChain(sig("a", shared), sig("b", &canvas.Dict{}), sig("c", shared), sig("d", shared))
 	st := readState(root)
@@ -44,16 +44,16 @@ func TestReadStateKeepsWalkOrder(t *testing.T) {
 func TestObserveLetsTheStateBeforeGo(t *testing.T) {
 	var tasks []canvas.Value
 	for i := 0; i < 3000; i++ {
-		tasks = append(tasks, &canvas.Dict{Class: canvas.Signature, Pairs: []canvas.Pair{
+		tasks = append(tasks, canvas.DictOf(canvas.Signature, []canvas.Pair{
 			{Key: canvas.K("task"), Val: "proj.t"},
-			{Key: canvas.K("options"), Val: &canvas.Dict{Pairs: []canvas.Pair{{Key: canvas.K("task_id"), Val: "t-" + strconv.Itoa(i)}}}},
-		}})
+			{Key: canvas.K("options"), Val: canvas.DictOf(canvas.Plain, []canvas.Pair{{Key: canvas.K("task_id"), Val: "t-" + strconv.Itoa(i)}})},
+		}))
 	}
 	p, err := NewPlayer(canvas.NewGroup(&canvas.List{Items: tasks}), Config{Ledger: true, NoSnapshots: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	set := NewOp("set", "", &canvas.Dict{Pairs: []canvas.Pair{{Key: canvas.K("options"), Val: &canvas.Dict{Pairs: []canvas.Pair{{Key: canvas.K("queue"), Val: "q2"}}}}}})
+	set := NewOp("set", "", canvas.DictOf(canvas.Plain, []canvas.Pair{{Key: canvas.K("options"), Val: canvas.DictOf(canvas.Plain, []canvas.Pair{{Key: canvas.K("queue"), Val: "q2"}})}}))
 	heap := func() uint64 {
 		var s runtime.MemStats
 		runtime.GC()

@@ -254,7 +254,7 @@ func TestLocate(t *testing.T) {
 
 // TestIdentify: task_id, a duplicated task_id, no task_id, one shared object.
 func TestIdentify(t *testing.T) {
-	shared := &canvas.Dict{Class: canvas.Signature, Pairs: []canvas.Pair{{Key: canvas.K("task"), Val: "proj.eb"}, {Key: canvas.K("options"), Val: &canvas.Dict{Pairs: []canvas.Pair{{Key: canvas.K("task_id"), Val: "t-9"}}}}}}
+	shared := canvas.DictOf(canvas.Signature, []canvas.Pair{{Key: canvas.K("task"), Val: "proj.eb"}, {Key: canvas.K("options"), Val: canvas.DictOf(canvas.Plain, []canvas.Pair{{Key: canvas.K("task_id"), Val: "t-9"}})}})
 	leaf := func(task, id string, eb canvas.Value) *canvas.Dict {
 		opts := &canvas.Dict{}
 		if id != "" {
@@ -263,7 +263,7 @@ func TestIdentify(t *testing.T) {
 		if eb != nil {
 			opts.Set("link_error", canvas.NewList(eb))
 		}
-		return &canvas.Dict{Class: canvas.Signature, Pairs: []canvas.Pair{{Key: canvas.K("task"), Val: task}, {Key: canvas.K("options"), Val: opts}}}
+		return canvas.DictOf(canvas.Signature, []canvas.Pair{{Key: canvas.K("task"), Val: task}, {Key: canvas.K("options"), Val: opts}})
 	}
 	copyOf := leaf("proj.eb", "t-9", nil)
 	root := canvas.NewChain(leaf("proj.a", "t-2", shared), leaf("proj.b", "", shared), leaf("proj.c", "t-4", copyOf))

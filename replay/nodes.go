@@ -77,8 +77,8 @@ func idText(id canvas.Value) string {
 // Kind is a node's kind for walking: its class, or for a plain dict (a link
 // still in JSON form) the class its subtask_type names.
 func Kind(d *canvas.Dict) canvas.Class {
-	if d.Class.IsSignature() {
-		return d.Class
+	if d.Class().IsSignature() {
+		return d.Class()
 	}
 	switch d.LookupKey(canvas.KeySubtaskType) {
 	case "chain":

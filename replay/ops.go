@@ -114,7 +114,7 @@ func apply(cur *canvas.Dict, op *canvas.Dict, visitorFor func(name string) (visi
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	if !node.Class.IsSignature() {
+	if !node.Class().IsSignature() {
 		if node, err = canvas.SignatureOf(node); err != nil {
 			return nil, nil, nil, fmt.Errorf("signature(%s): %w", at, err)
 		}
@@ -243,7 +243,7 @@ func applyTo(cur *canvas.Dict, op *canvas.Dict, visitorFor func(name string) (vi
 		if err != nil {
 			return nil, nil, nil, err
 		}
-		merged := &canvas.Dict{Pairs: []canvas.Pair{{Key: canvas.KeyArgs, Val: a}, {Key: canvas.KeyKwargs, Val: k}, {Key: canvas.KeyOptions, Val: o}}}
+		merged := canvas.DictOf(canvas.Plain, []canvas.Pair{{Key: canvas.KeyArgs, Val: a}, {Key: canvas.KeyKwargs, Val: k}, {Key: canvas.KeyOptions, Val: o}})
 		return snapshotIf(snap, merged), nil, cur, nil
 	case "or":
 		other, err := loadArg("other")

@@ -54,7 +54,7 @@ func opsCases(t testing.TB) []opsCase {
 // case's canvas and ops alone.
 func legacySession(t *testing.T, c opsCase) *replay.Session {
 	t.Helper()
-	legacy := &canvas.Dict{Pairs: []canvas.Pair{{Key: canvas.K("canvas"), Val: c.doc.Lookup("canvas")}, {Key: canvas.K("ops"), Val: c.doc.Lookup("ops")}}}
+	legacy := canvas.DictOf(canvas.Plain, []canvas.Pair{{Key: canvas.K("canvas"), Val: c.doc.Lookup("canvas")}, {Key: canvas.K("ops"), Val: c.doc.Lookup("ops")}})
 	s, err := replay.ParseSession([]byte(canvas.MustEncode(legacy)))
 	if err != nil {
 		t.Fatal(err)

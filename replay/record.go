@@ -189,9 +189,9 @@ func (v *valueEncoder) walk(x canvas.Value, at Path) canvas.Value {
 	}
 	switch c := x.(type) {
 	case *canvas.Dict:
-		out := &canvas.Dict{Pairs: make([]canvas.Pair, len(c.Pairs))}
-		for i, p := range c.Pairs {
-			out.Pairs[i] = canvas.Pair{Key: p.Key, Val: v.walk(p.Val, append(at, p.Key.String()))}
+		out := canvas.DictOf(canvas.Plain, make([]canvas.Pair, len(c.Pairs())))
+		for i, p := range c.Pairs() {
+			out.Pairs()[i] = canvas.Pair{Key: p.Key, Val: v.walk(p.Val, append(at, p.Key.String()))}
 		}
 		return out
 	case *canvas.List:
@@ -222,7 +222,7 @@ func (v *valueEncoder) views() map[any]Ref {
 				return
 			}
 			v.index[c] = Ref{In: in, Path: clonePath(at)}
-			for _, p := range c.Pairs {
+			for _, p := range c.Pairs() {
 				walk(p.Val, in, append(at, p.Key.String()))
 			}
 		case *canvas.List:
@@ -239,7 +239,7 @@ func (v *valueEncoder) views() map[any]Ref {
 	if v.headers != nil {
 		// The headers dict itself is the hook's own copy; its values may be
 		// shared with the run.
-		for _, p := range v.headers.Pairs {
+		for _, p := range v.headers.Pairs() {
 			walk(p.Val, "headers", Path{p.Key.String()})
 		}
 	}
@@ -412,9 +412,9 @@ func Value(c *Call, target canvas.Value, headers *canvas.Dict, earlier []canvas.
 func freshCopy(v canvas.Value) canvas.Value {
 	switch x := v.(type) {
 	case *canvas.Dict:
-		c := &canvas.Dict{Pairs: make([]canvas.Pair, len(x.Pairs))}
-		for i, p := range x.Pairs {
-			c.Pairs[i] = canvas.Pair{Key: p.Key, Val: freshCopy(p.Val)}
+		c := canvas.DictOf(canvas.Plain, make([]canvas.Pair, len(x.Pairs())))
+		for i, p := range x.Pairs() {
+			c.Pairs()[i] = canvas.Pair{Key: p.Key, Val: freshCopy(p.Val)}
 		}
 		return c
 	case *canvas.List:

@@ -195,7 +195,7 @@ func TestVerify(t *testing.T) {
 	for i, c := range rec.Calls {
 		if d, ok := c.Ret.(*canvas.Dict); ok && d.Len() > 0 && i > 2 {
 			k = i
-			d.SetKey(d.Pairs[0].Key, "edited")
+			d.SetKey(d.Pairs()[0].Key, "edited")
 			break
 		}
 	}

@@ -86,7 +86,7 @@ func (o *Op) Summary() string {
 	if at := o.At(); at != "$" {
 		s += " at " + at
 	}
-	for _, p := range o.Args.Pairs {
+	for _, p := range o.Args.Pairs() {
 		switch p.Key.String() {
 		case "op", "at":
 			continue
@@ -115,12 +115,12 @@ var OpArgs = map[string][]string{
 // the whole canvas) and args its arguments in the conformance form, e.g.
 // NewOp("replace", "$.tasks[1]", {"options": {...}}).
 func NewOp(name, at string, args *canvas.Dict) *Op {
-	d := &canvas.Dict{Pairs: []canvas.Pair{{Key: canvas.K("op"), Val: name}}}
+	d := canvas.DictOf(canvas.Plain, []canvas.Pair{{Key: canvas.K("op"), Val: name}})
 	if at != "" && at != "$" {
 		d.Set("at", at)
 	}
 	if args != nil {
-		for _, p := range args.Pairs {
+		for _, p := range args.Pairs() {
 			if p.Key.String() != "op" && p.Key.String() != "at" {
 				d.SetKey(p.Key, p.Val)
 			}
@@ -178,7 +178,7 @@ func ParseSession(data []byte) (*Session, error) {
 	if !isList {
 		return nil, fmt.Errorf(`$.ops must be a list of operations`)
 	}
-	for _, p := range doc.Pairs {
+	for _, p := range doc.Pairs() {
 		switch p.Key.String() {
 		case "format", "version", "ops":
 		case "canvas":
@@ -253,7 +253,7 @@ func (s *Session) EncodeTo(w io.Writer) error {
 
 // document is the session as the JSON document Encode writes.
 func (s *Session) document() *canvas.Dict {
-	doc := &canvas.Dict{Pairs: []canvas.Pair{{Key: canvas.K("format"), Val: Format}, {Key: canvas.K("version"), Val: canvas.Int(strconv.Itoa(Version))}}}
+	doc := canvas.DictOf(canvas.Plain, []canvas.Pair{{Key: canvas.K("format"), Val: Format}, {Key: canvas.K("version"), Val: canvas.Int(strconv.Itoa(Version))}})
 	for _, f := range [...]struct{ key, text string }{{"name", s.Name}, {"description", s.Description}} {
 		switch {
 		case f.text != "":
@@ -277,7 +277,7 @@ func (s *Session) document() *canvas.Dict {
 	}
 	doc.Set("ops", ops)
 	if s.Extra != nil {
-		for _, p := range s.Extra.Pairs {
+		for _, p := range s.Extra.Pairs() {
 			if !doc.HasKey(p.Key) {
 				doc.SetKey(p.Key, p.Val)
 			}
@@ -300,7 +300,7 @@ func (r *Recording) encode() *canvas.Dict {
 	for i := range r.Calls {
 		calls.Items[i] = r.Calls[i].encode()
 	}
-	d := &canvas.Dict{Pairs: []canvas.Pair{{Key: canvas.K("visitor"), Val: r.Visitor}}}
+	d := canvas.DictOf(canvas.Plain, []canvas.Pair{{Key: canvas.K("visitor"), Val: r.Visitor}})
 	if len(r.Positions) > 0 {
 		pos := &canvas.Dict{}
 		for h := visitors.Hook(0); h < visitors.NumHooks; h++ {
@@ -315,7 +315,7 @@ func (r *Recording) encode() *canvas.Dict {
 }
 
 func (c *Call) encode() *canvas.Dict {
-	d := &canvas.Dict{Pairs: []canvas.Pair{{Key: canvas.K("hook"), Val: c.Hook.String()}, {Key: canvas.K("path"), Val: c.Path.String()}}}
+	d := canvas.DictOf(canvas.Plain, []canvas.Pair{{Key: canvas.K("hook"), Val: c.Hook.String()}, {Key: canvas.K("path"), Val: c.Path.String()}})
 	if c.ID != nil {
 		d.Set("id", c.ID)
 	}
@@ -339,7 +339,7 @@ func (c *Call) encode() *canvas.Dict {
 		if len(c.Refs) > 0 {
 			l := &canvas.List{}
 			for _, r := range c.Refs {
-				rd := &canvas.Dict{Pairs: []canvas.Pair{{Key: canvas.K("at"), Val: encodePath(r.At)}, {Key: canvas.K("in"), Val: r.In}}}
+				rd := canvas.DictOf(canvas.Plain, []canvas.Pair{{Key: canvas.K("at"), Val: encodePath(r.At)}, {Key: canvas.K("in"), Val: r.In}})
 				if r.In == "call" {
 					rd.Set("call", canvas.Int(strconv.Itoa(r.Call)))
 				}
@@ -397,7 +397,7 @@ func decodeRecording(v canvas.Value) (*Recording, error) {
 	r.Visitor, _ = d.Lookup("visitor").(string)
 	if pos, ok := d.Lookup("positions").(*canvas.Dict); ok {
 		r.Positions = map[visitors.Hook]string{}
-		for _, p := range pos.Pairs {
+		for _, p := range pos.Pairs() {
 			h, known := visitors.ParseHook(p.Key.String())
 			s, isStr := p.Val.(string)
 			if !known || !isStr {

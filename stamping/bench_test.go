@@ -179,7 +179,7 @@ func floorWalk(v canvas.Value) {
 			}
 		}
 	}
-	if d.Class == canvas.Chain || d.Class == canvas.Group {
+	if d.Class() == canvas.Chain || d.Class() == canvas.Group {
 		tasks, _ := canvas.Tasks(d)
 		if l, ok := tasks.(*canvas.List); ok {
 			for _, t := range l.Items {
@@ -189,10 +189,10 @@ func floorWalk(v canvas.Value) {
 		return
 	}
 	ret := canvas.NewDict(canvas.Plain, 1)
-	ret.Pairs = append(ret.Pairs, canvas.Pair{Key: canvas.K("mtask_id"), Val: uuid.NewString()})
+	ret.AppendPairs(canvas.Pair{Key: canvas.K("mtask_id"), Val: uuid.NewString()})
 	sh := canvas.NewListCap(1)
 	sh.Items = append(sh.Items, "mtask_id")
-	grown := make([]canvas.Pair, len(opts.Pairs), len(opts.Pairs)+2)
-	copy(grown, opts.Pairs)
-	opts.Pairs = append(grown, canvas.Pair{Key: canvas.K("stamped_headers"), Val: sh}, ret.Pairs[0])
+	grown := make([]canvas.Pair, len(opts.Pairs()), len(opts.Pairs())+2)
+	copy(grown, opts.Pairs())
+	opts.SetPairs(append(grown, canvas.Pair{Key: canvas.K("stamped_headers"), Val: sh}, ret.Pairs()[0]))
 }

@@ -11,10 +11,11 @@ import (
 // made: one too few doubles the trace's memory, too many waste it.
 func TestEstimateSteps(t *testing.T) {
 	sig := func(task string) *canvas.Dict {
-		return &canvas.Dict{Class: canvas.Signature, Pairs: []canvas.Pair{
+		return canvas.DictOf(canvas.Signature, []canvas.Pair{
 			{Key: canvas.K("task"), Val: task}, {Key: canvas.K("args"), Val: &canvas.List{}}, {Key: canvas.K("kwargs"), Val: &canvas.Dict{}},
 			{Key: canvas.K("options"), Val: &canvas.Dict{}}, {Key: canvas.K("subtask_type"), Val: nil}, {Key: canvas.K("immutable"), Val: false},
-		}}
+		})
+
 	}
 	leaves := func() *canvas.List {
 		return canvas.NewList(sig("a"), sig("a"), sig("a"))

@@ -38,8 +38,8 @@ func mergeDicts(log *canvas.Log, d1 *canvas.Dict, d2 canvas.Value, aggregate, fr
 	if fresh {
 		setLog = nil
 	}
-	for i := 0; i < len(d1.Pairs); i++ {
-		key, value := d1.Pairs[i].Key.String(), d1.Pairs[i].Val
+	for i := 0; i < len(d1.Pairs()); i++ {
+		key, value := d1.Pairs()[i].Key.String(), d1.Pairs()[i].Val
 		virtual := shKeys != nil && key == "stamped_headers"
 		found, err := canvas.In(key, d2)
 		if err != nil {
@@ -101,7 +101,7 @@ func mergeDicts(log *canvas.Log, d1 *canvas.Dict, d2 canvas.Value, aggregate, fr
 	if !ok {
 		return canvas.AttrError(d2, "items")
 	}
-	for _, p := range src.Pairs {
+	for _, p := range src.Pairs() {
 		if !d1.HasKey(p.Key) {
 			setLog.SetKey(d1, p.Key, p.Val)
 		}

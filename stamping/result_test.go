@@ -31,7 +31,7 @@ func TestStepResultReads(t *testing.T) {
 				continue
 			}
 			kinds[map[bool]string{true: "empty", false: "dict"}[d.Len() == 0]]++
-			for _, p := range d.Pairs {
+			for _, p := range d.Pairs() {
 				got, found := s.RetGet(p.Key.String())
 				if !found || !canvas.SameJSON(got, p.Val) {
 					t.Fatalf("%s step %d: RetGet(%q) = %s", sc.name, i, p.Key.String(), canvas.Repr(got))

@@ -172,10 +172,10 @@ func (r *run) stamp(v canvas.Value, at node, appendStamps bool, headers *canvas.
 func (r *run) stampNode(v canvas.Value, at node, appendStamps bool, headers *canvas.Dict) error {
 	at.self = v
 	sig, ok := v.(*canvas.Dict)
-	if !ok || !sig.Class.IsSignature() {
+	if !ok || !sig.Class().IsSignature() {
 		return canvas.AttrError(v, "stamp")
 	}
-	switch sig.Class {
+	switch sig.Class() {
 	case canvas.Chain:
 		return r.stampChain(sig, at, appendStamps, headers)
 	case canvas.Group:
@@ -198,13 +198,13 @@ func (r *run) stampSignature(sig *canvas.Dict, at node, appendStamps bool, heade
 	}
 	// The merged headers only live until set() copies them into options,
 	// so they are built in a dict reused from one signature to the next.
-	r.scratch.Pairs = append(r.scratch.Pairs[:0], headers.Pairs...)
+	r.scratch.SetPairs(append(r.scratch.Pairs()[:0], headers.Pairs()...))
 	h, err := r.stampHeadersInto(r.scratch, sig, vh, appendStamps, true)
 	if err != nil {
 		return err
 	}
 	err = canvas.Set(r.log, sig, h)
-	clear(r.scratch.Pairs)
+	clear(r.scratch.Pairs())
 	return err
 }
 
@@ -262,7 +262,7 @@ func (r *run) maybeSignature(v canvas.Value) (canvas.Value, error) {
 		// value here (current_app at worst): anything else but a dict fails.
 		return nil, canvas.AttrError(v, "_app")
 	}
-	if !ok || d.Class.IsSignature() || r.log == nil {
+	if !ok || d.Class().IsSignature() || r.log == nil {
 		return canvas.MaybeSignature(v, false)
 	}
 	var before canvas.Value
@@ -391,7 +391,7 @@ func (r *run) stampChord(sig *canvas.Dict, at node, appendStamps bool, headers *
 	if err != nil {
 		return err
 	}
-	if g, ok := tasks.(*canvas.Dict); ok && g.Class == canvas.Group {
+	if g, ok := tasks.(*canvas.Dict); ok && g.Class() == canvas.Group {
 		if tasks, err = canvas.Tasks(g); err != nil {
 			return err
 		}
@@ -461,8 +461,8 @@ func (r *run) stampHeaders(sig *canvas.Dict, vh canvas.Value, appendStamps, self
 // stampHeadersInto is stampHeaders working on h, a copy of the incoming headers.
 func (r *run) stampHeadersInto(h, sig *canvas.Dict, vh canvas.Value, appendStamps, selfHeaders bool) (*canvas.Dict, error) {
 	if !h.HasKey(canvas.KeyStampedHeaders) {
-		keys := make([]canvas.Value, len(h.Pairs))
-		for i, p := range h.Pairs {
+		keys := make([]canvas.Value, len(h.Pairs()))
+		for i, p := range h.Pairs() {
 			keys[i] = p.Key.String()
 		}
 		h.SetKey(canvas.KeyStampedHeaders, canvas.NewList(keys...))
@@ -485,7 +485,7 @@ func (r *run) stampHeadersInto(h, sig *canvas.Dict, vh canvas.Value, appendStamp
 				return nil, canvas.AttrError(vh, "keys")
 			}
 			shKeys = r.shKeys[:0] // not nil: Stamp made it; nothing keeps it
-			for _, p := range vd.Pairs {
+			for _, p := range vd.Pairs() {
 				shKeys = append(shKeys, r.keys.box(p.Key.String()))
 			}
 			r.shKeys = shKeys
@@ -525,12 +525,12 @@ func (r *run) stampHeadersInto(h, sig *canvas.Dict, vh canvas.Value, appendStamp
 		}
 		h.SetKey(canvas.KeyStampedHeaders, set)
 		var redacted *canvas.Dict
-		for _, p := range opts.Pairs {
+		for _, p := range opts.Pairs() {
 			if canvas.Contains(set.Items, p.Key.String()) {
 				if redacted == nil {
 					redacted = &canvas.Dict{}
 				}
-				redacted.Pairs = append(redacted.Pairs, p)
+				redacted.AppendPairs(p)
 			}
 		}
 		if redacted != nil {
@@ -588,15 +588,15 @@ func estimateSteps(c canvas.Value) int {
 				}
 			}
 		}
-		switch d.Class {
+		switch d.Class() {
 		case canvas.Chain, canvas.Group, canvas.Chord:
 			tasks, err := canvas.Tasks(d)
-			if d.Class == canvas.Chord {
+			if d.Class() == canvas.Chord {
 				// The default on_chord_header_start calls on_group_start;
 				// then on_chord_header_end (calling on_group_end) and
 				// on_chord_body.
 				n += 4
-				if g, ok := tasks.(*canvas.Dict); ok && g.Class == canvas.Group {
+				if g, ok := tasks.(*canvas.Dict); ok && g.Class() == canvas.Group {
 					tasks, err = canvas.Tasks(g)
 				}
 				if b, err := canvas.Body(d); err == nil {

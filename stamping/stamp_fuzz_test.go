@@ -160,7 +160,7 @@ func keysOf(v canvas.Value) map[*canvas.Dict][]string {
 				return
 			}
 			out[x] = x.Keys()
-			for _, p := range x.Pairs {
+			for _, p := range x.Pairs() {
 				walk(p.Val)
 			}
 		case *canvas.List:
@@ -259,7 +259,7 @@ func values(v canvas.Value, limit int) int {
 	n := 1
 	switch x := v.(type) {
 	case *canvas.Dict:
-		for _, p := range x.Pairs {
+		for _, p := range x.Pairs() {
 			if n >= limit {
 				break
 			}
@@ -277,5 +277,5 @@ func values(v canvas.Value, limit int) int {
 }
 
 func dict(key string, v canvas.Value) *canvas.Dict {
-	return &canvas.Dict{Pairs: []canvas.Pair{{Key: canvas.K(key), Val: v}}}
+	return canvas.DictOf(canvas.Plain, []canvas.Pair{{Key: canvas.K(key), Val: v}})
 }

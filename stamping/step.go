@@ -52,10 +52,10 @@ func (s *Step) Ret() canvas.Value {
 	switch len(keys) {
 	case 0:
 	case 1:
-		d.Pairs = append(d.Pairs, canvas.Pair{Key: keys[0], Val: s.ret})
+		d.AppendPairs(canvas.Pair{Key: keys[0], Val: s.ret})
 	default:
 		for i, v := range s.ret.([]canvas.Value) {
-			d.Pairs = append(d.Pairs, canvas.Pair{Key: keys[i], Val: v})
+			d.AppendPairs(canvas.Pair{Key: keys[i], Val: v})
 		}
 	}
 	return d
@@ -216,24 +216,24 @@ func (r *run) callHook(h visitors.Hook, obj canvas.Value, at node, headers *canv
 // and values are kept as they are (see Step): scalars cannot change.
 func (r *run) keepResult(s *Step, ret canvas.Value) {
 	d, ok := ret.(*canvas.Dict)
-	if !ok || d.Class != canvas.Plain {
+	if !ok || d.Class() != canvas.Plain {
 		s.ret = canvas.DeepCopy(ret)
 		return
 	}
-	for _, p := range d.Pairs {
+	for _, p := range d.Pairs() {
 		if p.Val != nil && !canvas.IsScalar(p.Val) {
 			s.ret = canvas.DeepCopy(ret)
 			return
 		}
 	}
-	s.retKeys = r.keyLists.of(d.Pairs)
-	switch len(d.Pairs) {
+	s.retKeys = r.keyLists.of(d.Pairs())
+	switch len(d.Pairs()) {
 	case 0:
 	case 1:
-		s.ret = d.Pairs[0].Val
+		s.ret = d.Pairs()[0].Val
 	default:
-		vals := make([]canvas.Value, len(d.Pairs))
-		for i, p := range d.Pairs {
+		vals := make([]canvas.Value, len(d.Pairs()))
+		for i, p := range d.Pairs() {
 			vals[i] = p.Val
 		}
 		s.ret = vals
@@ -269,7 +269,7 @@ func (r *run) defaultHook(h visitors.Hook, obj canvas.Value, at node, headers *c
 		if err != nil {
 			return nil, err
 		}
-		if g, ok := tasks.(*canvas.Dict); !ok || g.Class != canvas.Group {
+		if g, ok := tasks.(*canvas.Dict); !ok || g.Class() != canvas.Group {
 			g, err := canvas.WrapGroup(tasks)
 			if err != nil {
 				return nil, err

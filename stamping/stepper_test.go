@@ -134,7 +134,7 @@ func TestStampWithoutVisitorHasNoSteps(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	headers := &canvas.Dict{Pairs: []canvas.Pair{{Key: canvas.K("origin"), Val: "cli"}}}
+	headers := canvas.DictOf(canvas.Plain, []canvas.Pair{{Key: canvas.K("origin"), Val: "cli"}})
 	tr, err := stamping.Stamp(root, stamping.Options{Headers: headers})
 	if err != nil {
 		t.Fatal(err)

@@ -13,8 +13,8 @@ import (
 // step's own headers and result, to be written out or read, not changed.
 func (t *Trace) Line(i int, detail bool) *canvas.Dict {
 	s := &t.Steps[i]
-	line := &canvas.Dict{Pairs: make([]canvas.Pair, 0, 7)}
-	line.Pairs = append(line.Pairs,
+	line := canvas.DictOf(canvas.Plain, make([]canvas.Pair, 0, 7))
+	line.AppendPairs(
 		canvas.Pair{Key: keyHook, Val: s.Hook.String()},
 		canvas.Pair{Key: keyID, Val: s.ID},
 		canvas.Pair{Key: canvas.KeyTask, Val: s.Task()},
@@ -22,12 +22,12 @@ func (t *Trace) Line(i int, detail bool) *canvas.Dict {
 		canvas.Pair{Key: keyRet, Val: s.Ret()},
 	)
 	if detail {
-		line.Pairs = append(line.Pairs,
+		line.AppendPairs(
 			canvas.Pair{Key: keyPath, Val: s.Target.Path.String()},
 			canvas.Pair{Key: keyDefault, Val: s.Default},
 		)
 		if n := t.ScriptSteps(i); n > 0 {
-			line.Pairs = append(line.Pairs, canvas.Pair{Key: keySteps, Val: canvas.Int(strconv.FormatUint(n, 10))})
+			line.AppendPairs(canvas.Pair{Key: keySteps, Val: canvas.Int(strconv.FormatUint(n, 10))})
 		}
 	}
 	return line

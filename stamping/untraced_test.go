@@ -63,7 +63,7 @@ func (meddler) OnSignature(_ visitors.Target, headers *canvas.Dict) (canvas.Valu
 	if l, ok := headers.Lookup("stamped_headers").(*canvas.List); ok {
 		l.Items = append(l.Items, "meddled")
 	}
-	return &canvas.Dict{Pairs: []canvas.Pair{{Key: canvas.K("m"), Val: "1"}}}, nil
+	return canvas.DictOf(canvas.Plain, []canvas.Pair{{Key: canvas.K("m"), Val: "1"}}), nil
 }
 
 // TestUntracedCopiesHeadersForOtherVisitors checks that only a
@@ -72,7 +72,7 @@ func (meddler) OnSignature(_ visitors.Target, headers *canvas.Dict) (canvas.Valu
 func TestUntracedCopiesHeadersForOtherVisitors(t *testing.T) {
 	stamp := func(untraced bool) string {
 		root, _ := synth.Nested(40)
-		headers := &canvas.Dict{Pairs: []canvas.Pair{{Key: canvas.K("origin"), Val: "cli"}}}
+		headers := canvas.DictOf(canvas.Plain, []canvas.Pair{{Key: canvas.K("origin"), Val: "cli"}})
 		if _, err := stamping.Stamp(root, stamping.Options{Visitor: meddler{}, Headers: headers, Untraced: untraced}); err != nil {
 			t.Fatal(err)
 		}

@@ -195,7 +195,7 @@ func pressAndDraw(b *testing.B, m *Model, there, back tea.KeyMsg) {
 func BenchmarkApplyOp(b *testing.B) {
 	m := bigModel(b, 100_000)
 	enterOps(b, m)
-	set := replay.NewOp("set", "", &canvas.Dict{Pairs: []canvas.Pair{{Key: canvas.K("options"), Val: &canvas.Dict{Pairs: []canvas.Pair{{Key: canvas.K("queue"), Val: "q2"}}}}}})
+	set := replay.NewOp("set", "", canvas.DictOf(canvas.Plain, []canvas.Pair{{Key: canvas.K("options"), Val: canvas.DictOf(canvas.Plain, []canvas.Pair{{Key: canvas.K("queue"), Val: "q2"}})}}))
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {

@@ -115,7 +115,7 @@ func TestBuilderBuildsACanvasFromNothingAndSavesIt(t *testing.T) {
 	h.wantStatus("edited $.header[0]")
 
 	add22, err := canvas.Replace(sigT(t, "proj.add"), canvas.NewList(canvas.Int("2"), canvas.Int("2")), nil,
-		&canvas.Dict{Pairs: []canvas.Pair{{Key: canvas.K("queue"), Val: "fast"}}})
+		canvas.DictOf(canvas.Plain, []canvas.Pair{{Key: canvas.K("queue"), Val: "fast"}}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -338,7 +338,7 @@ func TestABigUndoRunsInTheBackground(t *testing.T) {
 		t.Fatal("no ops mode")
 	}
 	set := func(queue string) *replay.Op {
-		return replay.NewOp("set", "", &canvas.Dict{Pairs: []canvas.Pair{{Key: canvas.K("options"), Val: &canvas.Dict{Pairs: []canvas.Pair{{Key: canvas.K("queue"), Val: queue}}}}}})
+		return replay.NewOp("set", "", canvas.DictOf(canvas.Plain, []canvas.Pair{{Key: canvas.K("options"), Val: canvas.DictOf(canvas.Plain, []canvas.Pair{{Key: canvas.K("queue"), Val: queue}})}}))
 	}
 	m.applyOp(set("q1"))
 	m.applyOp(set("q2"))

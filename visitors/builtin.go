@@ -22,7 +22,7 @@ func (MonitoringID) Name() string { return "monitoring-id" }
 // OnSignature stamps a new mtask_id.
 func (MonitoringID) OnSignature(Target, *canvas.Dict) (canvas.Value, error) {
 	d := canvas.NewDict(canvas.Plain, 1)
-	d.Pairs = append(d.Pairs, canvas.Pair{Key: keyMtaskID, Val: uuid.NewString()})
+	d.AppendPairs(canvas.Pair{Key: keyMtaskID, Val: uuid.NewString()})
 	return d, nil
 }
 

@@ -63,7 +63,7 @@ func stampCanvas(t *testing.T, c *canvas.Dict, v visitors.Visitor, opts stamping
 					leaves[id] = opts
 				}
 			}
-			for _, p := range x.Pairs {
+			for _, p := range x.Pairs() {
 				walk(p.Val)
 			}
 		case *canvas.List:
@@ -168,7 +168,7 @@ func TestStaticStampsTheGivenHeadersOnEverySignatureAsSeparateValues(t *testing.
 					lists[tags] = id
 				}
 			}
-			for _, p := range x.Pairs {
+			for _, p := range x.Pairs() {
 				walk(p.Val)
 			}
 		case *canvas.List:
@@ -394,7 +394,7 @@ func sharedContainer(ret, headers canvas.Value) canvas.Value {
 		var items []canvas.Value
 		switch x := v.(type) {
 		case *canvas.Dict:
-			for _, p := range x.Pairs {
+			for _, p := range x.Pairs() {
 				items = append(items, p.Val)
 			}
 		case *canvas.List:

@@ -10,7 +10,7 @@ import "github.com/stampede-dev/stampede/canvas"
 func Kind(v canvas.Value) string {
 	switch x := v.(type) {
 	case *canvas.Dict:
-		switch x.Class {
+		switch x.Class() {
 		case canvas.Signature:
 			return "signature"
 		case canvas.Chain:
@@ -59,6 +59,6 @@ func TaskName(v canvas.Value) canvas.Value {
 // stamp is a fresh stamp dict holding pairs.
 func stamp(pairs ...canvas.Pair) *canvas.Dict {
 	d := canvas.NewDict(canvas.Plain, len(pairs))
-	d.Pairs = append(d.Pairs, pairs...)
+	d.AppendPairs(pairs...)
 	return d
 }

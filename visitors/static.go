@@ -24,12 +24,12 @@ func (*Static) Name() string { return "static" }
 
 // OnSignature returns a copy of the headers.
 func (s *Static) OnSignature(Target, *canvas.Dict) (canvas.Value, error) {
-	if s.Headers == nil || len(s.Headers.Pairs) == 0 {
+	if s.Headers == nil || len(s.Headers.Pairs()) == 0 {
 		return nil, nil
 	}
-	out := canvas.NewDict(canvas.Plain, len(s.Headers.Pairs)+1)
-	for _, p := range s.Headers.Pairs {
-		out.Pairs = append(out.Pairs, canvas.Pair{Key: p.Key, Val: canvas.DeepCopy(p.Val)})
+	out := canvas.NewDict(canvas.Plain, len(s.Headers.Pairs())+1)
+	for _, p := range s.Headers.Pairs() {
+		out.AppendPairs(canvas.Pair{Key: p.Key, Val: canvas.DeepCopy(p.Val)})
 	}
 	return out, nil
 }

@@ -87,7 +87,7 @@ func (tp *Traceparent) OnSignature(t Target, _ *canvas.Dict) (canvas.Value, erro
 	}
 	d := stamp(canvas.Pair{Key: keyTraceparent, Val: "00-" + tp.trace + "-" + tp.span(t.Path) + "-01"})
 	if !t.Path.IsRoot() {
-		d.Pairs = append(d.Pairs, canvas.Pair{Key: keyParentSpanID, Val: tp.span(t.Parent)})
+		d.AppendPairs(canvas.Pair{Key: keyParentSpanID, Val: tp.span(t.Parent)})
 	}
 	return d, nil
 }

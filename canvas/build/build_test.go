@@ -132,7 +132,7 @@ canvas = chain(add.s(1), group([add.s(2), add.s(3)]), add.s(4).on_error(add.s(9)
 	if err != nil {
 		t.Fatal(err)
 	}
-	headers := &canvas.Dict{Pairs: []canvas.Pair{{Key: canvas.K("origin"), Val: "script"}}}
+	headers := canvas.DictOf(canvas.Plain, []canvas.Pair{{Key: canvas.K("origin"), Val: "script"}})
 	if _, err := stamping.Stamp(want, stamping.Options{Visitor: v, Append: true, Headers: headers}); err != nil {
 		t.Fatal(err)
 	}

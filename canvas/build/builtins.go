@@ -92,7 +92,7 @@ func (t *Task) Attr(name string) (starlark.Value, error) {
 			}
 			var kw *canvas.Dict
 			if name == "si" {
-				kw = &canvas.Dict{Pairs: []canvas.Pair{{Key: canvas.KeyImmutable, Val: true}}}
+				kw = canvas.DictOf(canvas.Plain, []canvas.Pair{{Key: canvas.KeyImmutable, Val: true}})
 			}
 			sig, err := canvas.NewSignature(t.name, a, k, kw)
 			if err != nil {

@@ -40,7 +40,7 @@ func (s *Sig) String() string {
 }
 
 // Type is the Python class name (Signature, _chain, group, _chord, …).
-func (s *Sig) Type() string { return s.d.Class.String() }
+func (s *Sig) Type() string { return s.d.Class().String() }
 
 // Freeze does nothing: a signature stays mutable, as in Python.
 func (s *Sig) Freeze() {}
@@ -50,7 +50,7 @@ func (s *Sig) Truth() starlark.Bool { return s.d.Len() > 0 }
 
 // Hash fails: a signature is a dict, and dicts are unhashable.
 func (s *Sig) Hash() (uint32, error) {
-	return 0, pyTypeError("unhashable type: '%s'", s.d.Class)
+	return 0, pyTypeError("unhashable type: '%s'", s.d.Class())
 }
 
 // Len is len(dict).
@@ -116,7 +116,7 @@ var sigFields = map[string][]string{
 // AttrNames lists the methods and attributes.
 func (s *Sig) AttrNames() []string {
 	names := []string{"args", "id", "immutable", "kwargs", "name", "options", "parent_id", "root_id", "subtask_type", "task"}
-	switch s.d.Class {
+	switch s.d.Class() {
 	case canvas.Chain, canvas.Group:
 		names = append(names, "tasks")
 	case canvas.Chord:
@@ -129,7 +129,7 @@ func (s *Sig) AttrNames() []string {
 func (s *Sig) fieldPath(name string) []string {
 	switch name {
 	case "tasks":
-		switch s.d.Class {
+		switch s.d.Class() {
 		case canvas.Chain, canvas.Group:
 			return []string{"kwargs", "tasks"}
 		case canvas.Chord:
@@ -137,7 +137,7 @@ func (s *Sig) fieldPath(name string) []string {
 		}
 		return nil
 	case "body":
-		if s.d.Class == canvas.Chord {
+		if s.d.Class() == canvas.Chord {
 			return []string{"kwargs", "body"}
 		}
 		return nil
@@ -167,7 +167,7 @@ func (s *Sig) Attr(name string) (starlark.Value, error) {
 func (s *Sig) SetField(name string, val starlark.Value) error {
 	path := s.fieldPath(name)
 	if path == nil || name == "name" {
-		return pyTypeError("cannot assign %s.%s: a script can assign task, args, kwargs, options, subtask_type, immutable, id, parent_id, root_id, and tasks/body of a chain, group or chord", s.d.Class, name)
+		return pyTypeError("cannot assign %s.%s: a script can assign task, args, kwargs, options, subtask_type, immutable, id, parent_id, root_id, and tasks/body of a chain, group or chord", s.d.Class(), name)
 	}
 	v, err := s.r.conv.toCanvas(val)
 	if err != nil {
@@ -241,7 +241,7 @@ func (s *Sig) method(name string) starlark.Value {
 			if err != nil {
 				return nil, err
 			}
-			opts.Pairs = append(opts.Pairs, extra.Pairs...)
+			opts.AppendPairs(extra.Pairs()...)
 			if err := canvas.Set(nil, s.d, opts); err != nil {
 				return nil, err
 			}
@@ -345,7 +345,7 @@ func (s *Sig) method(name string) starlark.Value {
 			if _, err := stamping.Stamp(s.d, stamping.Options{Visitor: v, Append: appendStamps, Headers: headers, Untraced: true}); err != nil {
 				return nil, err
 			}
-			switch s.d.Class {
+			switch s.d.Class() {
 			case canvas.Chain, canvas.Group, canvas.Chord:
 				return starlark.None, nil
 			}
@@ -368,7 +368,7 @@ func (s *Sig) method(name string) starlark.Value {
 // task and returns what that link returned. The linking itself is
 // canvas.Link's.
 func link(sig *canvas.Dict, cb canvas.Value) (canvas.Value, error) {
-	if sig.Class != canvas.Group {
+	if sig.Class() != canvas.Group {
 		if err := canvas.Link(sig, cb); err != nil {
 			return nil, err
 		}
@@ -376,14 +376,14 @@ func link(sig *canvas.Dict, cb canvas.Value) (canvas.Value, error) {
 	}
 	// group.link: sig = sig.clone().set(immutable=True); return self.tasks[0].link(sig)
 	c, ok := cb.(*canvas.Dict)
-	if !ok || !c.Class.IsSignature() {
+	if !ok || !c.Class().IsSignature() {
 		return nil, canvas.AttrError(cb, "clone")
 	}
 	clone, err := canvas.Clone(c, nil, nil, nil)
 	if err != nil {
 		return nil, err
 	}
-	if err := canvas.Set(nil, clone, &canvas.Dict{Pairs: []canvas.Pair{{Key: canvas.KeyImmutable, Val: true}}}); err != nil {
+	if err := canvas.Set(nil, clone, canvas.DictOf(canvas.Plain, []canvas.Pair{{Key: canvas.KeyImmutable, Val: true}})); err != nil {
 		return nil, err
 	}
 	tasks, err := canvas.Tasks(sig)
@@ -405,7 +405,7 @@ func link(sig *canvas.Dict, cb canvas.Value) (canvas.Value, error) {
 		return nil, &canvas.PyError{Type: "IndexError", Msg: canvas.TypeName(tl) + " index out of range"}
 	}
 	first, ok := tl.Items[0].(*canvas.Dict)
-	if !ok || !first.Class.IsSignature() {
+	if !ok || !first.Class().IsSignature() {
 		return nil, canvas.AttrError(tl.Items[0], "link")
 	}
 	return link(first, clone)
@@ -416,7 +416,7 @@ func link(sig *canvas.Dict, cb canvas.Value) (canvas.Value, error) {
 // what linking an immutable clone to each task returned. Signatures, chains
 // and chords are linked by canvas.LinkError.
 func linkError(sig *canvas.Dict, eb canvas.Value) (canvas.Value, error) {
-	switch sig.Class {
+	switch sig.Class() {
 	case canvas.Group:
 		// group.link_error: sig = maybe_signature(sig);
 		// return tuple(t.link_error(sig.clone(immutable=True)) for t in self.tasks)
@@ -435,14 +435,14 @@ func linkError(sig *canvas.Dict, eb canvas.Value) (canvas.Value, error) {
 		out := &canvas.List{Tuple: true}
 		for _, t := range members {
 			ts, ok := t.(*canvas.Dict)
-			if !ok || !ts.Class.IsSignature() {
+			if !ok || !ts.Class().IsSignature() {
 				return nil, canvas.AttrError(t, "link_error")
 			}
 			es, ok := e.(*canvas.Dict)
-			if !ok || !es.Class.IsSignature() {
+			if !ok || !es.Class().IsSignature() {
 				return nil, canvas.AttrError(e, "clone")
 			}
-			c, err := canvas.Clone(es, nil, nil, &canvas.Dict{Pairs: []canvas.Pair{{Key: canvas.KeyImmutable, Val: true}}})
+			c, err := canvas.Clone(es, nil, nil, canvas.DictOf(canvas.Plain, []canvas.Pair{{Key: canvas.KeyImmutable, Val: true}}))
 			if err != nil {
 				return nil, err
 			}
@@ -485,14 +485,14 @@ func reprSig(b *strings.Builder, d *canvas.Dict, depth int) {
 			if i > 0 {
 				b.WriteString(sep)
 			}
-			if sd, ok := it.(*canvas.Dict); ok && sd.Class.IsSignature() {
+			if sd, ok := it.(*canvas.Dict); ok && sd.Class().IsSignature() {
 				reprSig(b, sd, depth+1)
 			} else {
 				b.WriteString(canvas.Repr(it))
 			}
 		}
 	}
-	switch d.Class {
+	switch d.Class() {
 	case canvas.Chain:
 		tasks, _ := canvas.Tasks(d)
 		if l, ok := tasks.(*canvas.List); ok && len(l.Items) == 0 {
@@ -509,12 +509,12 @@ func reprSig(b *strings.Builder, d *canvas.Dict, depth int) {
 		tasks, _ := canvas.Tasks(d)
 		body, _ := canvas.Body(d)
 		b.WriteString("chord([")
-		if g, ok := tasks.(*canvas.Dict); ok && g.Class == canvas.Group {
+		if g, ok := tasks.(*canvas.Dict); ok && g.Class() == canvas.Group {
 			tasks, _ = canvas.Tasks(g)
 		}
 		items(tasks, ", ")
 		b.WriteString("], ")
-		if bd, ok := body.(*canvas.Dict); ok && bd.Class.IsSignature() {
+		if bd, ok := body.(*canvas.Dict); ok && bd.Class().IsSignature() {
 			reprSig(b, bd, depth+1)
 		} else {
 			b.WriteString(canvas.Repr(body))
@@ -538,7 +538,7 @@ func reprSig(b *strings.Builder, d *canvas.Dict, depth int) {
 			}
 		}
 		if k, ok := d.LookupKey(canvas.KeyKwargs).(*canvas.Dict); ok {
-			for _, p := range k.Pairs {
+			for _, p := range k.Pairs() {
 				if n > 0 {
 					b.WriteString(", ")
 				}

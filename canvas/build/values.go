@@ -161,7 +161,7 @@ func (r *runState) fromCanvas(v canvas.Value) starlark.Value {
 		}
 		return &listView{l: x, r: r}
 	case *canvas.Dict:
-		if x.Class.IsSignature() {
+		if x.Class().IsSignature() {
 			return &Sig{d: x, r: r}
 		}
 		return &dictView{d: x, r: r}
@@ -419,8 +419,8 @@ func keyIterator(d *canvas.Dict) starlark.Iterator {
 }
 
 func items(r *runState, d *canvas.Dict) []starlark.Tuple {
-	out := make([]starlark.Tuple, len(d.Pairs))
-	for i, p := range d.Pairs {
+	out := make([]starlark.Tuple, len(d.Pairs()))
+	for i, p := range d.Pairs() {
 		out[i] = starlark.Tuple{starlark.String(p.Key.String()), r.fromCanvas(p.Val)}
 	}
 	return out
@@ -505,8 +505,8 @@ func dictMethod(r *runState, recv starlark.Value, d *canvas.Dict, name string) s
 		}
 	case "values":
 		fn = func(starlark.Tuple, []starlark.Tuple) (starlark.Value, error) {
-			out := make([]starlark.Value, len(d.Pairs))
-			for i, p := range d.Pairs {
+			out := make([]starlark.Value, len(d.Pairs()))
+			for i, p := range d.Pairs() {
 				out[i] = r.fromCanvas(p.Val)
 			}
 			return starlark.NewList(out), nil
@@ -573,7 +573,7 @@ func dictMethod(r *runState, recv starlark.Value, d *canvas.Dict, name string) s
 				if !ok {
 					return nil, pyTypeError("update() argument must be a dict, not %s", canvas.TypeName(src))
 				}
-				for _, p := range sd.Pairs {
+				for _, p := range sd.Pairs() {
 					d.SetKey(p.Key, p.Val)
 				}
 			}
@@ -586,7 +586,7 @@ func dictMethod(r *runState, recv starlark.Value, d *canvas.Dict, name string) s
 		}
 	case "clear":
 		fn = func(starlark.Tuple, []starlark.Tuple) (starlark.Value, error) {
-			d.Pairs = nil
+			d.SetPairs(nil)
 			return starlark.None, nil
 		}
 	default:

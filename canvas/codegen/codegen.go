@@ -206,7 +206,7 @@ func (g *gen) count(v canvas.Value) {
 		if g.dicts[x] > 1 {
 			return
 		}
-		for _, p := range x.Pairs {
+		for _, p := range x.Pairs() {
 			g.count(p.Val)
 		}
 	case *canvas.List:
@@ -285,7 +285,7 @@ func (g *gen) prefix(v canvas.Value) string {
 	if !ok {
 		return "shared"
 	}
-	switch d.Class {
+	switch d.Class() {
 	case canvas.Chain:
 		return "chain"
 	case canvas.Group:
@@ -314,7 +314,7 @@ func (g *gen) build(v canvas.Value) (node, error) {
 		l, _ := g.seqOf(x)
 		return g.expr(l)
 	case *canvas.Dict:
-		switch x.Class {
+		switch x.Class() {
 		case canvas.Plain:
 			return g.plain(x)
 		case canvas.Signature:
@@ -345,8 +345,8 @@ func (g *gen) list(l *canvas.List) (node, error) {
 
 // literal is the dict written as a dict literal (values as code).
 func (g *gen) literal(d *canvas.Dict) (*dictLit, error) {
-	out := &dictLit{keys: make([]string, len(d.Pairs)), vals: make([]node, len(d.Pairs))}
-	for i, p := range d.Pairs {
+	out := &dictLit{keys: make([]string, len(d.Pairs())), vals: make([]node, len(d.Pairs()))}
+	for i, p := range d.Pairs() {
 		n, err := g.expr(p.Val)
 		if err != nil {
 			return nil, err
@@ -388,7 +388,7 @@ func loadSpine(d *canvas.Dict) *canvas.Dict {
 
 func spineCopy(v canvas.Value) canvas.Value {
 	d, ok := v.(*canvas.Dict)
-	if !ok || d.Class != canvas.Plain {
+	if !ok || d.Class() != canvas.Plain {
 		return v
 	}
 	switch d.LookupKey(canvas.KeySubtaskType) {
@@ -428,7 +428,7 @@ func sameValue(a, b canvas.Value) bool {
 		if !ok || x.Len() != y.Len() {
 			return false
 		}
-		for _, p := range x.Pairs {
+		for _, p := range x.Pairs() {
 			v, ok := y.GetKey(p.Key)
 			if !ok || !sameValue(p.Val, v) {
 				return false
@@ -477,10 +477,10 @@ func standardLeaf(d *canvas.Dict) bool {
 	if _, ok := d.LookupKey(canvas.KeyArgs).(*canvas.List); !ok {
 		return false
 	}
-	if k, ok := d.LookupKey(canvas.KeyKwargs).(*canvas.Dict); !ok || k.Class != canvas.Plain {
+	if k, ok := d.LookupKey(canvas.KeyKwargs).(*canvas.Dict); !ok || k.Class() != canvas.Plain {
 		return false
 	}
-	if o, ok := d.LookupKey(canvas.KeyOptions).(*canvas.Dict); !ok || o.Class != canvas.Plain {
+	if o, ok := d.LookupKey(canvas.KeyOptions).(*canvas.Dict); !ok || o.Class() != canvas.Plain {
 		return false
 	}
 	return true
@@ -504,7 +504,7 @@ func (g *gen) sharedInside(v canvas.Value) bool {
 	switch x := v.(type) {
 	case *canvas.Dict:
 		leaf := standardLeaf(x)
-		for _, p := range x.Pairs {
+		for _, p := range x.Pairs() {
 			if leaf && (p.Key.String() == "args" || p.Key.String() == "kwargs" || p.Key.String() == "options") {
 				if g.sharedInside(p.Val) {
 					return true

@@ -42,7 +42,7 @@ func (g *gen) optionOps(options *canvas.Dict, linkCalls bool) ([]opItem, error) 
 		}
 		safe, unsafe, unsafeDict = nil, nil, nil
 	}
-	for _, p := range options.Pairs {
+	for _, p := range options.Pairs() {
 		if linkCalls && (p.Key.String() == "link" || p.Key.String() == "link_error") && g.linkList(p.Val) {
 			flush()
 			kind := opLink
@@ -134,7 +134,7 @@ func (g *gen) applyOps(x *canvas.Dict, prefix string, cur node, ops []opItem) no
 func (g *gen) kwargsArgs(d *canvas.Dict, avoid map[string]bool) ([]arg, bool, error) {
 	var out []arg
 	var unsafe *dictLit
-	for _, p := range d.Pairs {
+	for _, p := range d.Pairs() {
 		if avoid[p.Key.String()] {
 			return nil, false, nil
 		}
@@ -175,7 +175,7 @@ func (g *gen) exprs(items []canvas.Value) ([]arg, error) {
 // (signature("NAME", …) when the task has no variable), then its options.
 func (g *gen) leaf(d *canvas.Dict) (node, error) {
 	if !standardLeaf(d) {
-		if d.Class == canvas.Plain {
+		if d.Class() == canvas.Plain {
 			return g.literal(d)
 		}
 		return g.fallback(d)
@@ -287,11 +287,11 @@ func nearComposite(d *canvas.Dict, task, subtaskType, key string) bool {
 	if d.Len() != 6 || d.LookupKey(canvas.KeyTask) != task || d.LookupKey(canvas.KeySubtaskType) != subtaskType || !d.HasKey(canvas.KeyImmutable) || !d.HasKey(canvas.KeyArgs) {
 		return false
 	}
-	if o, ok := d.LookupKey(canvas.KeyOptions).(*canvas.Dict); !ok || o.Class != canvas.Plain {
+	if o, ok := d.LookupKey(canvas.KeyOptions).(*canvas.Dict); !ok || o.Class() != canvas.Plain {
 		return false
 	}
 	k, ok := d.LookupKey(canvas.KeyKwargs).(*canvas.Dict)
-	return ok && k.Class == canvas.Plain && k.Len() >= 1 && k.Pairs[0].Key.String() == key
+	return ok && k.Class() == canvas.Plain && k.Len() >= 1 && k.Pairs()[0].Key.String() == key
 }
 
 // patches assigns what a constructor leaves out: x.args = …, and
@@ -314,7 +314,7 @@ func (g *gen) patches(d *canvas.Dict, prefix string, cur node) (node, error) {
 		}
 		g.stmts = append(g.stmts, stmt{target: string(name) + ".args", expr: n})
 	}
-	for _, p := range kw.Pairs[1:] {
+	for _, p := range kw.Pairs()[1:] {
 		n, err := g.expr(p.Val)
 		if err != nil {
 			return nil, err
@@ -440,16 +440,16 @@ func (g *gen) chainFolds(tl *canvas.List) bool {
 	}
 	for i, t := range tl.Items {
 		td, ok := t.(*canvas.Dict)
-		if !ok || !td.Class.IsSignature() {
+		if !ok || !td.Class().IsSignature() {
 			return false
 		}
 		if i < n-1 {
-			if td.Class != canvas.Signature || !standardLeaf(td) || g.containsShared(td) {
+			if td.Class() != canvas.Signature || !standardLeaf(td) || g.containsShared(td) {
 				return false
 			}
 			continue
 		}
-		switch td.Class {
+		switch td.Class() {
 		case canvas.Chain:
 			return false
 		case canvas.Group:
@@ -544,15 +544,15 @@ func (g *gen) chord(d *canvas.Dict) (node, error) {
 	cargs, ok1 := d.LookupKey(canvas.KeyArgs).(*canvas.List)
 	kwargs, ok2 := d.LookupKey(canvas.KeyKwargs).(*canvas.Dict)
 	options, ok3 := d.LookupKey(canvas.KeyOptions).(*canvas.Dict)
-	if !ok1 || !ok2 || !ok3 || kwargs.Class != canvas.Plain || options.Class != canvas.Plain {
+	if !ok1 || !ok2 || !ok3 || kwargs.Class() != canvas.Plain || options.Class() != canvas.Plain {
 		return g.fallback(d)
 	}
 	n := kwargs.Len()
-	if n < 3 || kwargs.Pairs[n-2].Key.String() != "header" || kwargs.Pairs[n-1].Key.String() != "body" {
+	if n < 3 || kwargs.Pairs()[n-2].Key.String() != "header" || kwargs.Pairs()[n-1].Key.String() != "body" {
 		return g.fallback(d)
 	}
-	extras := &canvas.Dict{Pairs: kwargs.Pairs[:n-2]}
-	header, body := kwargs.Pairs[n-2].Val, kwargs.Pairs[n-1].Val
+	extras := canvas.DictOf(canvas.Plain, kwargs.Pairs()[:n-2])
+	header, body := kwargs.Pairs()[n-2].Val, kwargs.Pairs()[n-1].Val
 	g.celery["chord"] = true
 
 	var args []arg
@@ -653,11 +653,11 @@ func (g *gen) chord(d *canvas.Dict) (node, error) {
 // defaultChordKwargs reports whether the chord's kwargs besides header and
 // body are the {"kwargs": {}} chord() puts there by default.
 func defaultChordKwargs(extras *canvas.Dict, g *gen) bool {
-	if extras.Len() != 1 || extras.Pairs[0].Key.String() != "kwargs" {
+	if extras.Len() != 1 || extras.Pairs()[0].Key.String() != "kwargs" {
 		return false
 	}
-	inner, ok := extras.Pairs[0].Val.(*canvas.Dict)
-	return ok && inner.Class == canvas.Plain && inner.Len() == 0 && g.dicts[inner] <= 1
+	inner, ok := extras.Pairs()[0].Val.(*canvas.Dict)
+	return ok && inner.Class() == canvas.Plain && inner.Len() == 0 && g.dicts[inner] <= 1
 }
 
 // headerClones reports whether chord() may be given the header as a list:
@@ -669,7 +669,7 @@ func (g *gen) headerClones(h *canvas.List) bool {
 	}
 	for _, t := range h.Items {
 		td, ok := t.(*canvas.Dict)
-		if !ok || td.Class != canvas.Signature || !standardLeaf(td) || g.containsShared(td) {
+		if !ok || td.Class() != canvas.Signature || !standardLeaf(td) || g.containsShared(td) {
 			return false
 		}
 	}
@@ -681,7 +681,7 @@ func (g *gen) headerClones(h *canvas.List) bool {
 // dict would be loaded into a signature.
 func membersLoaded(h *canvas.List) bool {
 	for _, t := range h.Items {
-		if td, ok := t.(*canvas.Dict); ok && td.Class == canvas.Plain {
+		if td, ok := t.(*canvas.Dict); ok && td.Class() == canvas.Plain {
 			return false
 		}
 	}
@@ -692,7 +692,7 @@ func membersLoaded(h *canvas.List) bool {
 // written as chord(g, body) followed by x.tasks = g: chord() clones g (which
 // must survive group.from_dict) and keeps its members.
 func (g *gen) wrapperGroup(h *canvas.Dict) bool {
-	if h.Class != canvas.Group || !standardComposite(h, "celery.group", "group", "tasks") {
+	if h.Class() != canvas.Group || !standardComposite(h, "celery.group", "group", "tasks") {
 		return false
 	}
 	for _, k := range h.LookupKey(canvas.KeyOptions).(*canvas.Dict).Keys() {
@@ -713,11 +713,11 @@ func (g *gen) fallback(d *canvas.Dict) (node, error) {
 	if err != nil {
 		return nil, err
 	}
-	if d.Class == canvas.Signature && !canvas.Truthy(d.LookupKey(canvas.KeySubtaskType)) || loadsExactly(d) {
+	if d.Class() == canvas.Signature && !canvas.Truthy(d.LookupKey(canvas.KeySubtaskType)) || loadsExactly(d) {
 		return callOf(atom("signature"), pos(lit)), nil
 	}
 	var base node
-	switch d.Class {
+	switch d.Class() {
 	case canvas.Chain:
 		g.celery["chain"] = true
 		base = callOf(atom("chain"))
@@ -729,10 +729,10 @@ func (g *gen) fallback(d *canvas.Dict) (node, error) {
 		base = callOf(atom("chord"), pos(&seq{}))
 	default:
 		kw := &dictLit{keys: []string{"task", "it"}, vals: []node{atom("None"), &seq{}}}
-		if d.Class == canvas.Chunks {
+		if d.Class() == canvas.Chunks {
 			kw.keys, kw.vals = append(kw.keys, "n"), append(kw.vals, atom("1"))
 		}
-		typ := map[canvas.Class]string{canvas.XMap: "xmap", canvas.XStarMap: "xstarmap", canvas.Chunks: "chunks"}[d.Class]
+		typ := map[canvas.Class]string{canvas.XMap: "xmap", canvas.XStarMap: "xstarmap", canvas.Chunks: "chunks"}[d.Class()]
 		if typ == "" {
 			base = callOf(atom("signature"), pos(&dictLit{}))
 		} else {
@@ -752,5 +752,5 @@ func (g *gen) fallback(d *canvas.Dict) (node, error) {
 // loadsExactly reports whether signature(json) of d's JSON is d again.
 func loadsExactly(d *canvas.Dict) bool {
 	s, err := canvas.SignatureOfCopy(d)
-	return err == nil && s.Class == d.Class && sameValue(s, d)
+	return err == nil && s.Class() == d.Class() && sameValue(s, d)
 }

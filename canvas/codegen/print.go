@@ -379,7 +379,7 @@ func Literal(v canvas.Value) (string, error) {
 			return s, nil
 		case *canvas.Dict:
 			d := &dictLit{}
-			for _, p := range x.Pairs {
+			for _, p := range x.Pairs() {
 				n, err := lit(p.Val)
 				if err != nil {
 					return nil, err

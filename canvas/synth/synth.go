@@ -13,14 +13,15 @@ import (
 // Leaf is a leaf signature as signature(dict) holds it after loading: task,
 // one int arg i, no kwargs, and a task_id "t-i".
 func Leaf(task string, i int) *canvas.Dict {
-	return &canvas.Dict{Class: canvas.Signature, Pairs: []canvas.Pair{
+	return canvas.DictOf(canvas.Signature, []canvas.Pair{
 		{Key: canvas.KeyTask, Val: task},
 		{Key: canvas.KeyArgs, Val: &canvas.List{Items: []canvas.Value{canvas.Int(strconv.Itoa(i))}}},
 		{Key: canvas.KeyKwargs, Val: &canvas.Dict{}},
-		{Key: canvas.KeyOptions, Val: &canvas.Dict{Pairs: []canvas.Pair{{Key: canvas.KeyTaskID, Val: "t-" + strconv.Itoa(i)}}}},
+		{Key: canvas.KeyOptions, Val: canvas.DictOf(canvas.Plain, []canvas.Pair{{Key: canvas.KeyTaskID, Val: "t-" + strconv.Itoa(i)}})},
 		{Key: canvas.KeySubtaskType, Val: nil},
 		{Key: canvas.KeyImmutable, Val: false},
-	}}
+	})
+
 }
 
 // Leaves is a list of n leaves of the task proj.add.

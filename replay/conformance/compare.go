@@ -95,17 +95,17 @@ func same(exp, act canvas.Value, path string, asSet bool) error {
 	switch e := exp.(type) {
 	case *canvas.Dict:
 		a := act.(*canvas.Dict)
-		for _, p := range e.Pairs {
+		for _, p := range e.Pairs() {
 			if !a.HasKey(p.Key) {
 				return &Mismatch{path, fmt.Sprintf("missing key %q (expected value %s)", p.Key.String(), short(p.Val))}
 			}
 		}
-		for _, p := range a.Pairs {
+		for _, p := range a.Pairs() {
 			if !e.HasKey(p.Key) {
 				return &Mismatch{path, fmt.Sprintf("unexpected key %q (value %s)", p.Key.String(), short(p.Val))}
 			}
 		}
-		for _, p := range e.Pairs {
+		for _, p := range e.Pairs() {
 			if err := same(p.Val, a.LookupKey(p.Key), path+"."+p.Key.String(), p.Key.String() == setKey); err != nil {
 				return err
 			}

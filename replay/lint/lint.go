@@ -439,7 +439,7 @@ func nonJSON(v, live canvas.Value) string {
 				walk(it)
 			}
 		case *canvas.Dict:
-			for _, p := range y.Pairs {
+			for _, p := range y.Pairs() {
 				walk(p.Val)
 			}
 		}

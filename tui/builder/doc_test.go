@@ -78,7 +78,7 @@ func TestWrappingAGroupFollowedByATaskInAChainMakesAChord(t *testing.T) {
 	want, err := canvas.ChainOf([]canvas.Value{g, sig(t, "proj.tsum")}, nil)
 	must(t, err)
 	same(t, d, want)
-	if k := d.Root().Class; k != canvas.Chord {
+	if k := d.Root().Class(); k != canvas.Chord {
 		t.Fatalf("the root is a %s; chain(group, task) is a chord in Celery", k)
 	}
 }
@@ -121,7 +121,7 @@ func TestEditValidatesAndReplaces(t *testing.T) {
 	}
 	must(t, d.Edit([]int{0}, Fields{Args: "[2, 2]", Kwargs: `{"z": 1}`, Options: `{"queue": "fast"}`}))
 	s := sig(t, "proj.add")
-	r, err := canvas.Replace(s, canvas.NewList(canvas.Int("2"), canvas.Int("2")), &canvas.Dict{Pairs: []canvas.Pair{{Key: canvas.K("z"), Val: canvas.Int("1")}}}, &canvas.Dict{Pairs: []canvas.Pair{{Key: canvas.K("queue"), Val: "fast"}}})
+	r, err := canvas.Replace(s, canvas.NewList(canvas.Int("2"), canvas.Int("2")), canvas.DictOf(canvas.Plain, []canvas.Pair{{Key: canvas.K("z"), Val: canvas.Int("1")}}), canvas.DictOf(canvas.Plain, []canvas.Pair{{Key: canvas.K("queue"), Val: "fast"}}))
 	must(t, err)
 	same(t, d, canvas.NewChain(r))
 	cf, err := d.FieldsOf(nil)
@@ -198,7 +198,7 @@ func TestAFailedEditLeavesTheCanvasAsItWas(t *testing.T) {
 	boom := errors.New("boom")
 	for name, edit := range map[string]func(*canvas.Dict) (*canvas.Dict, error){
 		"fails after a change": func(root *canvas.Dict) (*canvas.Dict, error) {
-			root.Set("options", &canvas.Dict{Pairs: []canvas.Pair{{Key: canvas.K("half"), Val: "done"}}})
+			root.Set("options", canvas.DictOf(canvas.Plain, []canvas.Pair{{Key: canvas.K("half"), Val: "done"}}))
 			return nil, boom
 		},
 		"changes it back": func(root *canvas.Dict) (*canvas.Dict, error) {

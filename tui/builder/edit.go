@@ -125,7 +125,7 @@ func members(d *canvas.Dict) []canvas.Value {
 	case *canvas.List:
 		return append([]canvas.Value(nil), x.Items...)
 	case *canvas.Dict:
-		if d.Class == canvas.Chord && x.Class == canvas.Group {
+		if d.Class() == canvas.Chord && x.Class() == canvas.Group {
 			return members(x)
 		}
 		return []canvas.Value{x}
@@ -136,7 +136,7 @@ func members(d *canvas.Dict) []canvas.Value {
 // isContainer reports whether a node holds a list of members the builder
 // can add to: a chain, a group, or a chord whose header is a list.
 func isContainer(d *canvas.Dict) bool {
-	switch d.Class {
+	switch d.Class() {
 	case canvas.Chain, canvas.Group:
 		return true
 	case canvas.Chord:
@@ -152,7 +152,7 @@ func isContainer(d *canvas.Dict) bool {
 // apply) keeping the chain's options, a group or a chord header by
 // assigning its tasks.
 func withMembers(d *canvas.Dict, items []canvas.Value) (*canvas.Dict, error) {
-	switch d.Class {
+	switch d.Class() {
 	case canvas.Chain:
 		var v canvas.Value
 		var err error
@@ -177,7 +177,7 @@ func withMembers(d *canvas.Dict, items []canvas.Value) (*canvas.Dict, error) {
 		}
 		return nd, nil
 	case canvas.Group, canvas.Chord:
-		if d.Class == canvas.Chord && !isContainer(d) {
+		if d.Class() == canvas.Chord && !isContainer(d) {
 			return nil, fmt.Errorf("this chord's header is a group: edit the group")
 		}
 		if err := canvas.SetTasks(nil, d, canvas.NewList(items...)); err != nil {
@@ -228,7 +228,7 @@ func setList(root *canvas.Dict, p place, items []canvas.Value) (*canvas.Dict, er
 			}
 			return root, nil
 		}
-		return root, canvas.Set(nil, pd, &canvas.Dict{Pairs: []canvas.Pair{{Key: canvas.K(key), Val: canvas.NewList(items...)}}})
+		return root, canvas.Set(nil, pd, canvas.DictOf(canvas.Plain, []canvas.Pair{{Key: canvas.K(key), Val: canvas.NewList(items...)}}))
 	}
 	nd, err := withMembers(pd, items)
 	if err != nil {
@@ -272,7 +272,7 @@ func replace(root *canvas.Dict, p place, v *canvas.Dict) (*canvas.Dict, error) {
 				list.Items[i] = v
 				return root, nil
 			}
-			if g, ok := l.(*canvas.Dict); ok && g.Class == canvas.Group {
+			if g, ok := l.(*canvas.Dict); ok && g.Class() == canvas.Group {
 				return root, canvas.SetTasks(nil, g, canvas.NewList(items...))
 			}
 		}
@@ -310,7 +310,7 @@ func (d *Doc) Insert(idx []int, name string) ([]int, error) {
 		}
 		if isContainer(nd) && (p.isRoot() || p.node().Role != outline.Link && p.node().Role != outline.Errback) {
 			items := members(nd)
-			if nd.Class == canvas.Chain && len(items) > 0 {
+			if nd.Class() == canvas.Chain && len(items) > 0 {
 				sel = idx
 				return orInPlace(root, p, nd, sig) // chain | task, exactly
 			}
@@ -462,7 +462,7 @@ func (d *Doc) SetBody(idx []int, name string) error {
 		if err != nil {
 			return nil, err
 		}
-		if nd.Class != canvas.Chord {
+		if nd.Class() != canvas.Chord {
 			return nil, fmt.Errorf("%s is a %s: select a chord (wrap nodes in one with w)", p.node().Path, outline.Kind(nd))
 		}
 		c, err := withBody(nd, sig)

@@ -64,7 +64,7 @@ func short(b *strings.Builder, v canvas.Value, limit, depth int) {
 			return
 		}
 		b.WriteByte('{')
-		for i, p := range x.Pairs {
+		for i, p := range x.Pairs() {
 			if i > 0 {
 				b.WriteString(", ")
 			}
@@ -87,7 +87,7 @@ func short(b *strings.Builder, v canvas.Value, limit, depth int) {
 
 // IsSignature reports whether d is a signature (or a signature's JSON form).
 func IsSignature(d *canvas.Dict) bool {
-	if d.Class.IsSignature() {
+	if d.Class().IsSignature() {
 		return true
 	}
 	return d.HasKey(canvas.KeyTask) && d.HasKey(canvas.KeyOptions)
@@ -99,11 +99,11 @@ func SigSummary(d *canvas.Dict) string {
 	task, _ := d.LookupKey(canvas.KeyTask).(string)
 	kind := "sig"
 	switch st, _ := d.LookupKey(canvas.KeySubtaskType).(string); {
-	case d.Class == canvas.Chain || st == "chain":
+	case d.Class() == canvas.Chain || st == "chain":
 		kind = "chain"
-	case d.Class == canvas.Group || st == "group":
+	case d.Class() == canvas.Group || st == "group":
 		kind = "group"
-	case d.Class == canvas.Chord || st == "chord":
+	case d.Class() == canvas.Chord || st == "chord":
 		kind = "chord"
 	}
 	if kind != "sig" {

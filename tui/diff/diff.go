@@ -45,7 +45,7 @@ func Options(before, after *canvas.Dict) Result {
 	if after == nil {
 		after = &canvas.Dict{}
 	}
-	for _, p := range after.Pairs {
+	for _, p := range after.Pairs() {
 		old, ok := before.GetKey(p.Key)
 		switch {
 		case !ok:
@@ -56,7 +56,7 @@ func Options(before, after *canvas.Dict) Result {
 			r.Entries = append(r.Entries, Entry{Key: p.Key.String(), Kind: Changed, Before: old, After: p.Val, Note: shapeNote(old, p.Val)})
 		}
 	}
-	for _, p := range before.Pairs {
+	for _, p := range before.Pairs() {
 		if !after.HasKey(p.Key) {
 			r.Entries = append(r.Entries, Entry{Key: p.Key.String(), Kind: Removed, Before: p.Val})
 		}

@@ -103,7 +103,7 @@ func build(n outline.Node) []Item {
 		if v, ok := opts.GetKey(canvas.KeyStampedHeaders); ok {
 			items = append(items, Item{Key: "stamped_headers", Value: v})
 		}
-		for _, p := range opts.Pairs {
+		for _, p := range opts.Pairs() {
 			if !stamps[p.Key.String()] && p.Key.String() != "stamped_headers" {
 				items = append(items, Item{Key: p.Key.String(), Value: p.Val})
 			}

@@ -67,7 +67,7 @@ func Kind(v canvas.Value) string {
 	if !ok {
 		return "value"
 	}
-	class := d.Class
+	class := d.Class()
 	if class == canvas.Plain {
 		switch d.LookupKey(canvas.KeySubtaskType) {
 		case "chain":

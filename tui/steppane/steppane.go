@@ -202,7 +202,7 @@ func kv(d *canvas.Dict) []string {
 		return []string{"{}"}
 	}
 	out := make([]string, 0, d.Len())
-	for _, p := range d.Pairs {
+	for _, p := range d.Pairs() {
 		if p.Key.String() == "stamped_headers" {
 			out = append(out, p.Key.String()+": "+common.Set(p.Val))
 			continue

@@ -134,7 +134,7 @@ func run(t *testing.T, c *canvas.Dict, v visitors.Visitor) *canvas.Dict {
 	headers, _ := canvas.JSONCopy(c.Lookup("headers")).(*canvas.Dict) // a run mutates what it is given
 	tr, err := stamping.Stamp(root, stamping.Options{Visitor: v, Append: canvas.Truthy(c.Lookup("append_stamps")), Headers: headers})
 	if err != nil {
-		return &canvas.Dict{Pairs: []canvas.Pair{{Key: canvas.K("error"), Val: err.Error()}}}
+		return canvas.DictOf(canvas.Plain, []canvas.Pair{{Key: canvas.K("error"), Val: err.Error()}})
 	}
 	data, err := canvas.Encode(root, -1)
 	if err != nil {
@@ -144,7 +144,7 @@ func run(t *testing.T, c *canvas.Dict, v visitors.Visitor) *canvas.Dict {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &canvas.Dict{Pairs: []canvas.Pair{{Key: canvas.K("canvas"), Val: out}, {Key: canvas.K("trace"), Val: canvas.JSONCopy(tr.Lines(false))}}}
+	return canvas.DictOf(canvas.Plain, []canvas.Pair{{Key: canvas.K("canvas"), Val: out}, {Key: canvas.K("trace"), Val: canvas.JSONCopy(tr.Lines(false))}})
 }
 
 // TestConformanceClassForms runs every visitor stamp case of the corpus

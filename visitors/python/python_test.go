@@ -44,7 +44,7 @@ func leaves(c canvas.Value) map[string]*canvas.Dict {
 					out[id] = o
 				}
 			}
-			for _, p := range x.Pairs {
+			for _, p := range x.Pairs() {
 				walk(p.Val)
 			}
 		case *canvas.List:
@@ -245,7 +245,7 @@ func TestVisitorsWrittenTheWayCeleryDocumentsThem(t *testing.T) {
 		c, ls := stamp(t, load("EveryHook"))
 		chord := c.Lookup("kwargs").(*canvas.Dict).Lookup("tasks").(*canvas.List).Items[1].(*canvas.Dict)
 		header, _ := chord.Lookup("kwargs").(*canvas.Dict).Lookup("header").(*canvas.Dict)
-		if header == nil || header.Class != canvas.Group {
+		if header == nil || header.Class() != canvas.Group {
 			t.Fatalf("the default hook did not wrap the header in a group: %s", canvas.MustEncode(chord.Lookup("kwargs")))
 		}
 		o := ls["t-5"]

@@ -247,7 +247,7 @@ func chordHeaderDefault(thread *starlark.Thread, self *instance, h visitors.Hook
 	next := "on_group_end"
 	if h == visitors.OnChordHeaderStart {
 		next = "on_group_start"
-		if g, isGroup := header.(*canvas.Dict); !isGroup || g.Class != canvas.Group {
+		if g, isGroup := header.(*canvas.Dict); !isGroup || g.Class() != canvas.Group {
 			g, err := canvas.WrapGroup(header)
 			if err != nil {
 				return nil, err

@@ -598,8 +598,8 @@ func (v *Visitor) copyIn(c canvas.Value) starlark.Value {
 		}
 		return starlark.NewList(items)
 	case *canvas.Dict:
-		d := starlark.NewDict(len(x.Pairs))
-		for _, p := range x.Pairs {
+		d := starlark.NewDict(len(x.Pairs()))
+		for _, p := range x.Pairs() {
 			_ = d.SetKey(v.str(p.Key.String()), v.copyIn(p.Val))
 		}
 		return d

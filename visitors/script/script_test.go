@@ -58,7 +58,7 @@ func stampedOptions(t *testing.T, v visitors.Visitor, id string) *canvas.Dict {
 			if o, ok := y.Lookup("options").(*canvas.Dict); ok && o.Lookup("task_id") == id {
 				found = o
 			}
-			for _, p := range y.Pairs {
+			for _, p := range y.Pairs() {
 				walk(p.Val)
 			}
 		case *canvas.List:
@@ -453,7 +453,7 @@ func TestResultsAreMadeAnew(t *testing.T) {
 		switch c := x.(type) {
 		case *canvas.Dict:
 			mine[c] = true
-			for _, p := range c.Pairs {
+			for _, p := range c.Pairs() {
 				index(p.Val)
 			}
 		case *canvas.List:
@@ -472,7 +472,7 @@ func TestResultsAreMadeAnew(t *testing.T) {
 		}
 		switch c := x.(type) {
 		case *canvas.Dict:
-			for _, p := range c.Pairs {
+			for _, p := range c.Pairs() {
 				check(p.Val, at+"."+p.Key.String())
 			}
 		case *canvas.List:

@@ -93,16 +93,16 @@ func (v *Visitor) unreadBy(h visitors.Hook, fn *starlark.Function) unread {
 // of them.
 func (u unread) headersFor(headers *canvas.Dict) []canvas.Pair {
 	if !u.headers {
-		return headers.Pairs
+		return headers.Pairs()
 	}
 	i := headers.Index(u.first)
 	switch {
 	case i < 0:
 		return nil
 	case u.dropped:
-		return headers.Pairs[i : i+1]
+		return headers.Pairs()[i : i+1]
 	}
-	return headers.Pairs
+	return headers.Pairs()
 }
 
 // sigFor is the hook's first argument when it visits t: its `sig`, or

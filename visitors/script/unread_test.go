@@ -63,14 +63,14 @@ func TestUnreadHeadersStillFailOnOneNamedLikeSig(t *testing.T) {
 		t.Fatal(err)
 	}
 	target := visitors.Target{Value: sig, Path: visitors.Root()}
-	ok := &canvas.Dict{Pairs: []canvas.Pair{{Key: canvas.K("origin"), Val: "cli"}}}
+	ok := canvas.DictOf(canvas.Plain, []canvas.Pair{{Key: canvas.K("origin"), Val: "cli"}})
 	if got := v.unreadBy(visitors.OnSignature, mustHook(t, v)).headersFor(ok); len(got) != 0 {
 		t.Fatal("the hook is not called without its headers")
 	}
 	if _, err := v.OnSignature(target, ok); err != nil {
 		t.Fatal(err)
 	}
-	clash := &canvas.Dict{Pairs: []canvas.Pair{{Key: canvas.K("sig"), Val: "x"}}}
+	clash := canvas.DictOf(canvas.Plain, []canvas.Pair{{Key: canvas.K("sig"), Val: "x"}})
 	_, err = v.OnSignature(target, clash)
 	if err == nil || !strings.Contains(err.Error(), `multiple values for parameter "sig"`) {
 		t.Fatalf("a header named sig: %v", err)
@@ -115,8 +115,8 @@ func TestUnreadParamsChangeNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	target := visitors.Target{Value: sig, Path: visitors.Root()}
-	headers := &canvas.Dict{Pairs: []canvas.Pair{{Key: canvas.K("origin"), Val: "cli"}}}
-	clash := &canvas.Dict{Pairs: []canvas.Pair{{Key: canvas.K("origin"), Val: "cli"}, {Key: canvas.K("sig"), Val: "x"}}}
+	headers := canvas.DictOf(canvas.Plain, []canvas.Pair{{Key: canvas.K("origin"), Val: "cli"}})
+	clash := canvas.DictOf(canvas.Plain, []canvas.Pair{{Key: canvas.K("origin"), Val: "cli"}, {Key: canvas.K("sig"), Val: "x"}})
 	for round := 0; round < 3; round++ {
 		for h := visitors.Hook(0); h < visitors.NumHooks; h++ {
 			for _, hd := range []*canvas.Dict{headers, clash} {
@@ -155,11 +155,11 @@ def on_callback(sig, **headers):
 		t.Fatal(err)
 	}
 	target := visitors.Target{Value: sig, Path: visitors.Root()}
-	got, err := v.OnCallback(target, &canvas.Dict{Pairs: []canvas.Pair{{Key: canvas.K("origin"), Val: "cli"}}})
+	got, err := v.OnCallback(target, canvas.DictOf(canvas.Plain, []canvas.Pair{{Key: canvas.K("origin"), Val: "cli"}}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := (&canvas.Dict{Pairs: []canvas.Pair{{Key: canvas.K("s"), Val: toCanvas(t, "1")}}}); !canvas.SameJSON(got, want) {
+	if want := (canvas.DictOf(canvas.Plain, []canvas.Pair{{Key: canvas.K("s"), Val: toCanvas(t, "1")}})); !canvas.SameJSON(got, want) {
 		t.Fatalf("on_callback returned %v", got)
 	}
 }

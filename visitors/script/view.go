@@ -364,9 +364,9 @@ func (v dictView) String() string {
 }
 func (v dictView) Type() string          { return "dict" }
 func (v dictView) Freeze()               {}
-func (v dictView) Truth() starlark.Bool  { return len(v.d.Pairs) > 0 }
+func (v dictView) Truth() starlark.Bool  { return len(v.d.Pairs()) > 0 }
 func (v dictView) Hash() (uint32, error) { return 0, fmt.Errorf("unhashable type: dict") }
-func (v dictView) Len() int              { return len(v.d.Pairs) }
+func (v dictView) Len() int              { return len(v.d.Pairs()) }
 func (v dictView) Iterate() starlark.Iterator {
 	return &keyIter{d: v.d}
 }
@@ -384,8 +384,8 @@ func (v dictView) Get(k starlark.Value) (starlark.Value, bool, error) {
 }
 
 func (v dictView) Items() []starlark.Tuple {
-	out := make([]starlark.Tuple, len(v.d.Pairs))
-	for i, p := range v.d.Pairs {
+	out := make([]starlark.Tuple, len(v.d.Pairs()))
+	for i, p := range v.d.Pairs() {
 		out[i] = starlark.Tuple{starlark.String(p.Key.String()), toStarlark(p.Val)}
 	}
 	return out
@@ -413,8 +413,8 @@ func (v dictView) Attr(name string) (starlark.Value, error) {
 			if err := starlark.UnpackPositionalArgs(name, args, kwargs, 0); err != nil {
 				return nil, err
 			}
-			out := make([]starlark.Value, len(v.d.Pairs))
-			for i, p := range v.d.Pairs {
+			out := make([]starlark.Value, len(v.d.Pairs()))
+			for i, p := range v.d.Pairs() {
 				switch name {
 				case "keys":
 					out[i] = starlark.String(p.Key.String())
@@ -436,10 +436,10 @@ type keyIter struct {
 }
 
 func (it *keyIter) Next(p *starlark.Value) bool {
-	if it.i >= len(it.d.Pairs) {
+	if it.i >= len(it.d.Pairs()) {
 		return false
 	}
-	*p = starlark.String(it.d.Pairs[it.i].Key.String())
+	*p = starlark.String(it.d.Pairs()[it.i].Key.String())
 	it.i++
 	return true
 }
@@ -459,8 +459,8 @@ func toStarlarkCopy(v canvas.Value) starlark.Value {
 		}
 		return starlark.NewList(items)
 	case *canvas.Dict:
-		d := starlark.NewDict(len(x.Pairs))
-		for _, p := range x.Pairs {
+		d := starlark.NewDict(len(x.Pairs()))
+		for _, p := range x.Pairs() {
 			_ = d.SetKey(starlark.String(p.Key.String()), toStarlarkCopy(p.Val))
 		}
 		return d
@@ -654,7 +654,7 @@ func fromStarlark(v starlark.Value, memo *memo) (canvas.Value, error) {
 			if err != nil {
 				return nil, err
 			}
-			d.Pairs = append(d.Pairs, canvas.Pair{Key: canvas.K(string(k)), Val: val})
+			d.AppendPairs(canvas.Pair{Key: canvas.K(string(k)), Val: val})
 		}
 		memo.close(at)
 		return d, nil

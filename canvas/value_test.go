@@ -1,0 +1,78 @@
+package canvas
+
+import (
+	"strconv"
+	"testing"
+	"unsafe"
+)
+
+// A loaded signature is three dicts and eight pairs; their sizes are what
+// BenchmarkMemoryPerSignature measures, so a field added to either shows
+// here first.
+func TestDictAndPairSizes(t *testing.T) {
+	if got := unsafe.Sizeof(Dict{}); got != 16 {
+		t.Errorf("a Dict takes %d bytes, want 16", got)
+	}
+	if got := unsafe.Sizeof(Pair{}); got != 24 {
+		t.Errorf("a Pair takes %d bytes, want 24", got)
+	}
+}
+
+// The class shares a word with the capacity: setting one must keep the
+// other, through appends that move the pairs and slices cut to no room.
+func TestDictKeepsItsClassAndPairsApart(t *testing.T) {
+	for c := Plain; c <= Chunks; c++ {
+		d := NewDict(c, 1)
+		for i := 0; i < 100; i++ {
+			d.Set("k"+strconv.Itoa(i), Int(strconv.Itoa(i)))
+			if d.Class() != c {
+				t.Fatalf("%s: after %d keys the class is %s", c, i+1, d.Class())
+			}
+		}
+		if d.Len() != 100 || len(d.Pairs()) != 100 || cap(d.Pairs()) < 100 {
+			t.Fatalf("%s: len %d, pairs %d/%d, want 100", c, d.Len(), len(d.Pairs()), cap(d.Pairs()))
+		}
+		for i, p := range d.Pairs() {
+			if p.Key.String() != "k"+strconv.Itoa(i) || p.Val != Int(strconv.Itoa(i)) {
+				t.Fatalf("%s: pair %d is %s=%v", c, i, p.Key, p.Val)
+			}
+		}
+		capBefore := cap(d.Pairs())
+		d.SetClass(Chord)
+		if cap(d.Pairs()) != capBefore || d.Len() != 100 || d.Class() != Chord {
+			t.Fatalf("%s: SetClass changed the pairs (%d/%d) or did not set the class (%s)", c, d.Len(), cap(d.Pairs()), d.Class())
+		}
+		d.SetClass(c)
+
+		// An empty slice at the end of an array keeps no pointer to it,
+		// and the dict still grows from there.
+		arr := make([]Pair, 3)
+		d.SetPairs(arr[3:])
+		if d.pairs != nil || d.Len() != 0 || d.Class() != c {
+			t.Fatalf("%s: an empty slice kept %p, len %d, class %s", c, d.pairs, d.Len(), d.Class())
+		}
+		d.Set("a", true)
+		if v, ok := d.Get("a"); !ok || v != true || d.Len() != 1 || d.Class() != c {
+			t.Fatalf("%s: after a Set on an empty dict: %v %v, len %d, class %s", c, v, ok, d.Len(), d.Class())
+		}
+	}
+}
+
+// Pairs aliases the dict's array: writing an element writes the dict, and
+// a slice grown from it only becomes the dict's with SetPairs.
+func TestDictPairsAliasesItsArray(t *testing.T) {
+	d := NewDict(Signature, 4)
+	d.Set("a", Int("1"))
+	d.Pairs()[0].Val = Int("2")
+	if d.Lookup("a") != Int("2") {
+		t.Fatalf("writing through Pairs() was lost: a=%v", d.Lookup("a"))
+	}
+	grown := append(d.Pairs(), Pair{K("b"), true})
+	if d.Has("b") || d.Len() != 1 {
+		t.Fatalf("appending to Pairs() changed the dict: len %d", d.Len())
+	}
+	d.SetPairs(grown)
+	if !d.Has("b") || d.Len() != 2 || d.Class() != Signature {
+		t.Fatalf("SetPairs: len %d, class %s", d.Len(), d.Class())
+	}
+}
