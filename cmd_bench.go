@@ -225,7 +225,7 @@ func benchRows(n int) []benchRow {
 		stampNested(true, scripted, "the same with a Starlark visitor (a counter in every hook)", "hook calls", 300e3),
 		{what: "build chain(*tasks)", unit: "signatures",
 			prepare: func() (func() (int, error), error) {
-				tasks := synth.Leaves(n).Items
+				tasks := synth.Leaves(n).Items()
 				return func() (int, error) {
 					_, err := canvas.ChainOf(tasks, nil)
 					return n, err

@@ -132,13 +132,13 @@ func diffJSON(diffs []replay.NodeDiff) *canvas.List {
 		unlisted := &canvas.List{}
 		for _, kv := range d.Removed {
 			if kv.Unlisted {
-				unlisted.Items = append(unlisted.Items, kv.Key)
+				unlisted.AppendItems(kv.Key)
 			}
 		}
-		if len(unlisted.Items) > 0 {
+		if len(unlisted.Items()) > 0 {
 			n.Set("unlisted", unlisted)
 		}
-		out.Items = append(out.Items, n)
+		out.AppendItems(n)
 	}
 	return out
 }

@@ -146,11 +146,11 @@ func verifiedSummary(p *replay.Player) string {
 // replayDocument is the result of a replay in the conformance ops form:
 // {"snapshots", "traces"} plus "error" and "error_step" when an op failed.
 func replayDocument(res *replay.Result) *canvas.Dict {
-	snaps := &canvas.List{Items: res.Snapshots}
-	traces := &canvas.List{Items: make([]canvas.Value, len(res.Traces))}
+	snaps := canvas.NewList(res.Snapshots...)
+	traces := canvas.NewList(make([]canvas.Value, len(res.Traces))...)
 	for i, t := range res.Traces {
 		if t != nil {
-			traces.Items[i] = t.Lines(false)
+			traces.Items()[i] = t.Lines(false)
 		}
 	}
 	doc := canvas.DictOf(canvas.Plain, []canvas.Pair{{Key: canvas.K("snapshots"), Val: snaps}, {Key: canvas.K("traces"), Val: traces}})

@@ -152,7 +152,7 @@ func runCase(t *testing.T, path string) {
 			if err != nil {
 				t.Fatalf("trace line %q: %v", line, err)
 			}
-			lines.Items = append(lines.Items, v)
+			lines.AppendItems(v)
 		}
 		actual.Set("trace", lines)
 	case "roundtrip":

@@ -39,7 +39,7 @@ func lossesJSON(l *replay.Ledger) *canvas.List {
 		d.Set("key", loss.Event.Key)
 		d.Set("op", canvas.Int(fmt.Sprint(loss.Event.Op)))
 		d.Set("op_name", loss.Event.OpName)
-		out.Items = append(out.Items, d)
+		out.AppendItems(d)
 	}
 	return out
 }
@@ -83,7 +83,7 @@ func TestScenarios(t *testing.T) {
 			if p.Err != nil {
 				t.Fatalf("scenario failed: %v", p.Err)
 			}
-			if err := conformance.Same(exp.Lookup("snapshots"), &canvas.List{Items: p.Snapshots}, "$.snapshots"); err != nil {
+			if err := conformance.Same(exp.Lookup("snapshots"), canvas.NewList(p.Snapshots...), "$.snapshots"); err != nil {
 				t.Fatalf("differs from Celery: %v", err)
 			}
 			ledger := replay.LedgerJSON(p.Ledger)

@@ -169,7 +169,7 @@ func TestReplayVerifyEditedRecording(t *testing.T) {
 		t.Fatalf("unedited recording: exit %d\n%s%s", code, stdout, stderr)
 	}
 	doc := readJSON(t, src).(*canvas.Dict)
-	calls := doc.Lookup("ops").(*canvas.List).Items[0].(*canvas.Dict).Lookup("record").(*canvas.Dict).Lookup("calls").(*canvas.List).Items
+	calls := doc.Lookup("ops").(*canvas.List).Items()[0].(*canvas.Dict).Lookup("record").(*canvas.Dict).Lookup("calls").(*canvas.List).Items()
 	edited := -1
 	for i, c := range calls {
 		if ret, ok := c.(*canvas.Dict).Lookup("ret").(*canvas.Dict); ok && ret.Has("mtask_id") {

@@ -71,12 +71,12 @@ func NewListCap(n int) *List {
 		return &List{}
 	case n <= 2:
 		b := &list2{}
-		b.l.Items = b.v[:0]
+		b.l.SetItems(b.v[:0])
 		return &b.l
 	case n <= 4:
 		b := &list4{}
-		b.l.Items = b.v[:0]
+		b.l.SetItems(b.v[:0])
 		return &b.l
 	}
-	return &List{Items: make([]Value, 0, n)}
+	return NewList(make([]Value, 0, n)...)
 }

@@ -93,7 +93,7 @@ func BenchmarkChainOf(b *testing.B) {
 			b.Fatal(err)
 		}
 		tasks, _ := canvas.Tasks(g)
-		items := tasks.(*canvas.List).Items
+		items := tasks.(*canvas.List).Items()
 		b.Run(fmt.Sprintf("chain(*tasks)/%d", n), func(b *testing.B) { benchChainOf(b, items, n) })
 		b.Run(fmt.Sprintf("chain|chain/%d", n), func(b *testing.B) {
 			left, right := canvas.NewChain(items[:n/2]...), canvas.NewChain(items[n/2:]...)
@@ -115,7 +115,7 @@ func BenchmarkChainOf(b *testing.B) {
 			b.Fatal(err)
 		}
 		tasks, _ := canvas.Tasks(c)
-		groups := tasks.(*canvas.List).Items
+		groups := tasks.(*canvas.List).Items()
 		b.Run(fmt.Sprintf("chain(*groups)/%d", n), func(b *testing.B) { benchChainOf(b, groups, sigs) })
 	}
 }

@@ -112,7 +112,7 @@ func TestGroupCloneSharesItsMembers(t *testing.T) {
 	if gt.(*List) != ct.(*List) {
 		t.Error("group.clone() must leave the original and the clone holding one tasks list (group.from_dict rewrites kwargs['tasks'])")
 	}
-	if gt.(*List).Items[0] != ct.(*List).Items[0] {
+	if gt.(*List).Items()[0] != ct.(*List).Items()[0] {
 		t.Error("the clone's members must be the original's signatures")
 	}
 	if g.Lookup("options") == c.Lookup("options") {
@@ -122,17 +122,17 @@ func TestGroupCloneSharesItsMembers(t *testing.T) {
 
 func TestDeepCopyOfASignatureIsShallow(t *testing.T) {
 	leaf := mustLoad(t, `{"task": "a", "args": [], "kwargs": {}, "options": {"x": [1]}, "subtask_type": null, "immutable": false}`)
-	opts := DictOf(Plain, []Pair{{K("link"), &List{Items: []Value{leaf, leaf}}}})
+	opts := DictOf(Plain, []Pair{{K("link"), NewList([]Value{leaf, leaf}...)}})
 	c := DeepCopy(opts).(*Dict)
 	links := c.Lookup("link").(*List)
-	first, ok := links.Items[0].(*Dict)
+	first, ok := links.Items()[0].(*Dict)
 	if !ok || first.Class() != Plain || first == leaf {
-		t.Fatalf("a signature deep-copies to a new plain dict, got %#v", links.Items[0])
+		t.Fatalf("a signature deep-copies to a new plain dict, got %#v", links.Items()[0])
 	}
 	if first.Lookup("options") != leaf.Lookup("options") {
 		t.Error("the plain dict shares the signature's values (Signature.__deepcopy__ is dict(self))")
 	}
-	if links.Items[1] != leaf {
+	if links.Items()[1] != leaf {
 		t.Error("a signature met a second time in one deepcopy is the original object (memo[id(self)] = self)")
 	}
 }
@@ -154,11 +154,11 @@ func TestOrUpgradesLikeCelery(t *testing.T) {
 		t.Fatal(err)
 	}
 	tasks, _ := Tasks(chainGroupTask.(*Dict))
-	last := tasks.(*List).Items[len(tasks.(*List).Items)-1].(*Dict)
+	last := tasks.(*List).Items()[len(tasks.(*List).Items())-1].(*Dict)
 	if last.Class() != Chord {
 		t.Fatalf("chain ending in a group | task: last task is %s, want a chord", last.Class())
 	}
-	noBody, err := NewChord(&List{Items: []Value{a}}, nil)
+	noBody, err := NewChord(NewList([]Value{a}...), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,7 +190,7 @@ func TestEqualFollowsPython(t *testing.T) {
 		a, b Value
 		want bool
 	}{
-		{Int("1"), 1.0, true}, {true, Int("1"), true}, {NewList(Int("1")), &List{Items: []Value{Int("1")}, Tuple: true}, false},
+		{Int("1"), 1.0, true}, {true, Int("1"), true}, {NewList(Int("1")), ListOf([]Value{Int("1")}, true), false},
 		{DictOf(Signature, []Pair{{K("a"), Int("1")}}), DictOf(Plain, []Pair{{K("a"), 1.0}}), true},
 		{math.NaN(), math.NaN(), false}, {"a", "a", true}, {nil, false, false},
 	} {

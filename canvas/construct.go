@@ -33,7 +33,7 @@ func ChainOf(tasks []Value, kw *Dict) (Value, error) {
 			}
 			seq = items
 		}
-		acc, err := newChain(&List{Tuple: true}, nil)
+		acc, err := newChain(ListOf(nil, true), nil)
 		if err != nil {
 			return nil, err
 		}
@@ -48,7 +48,7 @@ func chainInitTasks(tasks []Value) Value {
 	if len(tasks) == 1 && isList(tasks[0]) {
 		return tasks[0]
 	}
-	return &List{Items: append([]Value{}, tasks...), Tuple: true}
+	return ListOf(append([]Value{}, tasks...), true)
 }
 
 // GroupOf is group(*tasks, **kw): a single argument that is a list is held
@@ -58,7 +58,7 @@ func GroupOf(tasks []Value, kw *Dict) (*Dict, error) {
 	if len(tasks) == 1 {
 		return newGroup(tasks[0], kw)
 	}
-	return newGroup(&List{Items: append([]Value{}, tasks...), Tuple: true}, kw)
+	return newGroup(ListOf(append([]Value{}, tasks...), true), kw)
 }
 
 // ChordOf is chord(header, body, task, args, kwargs, **kw): the header is

@@ -38,7 +38,7 @@ func copyShallowTree(x *Dict) (*Dict, bool) {
 			if nl == len(lists) {
 				return nil, false
 			}
-			for _, it := range v.Items {
+			for _, it := range v.Items() {
 				switch it.(type) {
 				case *Dict, *List:
 					return nil, false
@@ -57,9 +57,9 @@ func copyShallowTree(x *Dict) (*Dict, bool) {
 	c.AppendPairs(x.Pairs()...)
 	for i, p := range c.Pairs() {
 		if l, ok := p.Val.(*List); ok {
-			lc := NewListCap(len(l.Items))
-			lc.Items = append(lc.Items, l.Items...)
-			lc.Tuple = l.Tuple
+			lc := NewListCap(len(l.Items()))
+			lc.AppendItems(l.Items()...)
+			lc.SetTuple(l.Tuple())
 			c.Pairs()[i].Val = lc
 		}
 	}
@@ -127,16 +127,16 @@ func deepCopy(v Value, m *memo) Value {
 		if c, ok := m.get(x); ok {
 			return c
 		}
-		c := &List{Items: make([]Value, len(x.Items)), Tuple: x.Tuple}
+		c := ListOf(make([]Value, len(x.Items())), x.Tuple())
 		m.put(x, c)
-		for i, item := range x.Items {
-			c.Items[i] = deepCopy(item, m)
+		for i, item := range x.Items() {
+			c.Items()[i] = deepCopy(item, m)
 		}
 		return c
 	case *Lazy:
 		// _regen reduces to list(self.data): every member is produced.
 		items, _ := x.All()
-		return deepCopy(&List{Items: items}, m)
+		return deepCopy(NewList(items...), m)
 	}
 	return v
 }
@@ -159,14 +159,14 @@ func (s *slab) jsonCopy(v Value) Value {
 		}
 		return c
 	case *List:
-		c := s.list(x.Items)
-		for i := range c.Items {
-			c.Items[i] = s.jsonCopy(c.Items[i])
+		c := s.list(x.Items())
+		for i := range c.Items() {
+			c.Items()[i] = s.jsonCopy(c.Items()[i])
 		}
 		return c
 	case *Lazy:
 		items, _ := x.All()
-		return s.jsonCopy(&List{Items: items})
+		return s.jsonCopy(NewList(items...))
 	}
 	return v
 }
@@ -189,11 +189,11 @@ func SameJSON(a, b Value) bool {
 		return true
 	case *List:
 		y, ok := b.(*List)
-		if !ok || len(x.Items) != len(y.Items) {
+		if !ok || len(x.Items()) != len(y.Items()) {
 			return false
 		}
-		for i := range x.Items {
-			if !SameJSON(x.Items[i], y.Items[i]) {
+		for i := range x.Items() {
+			if !SameJSON(x.Items()[i], y.Items()[i]) {
 				return false
 			}
 		}

@@ -16,7 +16,7 @@ import (
 func TestEncodeInChunks(t *testing.T) {
 	l := &canvas.List{}
 	for i := range 20_000 {
-		l.Items = append(l.Items, canvas.DictOf(canvas.Plain, []canvas.Pair{
+		l.AppendItems(canvas.DictOf(canvas.Plain, []canvas.Pair{
 			{Key: canvas.K("task"), Val: "proj.add"},
 			{Key: canvas.K("args"), Val: canvas.NewList(canvas.Int(strconv.Itoa(i)), "é\n\"")},
 			{Key: canvas.K("options"), Val: canvas.DictOf(canvas.Plain, []canvas.Pair{{Key: canvas.K("task_id"), Val: "t-" + strconv.Itoa(i)}})},
@@ -123,7 +123,7 @@ func TestAppendJSON(t *testing.T) {
 		t.Fatalf("%s, want %s", buf, want)
 	}
 	loop := canvas.NewList()
-	loop.Items = append(loop.Items, loop)
+	loop.AppendItems(loop)
 	got, err := canvas.AppendJSON(buf, loop, -1)
 	if err == nil || string(got) != string(want) {
 		t.Fatalf("a list holding itself: %v, buffer %q", err, got)

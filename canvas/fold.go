@@ -75,7 +75,7 @@ func foldInOnePass(chain *Dict, tasks []Value, perStep int) (*Dict, bool) {
 	if !ok {
 		return nil, false
 	}
-	folded, err := newChain(&List{Items: items}, nil)
+	folded, err := newChain(NewList(items...), nil)
 	if err != nil {
 		return nil, false
 	}
@@ -165,7 +165,7 @@ func foldIntoChordAt(chain *Dict, tasks []Value, extra int) (*Dict, bool) {
 		}
 		if d.Class() == Group {
 			members, err := Tasks(d)
-			if l, isList := members.(*List); err != nil || !isList || len(l.Items) == 1 {
+			if l, isList := members.(*List); err != nil || !isList || len(l.Items()) == 1 {
 				return nil, false // a group of one is unrolled
 			}
 		}
@@ -275,7 +275,7 @@ func foldIntoChordAt(chain *Dict, tasks []Value, extra int) (*Dict, bool) {
 	if err := setProp(nil, last, b, "kwargs", "body"); err != nil {
 		return nil, false
 	}
-	folded, err := newChain(&List{Items: append(items, last)}, kw)
+	folded, err := newChain(NewList(append(items, last)...), kw)
 	if err != nil {
 		return nil, false
 	}
@@ -361,7 +361,7 @@ func chordHeaderSettle(chord *Dict) (int, bool) {
 		return 0, false
 	}
 	k := 1
-	for _, t := range l.Items {
+	for _, t := range l.Items() {
 		td, ok := t.(*Dict)
 		if !ok {
 			return 0, false
@@ -385,7 +385,7 @@ func cloneChordKeepingBody(chord *Dict) (*Dict, error) {
 	}
 	return FromDict(DictOf(Plain, []Pair{
 		{KeyTask, chord.LookupKey(KeyTask)},
-		{KeyArgs, &List{Items: append([]Value(nil), args...), Tuple: true}},
+		{KeyArgs, ListOf(append([]Value(nil), args...), true)},
 		{KeyKwargs, chord.LookupKey(KeyKwargs)},
 		{KeyOptions, DeepCopy(chord.LookupKey(KeyOptions))},
 		{KeySubtaskType, chord.LookupKey(KeySubtaskType)},
@@ -453,7 +453,7 @@ func appendsOnly(held, tasks []Value) bool {
 		case Group:
 			members, err := Tasks(d)
 			l, isList := members.(*List)
-			if err != nil || !isList || len(l.Items) == 1 || prev == Plain || prev == Chord {
+			if err != nil || !isList || len(l.Items()) == 1 || prev == Plain || prev == Chord {
 				return false
 			}
 		case Chord:
@@ -511,7 +511,7 @@ func settleCount(d *Dict, depth int) (int, bool) {
 		if !ok {
 			return 0, false
 		}
-		for _, t := range l.Items {
+		for _, t := range l.Items() {
 			td, ok := t.(*Dict)
 			if !ok {
 				return 0, false
@@ -531,7 +531,7 @@ func settleCount(d *Dict, depth int) (int, bool) {
 		if err != nil || !ok {
 			return 0, false
 		}
-		for _, t := range l.Items {
+		for _, t := range l.Items() {
 			if td, ok := t.(*Dict); !ok || !td.Class().IsSignature() {
 				return 0, false
 			}
@@ -618,7 +618,7 @@ func plainData(v Value, budget *int) bool {
 	case nil, bool, Int, float64, string:
 		return true
 	case *List:
-		for _, it := range x.Items {
+		for _, it := range x.Items() {
 			if !plainData(it, budget) {
 				return false
 			}

@@ -27,7 +27,7 @@ func TestFoldInOnePassIsCeleryFold(t *testing.T) {
 			}
 			if probe.other != nil {
 				if u, err := unchainTasks(probe.other.(*Dict)); err == nil {
-					probe.tasks = u.Items
+					probe.tasks = u.Items()
 				}
 			}
 			if _, ok := foldInOnePass(probe.acc.(*Dict), probe.tasks, 1); ok {
@@ -62,7 +62,7 @@ type foldCase struct {
 }
 
 func (c *foldCase) inputs() Value {
-	return &List{Items: append([]Value{c.acc, c.other}, c.tasks...)}
+	return NewList(append([]Value{c.acc, c.other}, c.tasks...)...)
 }
 
 // run folds the case in one pass where it can (onePass), or one `|` at a
@@ -76,7 +76,7 @@ func (c *foldCase) run(onePass bool) (Value, error) {
 		if err != nil {
 			return nil, err
 		}
-		return foldStepByStep(c.acc, u.Items)
+		return foldStepByStep(c.acc, u.Items())
 	}
 	if onePass {
 		return foldOr(c.acc, c.tasks)
@@ -107,15 +107,15 @@ func newFoldCase(seed uint64, chainOrChain bool) *foldCase {
 	// One errback linked to many tasks, and a callback with a callback of
 	// its own, linked twice: each takes more than one clone to settle.
 	sharedErrback, _ := NewSignature("proj.err", nil, sharedKwargs, nil)
-	nestedCallback, _ := NewSignature("proj.cb", &List{Items: []Value{Int("7")}}, nil, nil)
+	nestedCallback, _ := NewSignature("proj.cb", NewList([]Value{Int("7")}...), nil, nil)
 	inner, _ := NewSignature("proj.inner", nil, nil, nil)
 	if err := Link(nestedCallback, inner); err != nil {
 		panic(err)
 	}
 	sig := func(i int) *Dict {
-		var args Value = &List{Items: []Value{Int(strconv.Itoa(i))}}
+		var args Value = NewList([]Value{Int(strconv.Itoa(i))}...)
 		if r.IntN(3) == 0 {
-			args = &List{Items: []Value{Int(strconv.Itoa(i)), "a"}, Tuple: true}
+			args = ListOf([]Value{Int(strconv.Itoa(i)), "a"}, true)
 		}
 		var kwargs Value
 		if r.IntN(3) == 0 {
@@ -126,21 +126,21 @@ func newFoldCase(seed uint64, chainOrChain bool) *foldCase {
 		case 0, 1, 2:
 			kw.Set("task_id", "t-"+strconv.Itoa(i))
 		case 3:
-			shared := &List{Items: []Value{"k", Int("2")}}
+			shared := NewList([]Value{"k", Int("2")}...)
 			kw.Set("headers", DictOf(Plain, []Pair{{K("tags"), shared}, {K("again"), shared}, {K("deep"), DictOf(Plain, []Pair{{K("n"), nil}})}}))
 		case 4:
-			kw.Set("stamped_headers", &List{Items: []Value{"mark"}})
+			kw.Set("stamped_headers", NewList([]Value{"mark"}...))
 			kw.Set("mark", "m-"+strconv.Itoa(i))
 		case 5:
 			cb, _ := NewSignature("proj.cb", nil, nil, nil)
-			kw.Set("link", &List{Items: []Value{cb}})
+			kw.Set("link", NewList([]Value{cb}...))
 		case 6:
 			hidden, _ := NewSignature("proj.hidden", nil, nil, nil)
 			kw.Set("headers", DictOf(Plain, []Pair{{K("sig"), hidden}}))
 		case 7:
-			kw.Set("link_error", &List{Items: []Value{sharedErrback}})
+			kw.Set("link_error", NewList([]Value{sharedErrback}...))
 		case 8:
-			kw.Set("link", &List{Items: []Value{nestedCallback, nestedCallback}})
+			kw.Set("link", NewList([]Value{nestedCallback, nestedCallback}...))
 		}
 		s, err := NewSignature("proj.t"+strconv.Itoa(i), args, kwargs, kw)
 		if err != nil {
@@ -152,9 +152,9 @@ func newFoldCase(seed uint64, chainOrChain bool) *foldCase {
 	for i := range pool {
 		switch r.IntN(14) {
 		case 0:
-			pool[i] = NewGroup(&List{Items: []Value{sig(100 + i), sig(200 + i)}})
+			pool[i] = NewGroup(NewList([]Value{sig(100 + i), sig(200 + i)}...))
 		case 1:
-			c, err := NewChord(&List{Items: []Value{sig(300 + i)}}, sig(400+i))
+			c, err := NewChord(NewList([]Value{sig(300 + i)}...), sig(400+i))
 			if err != nil {
 				panic(err)
 			}
@@ -190,7 +190,7 @@ func newFoldCase(seed uint64, chainOrChain bool) *foldCase {
 	if r.IntN(3) == 0 || chainOrChain {
 		c.acc = chainOf(r.IntN(4))
 	} else {
-		c.acc, _ = newChain(&List{Tuple: true}, nil) // chain(*tasks) starts from _chain()
+		c.acc, _ = newChain(ListOf(nil, true), nil) // chain(*tasks) starts from _chain()
 	}
 	if chainOrChain {
 		c.other = chainOf(r.IntN(6))
@@ -250,21 +250,21 @@ func TestRebuildingAChainOfGroupsIsCeleryFold(t *testing.T) {
 		for i := range groups {
 			members := make([]Value, 3)
 			for j := range members {
-				a, _ := NewSignature("proj.add", &List{Items: []Value{Int(strconv.Itoa(i)), Int(strconv.Itoa(j))}}, nil, nil)
+				a, _ := NewSignature("proj.add", NewList([]Value{Int(strconv.Itoa(i)), Int(strconv.Itoa(j))}...), nil, nil)
 				if err := LinkError(a, errback); err != nil {
 					t.Fatal(err)
 				}
 				b, _ := NewSignature("proj.mul", nil, nil, nil)
 				members[j] = NewChain(a, b)
 			}
-			groups[i] = NewGroup(&List{Items: members})
+			groups[i] = NewGroup(NewList(members...))
 		}
 		return groups
 	}
 	fastIn, slowIn := build(), build()
 	fast, slow := &foldCase{tasks: fastIn}, &foldCase{tasks: slowIn}
-	fast.acc, _ = newChain(&List{Tuple: true}, nil)
-	slow.acc, _ = newChain(&List{Tuple: true}, nil)
+	fast.acc, _ = newChain(ListOf(nil, true), nil)
+	slow.acc, _ = newChain(ListOf(nil, true), nil)
 	for edit := 1; edit <= 3; edit++ {
 		fastEdit, slowEdit := fast.inputs(), slow.inputs()
 		got, err := fast.run(true)
@@ -282,7 +282,7 @@ func TestRebuildingAChainOfGroupsIsCeleryFold(t *testing.T) {
 		if err := s.same(fastEdit, slowEdit, "this edit's inputs"); err != nil {
 			t.Fatalf("edit %d: %v", edit, err)
 		}
-		if err := s.same(&List{Items: fastIn}, &List{Items: slowIn}, "the groups"); err != nil {
+		if err := s.same(NewList(fastIn...), NewList(slowIn...), "the groups"); err != nil {
 			t.Fatalf("edit %d: %v", edit, err)
 		}
 		// the next edit rebuilds the chain from the tasks this one made
@@ -300,7 +300,7 @@ func TestRebuildingAChainOfGroupsIsCeleryFold(t *testing.T) {
 				t.Fatal(err)
 			}
 			c.tasks = items
-			c.acc, _ = newChain(&List{Tuple: true}, nil)
+			c.acc, _ = newChain(ListOf(nil, true), nil)
 		}
 	}
 }
@@ -312,7 +312,7 @@ func newGroupFoldCase(seed uint64) *foldCase {
 	sig := func() *Dict {
 		n++
 		kw := DictOf(Plain, []Pair{{K("task_id"), "t-" + strconv.Itoa(n)}})
-		s, err := NewSignature("proj.t"+strconv.Itoa(n), &List{Items: []Value{Int(strconv.Itoa(n))}}, nil, kw)
+		s, err := NewSignature("proj.t"+strconv.Itoa(n), NewList([]Value{Int(strconv.Itoa(n))}...), nil, kw)
 		if err != nil {
 			panic(err)
 		}
@@ -327,7 +327,7 @@ func newGroupFoldCase(seed uint64) *foldCase {
 				panic(err)
 			}
 		case 1:
-			kw.Set("headers", DictOf(Plain, []Pair{{K("tags"), &List{Items: []Value{"a"}}}}))
+			kw.Set("headers", DictOf(Plain, []Pair{{K("tags"), NewList([]Value{"a"}...)}}))
 		}
 		return s
 	}
@@ -348,7 +348,7 @@ func newGroupFoldCase(seed uint64) *foldCase {
 			// signature of it at every clone
 			items[size-1] = DictOf(Plain, []Pair{{K("task"), "proj.plain"}, {K("args"), &List{}}, {K("kwargs"), &Dict{}}, {K("options"), &Dict{}}})
 		}
-		g := NewGroup(&List{Items: items})
+		g := NewGroup(NewList(items...))
 		switch r.IntN(6) {
 		case 0:
 			opts, _ := Options(g)
@@ -363,7 +363,7 @@ func newGroupFoldCase(seed uint64) *foldCase {
 		case 2:
 			opts, _ := Options(g)
 			eb, _ := NewSignature("proj.group_eb", nil, nil, nil)
-			opts.Set("link_error", &List{Items: []Value{eb}}) // options that hold a signature
+			opts.Set("link_error", NewList([]Value{eb}...)) // options that hold a signature
 		}
 		return g
 	}
@@ -377,7 +377,7 @@ func newGroupFoldCase(seed uint64) *foldCase {
 			if r.IntN(2) == 0 {
 				body = group()
 			}
-			c, err := NewChord(&List{Items: []Value{member(), member()}}, body)
+			c, err := NewChord(NewList([]Value{member(), member()}...), body)
 			if err != nil {
 				panic(err)
 			}
@@ -387,14 +387,14 @@ func newGroupFoldCase(seed uint64) *foldCase {
 		}
 	}
 	c := &foldCase{}
-	c.acc, _ = newChain(&List{Tuple: true}, nil) // chain(*tasks) starts from _chain()
+	c.acc, _ = newChain(ListOf(nil, true), nil) // chain(*tasks) starts from _chain()
 	if r.IntN(3) == 0 {
 		acc := NewChain(pool[r.IntN(len(pool))], pool[r.IntN(len(pool))])
 		opts, _ := Options(acc)
 		switch r.IntN(3) {
 		case 0: // options a clone of the chain carries on
 			opts.Set("task_id", "c-1")
-			opts.Set("headers", DictOf(Plain, []Pair{{K("tags"), &List{Items: []Value{"x"}}}}))
+			opts.Set("headers", DictOf(Plain, []Pair{{K("tags"), NewList([]Value{"x"}...)}}))
 		case 1: // one that a clone takes out of the options
 			opts.Set("immutable", true)
 		}
@@ -449,12 +449,12 @@ func (s *sharing) same(a, b Value, at string) error {
 			}
 		case *List:
 			xl, ok := x.(*List)
-			if !ok || xl.Tuple != y.Tuple || len(xl.Items) != len(y.Items) {
+			if !ok || xl.Tuple() != y.Tuple() || len(xl.Items()) != len(y.Items()) {
 				return fmt.Errorf("%s: %s and %s differ", at, Repr(a), Repr(b))
 			}
 			s.ab[x], s.ba[y] = y, x
-			for i := range xl.Items {
-				if err := s.same(xl.Items[i], y.Items[i], at+"["+strconv.Itoa(i)+"]"); err != nil {
+			for i := range xl.Items() {
+				if err := s.same(xl.Items()[i], y.Items()[i], at+"["+strconv.Itoa(i)+"]"); err != nil {
 					return err
 				}
 			}
@@ -491,7 +491,7 @@ func TestFoldGrowsLinearly(t *testing.T) {
 		tasks := make([]Value, n)
 		for i := range tasks {
 			kw := DictOf(Plain, []Pair{{K("task_id"), "t-" + strconv.Itoa(i)}})
-			s, err := NewSignature("proj.add", &List{Items: []Value{Int(strconv.Itoa(i))}}, nil, kw)
+			s, err := NewSignature("proj.add", NewList([]Value{Int(strconv.Itoa(i))}...), nil, kw)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -535,7 +535,7 @@ func TestFoldGrowsLinearly(t *testing.T) {
 				b, _ := NewSignature("proj.mul", nil, nil, nil)
 				members[j] = NewChain(a, b)
 			}
-			tasks[i] = NewGroup(&List{Items: members})
+			tasks[i] = NewGroup(NewList(members...))
 		}
 		return mallocs(func() error {
 			_, err := ChainOf(tasks, nil)
@@ -553,10 +553,10 @@ func TestFoldGrowsLinearly(t *testing.T) {
 	pipeline := func(stages int) uint64 {
 		tasks := make([]Value, 0, 2*stages)
 		for i := range stages {
-			t0, _ := NewSignature("proj.step", &List{Items: []Value{Int(strconv.Itoa(i))}}, nil, nil)
+			t0, _ := NewSignature("proj.step", NewList([]Value{Int(strconv.Itoa(i))}...), nil, nil)
 			a, _ := NewSignature("proj.add", nil, nil, nil)
 			b, _ := NewSignature("proj.mul", nil, nil, nil)
-			tasks = append(tasks, t0, NewGroup(&List{Items: []Value{a, b}}))
+			tasks = append(tasks, t0, NewGroup(NewList([]Value{a, b}...)))
 		}
 		return mallocs(func() error {
 			_, err := ChainOf(tasks, nil)
@@ -615,7 +615,7 @@ func FuzzFold(f *testing.F) {
 			}
 			c := &foldCase{acc: x, tasks: tasks}
 			if x.Class() != Chain {
-				c.acc, _ = newChain(&List{Tuple: true}, nil)
+				c.acc, _ = newChain(ListOf(nil, true), nil)
 			}
 			return c
 		}
@@ -648,8 +648,8 @@ func FuzzFold(f *testing.F) {
 // as many times as Celery's fold would clone it.
 func TestUnsettledOptionsAreClonedAsCeleryDoes(t *testing.T) {
 	loop := &List{}
-	loop.Items = append(loop.Items, loop)
-	big := &List{Items: make([]Value, maxPlainValues)}
+	loop.AppendItems(loop)
+	big := NewList(make([]Value, maxPlainValues)...)
 	for name, v := range map[string]Value{"a list that holds itself": loop, "a list past the walk": big} {
 		s, err := NewSignature("proj.t", &List{}, nil, DictOf(Plain, []Pair{{K("data"), v}}))
 		if err != nil {
@@ -672,7 +672,7 @@ func TestUnsettledOptionsAreClonedAsCeleryDoes(t *testing.T) {
 			t.Errorf("%s: three clones differ from cloneTimes(3): %v", name, err)
 		}
 	}
-	small := &List{Items: make([]Value, 10)}
+	small := NewList(make([]Value, 10)...)
 	s, _ := NewSignature("proj.t", &List{}, nil, DictOf(Plain, []Pair{{K("data"), small}}))
 	if !stableUnderClone(s) {
 		t.Error("options of ten Nones are not taken as stable")

@@ -95,14 +95,14 @@ func TestDeepValuesStayLinear(t *testing.T) {
 func TestTooDeepIsNotCircular(t *testing.T) {
 	var v Value = &List{}
 	for i := 0; i < MaxDepth+1; i++ {
-		v = &List{Items: []Value{v}}
+		v = NewList([]Value{v}...)
 	}
 	_, err := Encode(v, -1)
 	if err == nil || err.Error() != "ValueError: the value is nested deeper than 1000000 levels" {
 		t.Errorf("too deep: %v", err)
 	}
 	self := &List{}
-	self.Items = []Value{DictOf(Plain, []Pair{{K("me"), self}})}
+	self.SetItems([]Value{DictOf(Plain, []Pair{{K("me"), self}})})
 	_, err = Encode(self, 2)
 	if err == nil || err.Error() != "ValueError: Circular reference detected" {
 		t.Errorf("circular: %v", err)
@@ -157,15 +157,15 @@ func TestDeepCopyKeepsSharingPastTheSmallMemo(t *testing.T) {
 	shared := DictOf(Plain, []Pair{{K("s"), Int("1")}})
 	l := &List{}
 	for i := 0; i < 3*smallMemo; i++ {
-		l.Items = append(l.Items, DictOf(Plain, []Pair{{K("i"), Int(fmt.Sprint(i))}}), shared)
+		l.AppendItems(DictOf(Plain, []Pair{{K("i"), Int(fmt.Sprint(i))}}), shared)
 	}
 	c := DeepCopy(l).(*List)
-	first := c.Items[1].(*Dict)
+	first := c.Items()[1].(*Dict)
 	if first == shared {
 		t.Fatal("the shared dict was not copied")
 	}
-	for i := 1; i < len(c.Items); i += 2 {
-		if c.Items[i] != first {
+	for i := 1; i < len(c.Items()); i += 2 {
+		if c.Items()[i] != first {
 			t.Fatalf("item %d is another copy of the shared dict", i)
 		}
 	}

@@ -185,15 +185,15 @@ func (e *encoder) value(v Value, depth int) error {
 		if err != nil {
 			return err
 		}
-		return e.value(&List{Items: items}, depth)
+		return e.value(NewList(items...), depth)
 	case *List:
-		if len(x.Items) == 0 {
+		if len(x.Items()) == 0 {
 			e.buf = append(e.buf, "[]"...)
 			return nil
 		}
 		e.buf = append(e.buf, '[')
 		e.open = append(e.open, x)
-		for i, item := range x.Items {
+		for i, item := range x.Items() {
 			if i > 0 {
 				e.buf = append(e.buf, ',')
 				if e.indent < 0 {

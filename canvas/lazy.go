@@ -129,7 +129,7 @@ func produceAll(v Value, depth int) error {
 		}
 		return nil
 	case *List:
-		items = x.Items
+		items = x.Items()
 	case *Lazy:
 		var err error
 		if items, err = x.All(); err != nil {

@@ -301,7 +301,7 @@ func newSignature(class Class, task, args, kwargs Value, kw *Dict, fixed *sigPar
 	sig := DictOf(class, make([]Pair, 0, 6))
 	sig.AppendPairs(
 		Pair{KeyTask, task},
-		Pair{KeyArgs, &List{Items: argItems, Tuple: true}},
+		Pair{KeyArgs, ListOf(argItems, true)},
 		Pair{KeyKwargs, kwargs},
 		Pair{KeyOptions, options},
 		Pair{KeySubtaskType, p.subtaskType},
@@ -324,7 +324,7 @@ func isList(v Value) bool {
 func newChain(tasks Value, kw *Dict) (*Dict, error) {
 	if !isList(tasks) {
 		// _chain(x) with a single non-list argument keeps it as a 1-tuple.
-		tasks = &List{Items: []Value{tasks}, Tuple: true}
+		tasks = ListOf([]Value{tasks}, true)
 	}
 	sig, err := newSignature(Chain, "celery.chain", nil, DictOf(Plain, []Pair{{KeyTasks, tasks}}), kw, nil)
 	if err != nil {
@@ -337,7 +337,7 @@ func newChain(tasks Value, kw *Dict) (*Dict, error) {
 // NewChain is _chain(t1, t2, …): a chain of the given signatures (held as a
 // tuple, as Celery holds them) with empty options.
 func NewChain(tasks ...Value) *Dict {
-	sig, _ := newChain(&List{Items: tasks, Tuple: true}, nil)
+	sig, _ := newChain(ListOf(tasks, true), nil)
 	return sig
 }
 
@@ -356,14 +356,14 @@ func newGroup(tasks Value, kw *Dict) (*Dict, error) {
 				if err != nil {
 					return nil, err
 				}
-				tasks = &List{Items: []Value{c}}
+				tasks = NewList([]Value{c}...)
 			}
 		case d.Class().IsSignature():
 			c, err := Clone(d, nil, nil, nil)
 			if err != nil {
 				return nil, err
 			}
-			tasks = &List{Items: []Value{c}}
+			tasks = NewList([]Value{c}...)
 		}
 	}
 	if !isList(tasks) {
@@ -391,7 +391,7 @@ func NewChord(header, body Value) (*Dict, error) {
 
 func newChord(header, body, task, args, kwargs Value, kw *Dict, owned bool) (*Dict, error) {
 	if !Truthy(args) {
-		args = &List{Tuple: true}
+		args = ListOf(nil, true)
 	}
 	if !Truthy(kwargs) {
 		kwargs = DictOf(Plain, []Pair{{KeyKwargs, &Dict{}}})
@@ -433,7 +433,7 @@ func maybeGroup(tasks Value, owned bool) (Value, error) {
 		if s.Class() == Group || s.Class() == Chain {
 			return Tasks(s)
 		}
-		return &List{Items: []Value{s}}, nil
+		return NewList([]Value{s}...), nil
 	}
 	items, err := Iterate(tasks)
 	if err != nil {
@@ -447,7 +447,7 @@ func maybeGroup(tasks Value, owned bool) (Value, error) {
 		}
 		out[i] = s
 	}
-	return &List{Items: out}, nil
+	return NewList(out...), nil
 }
 
 func chainFromDict(d *Dict, owned bool) (*Dict, error) {
@@ -460,7 +460,7 @@ func chainFromDict(d *Dict, owned bool) (*Dict, error) {
 		return nil, err
 	}
 	if Truthy(tasks) {
-		if l, ok := tasks.(*List); ok && l.Tuple {
+		if l, ok := tasks.(*List); ok && l.Tuple() {
 			tasks = l.Copy()
 			kwargs.(*Dict).SetKey(KeyTasks, tasks)
 		}
@@ -470,10 +470,10 @@ func chainFromDict(d *Dict, owned bool) (*Dict, error) {
 		}
 		rebuilt, inPlace := tasks.(*List)
 		if !inPlace || !owned {
-			rebuilt = &List{Items: make([]Value, len(items))}
+			rebuilt = NewList(make([]Value, len(items))...)
 		} // else the list is rebuilt in its own place: see settle
 		for i, t := range items {
-			if rebuilt.Items[i], err = maybeSignature(t, false, owned); err != nil {
+			if rebuilt.Items()[i], err = maybeSignature(t, false, owned); err != nil {
 				return nil, at(err, fmt.Sprintf(".kwargs.tasks[%d]", i))
 			}
 		}
@@ -523,10 +523,10 @@ func groupFromDict(d *Dict, owned bool) (*Dict, error) {
 	}
 	rebuilt := ol // rebuilt in its own place: see settle
 	if !owned {
-		rebuilt = &List{Items: make([]Value, len(ol.Items)), Tuple: ol.Tuple}
+		rebuilt = ListOf(make([]Value, len(ol.Items())), ol.Tuple())
 	}
-	for i, t := range ol.Items {
-		if rebuilt.Items[i], err = maybeSignature(t, false, owned); err != nil {
+	for i, t := range ol.Items() {
+		if rebuilt.Items()[i], err = maybeSignature(t, false, owned); err != nil {
 			return nil, at(err, fmt.Sprintf(".kwargs.tasks[%d]", i))
 		}
 	}
@@ -611,7 +611,7 @@ func mapFromDict(d *Dict, class Class) (*Dict, error) {
 			if err != nil {
 				return nil, err
 			}
-			v = &List{Items: append([]Value(nil), items...)}
+			v = NewList(append([]Value(nil), items...)...)
 		}
 		inner.Set(k, v)
 	}
@@ -665,9 +665,9 @@ func moveInto(old, fresh Value) Value {
 			return o
 		}
 	case *List:
-		if o, ok := old.(*List); ok && cap(o.Items) >= len(f.Items) {
-			o.Tuple = f.Tuple
-			o.Items = append(o.Items[:0], f.Items...)
+		if o, ok := old.(*List); ok && cap(o.Items()) >= len(f.Items()) {
+			o.SetTuple(f.Tuple())
+			o.SetItems(append(o.Items()[:0], f.Items()...))
 			return o
 		}
 	}
@@ -691,7 +691,7 @@ func holds(sig *Dict, x Value) bool {
 				}
 			}
 		case *List:
-			for _, it := range c.Items {
+			for _, it := range c.Items() {
 				if it == x {
 					return true
 				}

@@ -140,11 +140,11 @@ func sameClasses(a, b canvas.Value) bool {
 		}
 	case *canvas.List:
 		y, ok := b.(*canvas.List)
-		if !ok || len(x.Items) != len(y.Items) {
+		if !ok || len(x.Items()) != len(y.Items()) {
 			return false
 		}
-		for i := range x.Items {
-			if !sameClasses(x.Items[i], y.Items[i]) {
+		for i := range x.Items() {
+			if !sameClasses(x.Items()[i], y.Items()[i]) {
 				return false
 			}
 		}

@@ -210,9 +210,9 @@ func (l *Log) Append(list *List, items ...Value) {
 		l.cut()
 		at := offset(len(l.vals))
 		l.vals = append(l.vals, items...)
-		l.record(logEntry{kind: logAppend, list: list, n: int32(len(list.Items)), at: at, cnt: offset(len(items))})
+		l.record(logEntry{kind: logAppend, list: list, n: int32(len(list.Items())), at: at, cnt: offset(len(items))})
 	}
-	list.Items = append(list.Items, items...)
+	list.AppendItems(items...)
 }
 
 // Replace is list[:] = items (the list keeps its identity).
@@ -220,10 +220,10 @@ func (l *Log) Replace(list *List, items []Value) {
 	if l != nil {
 		l.cut()
 		at := offset(len(l.replaced))
-		l.replaced = append(l.replaced, replaced{old: list.Items, new: items})
+		l.replaced = append(l.replaced, replaced{old: list.Items(), new: items})
 		l.record(logEntry{kind: logReplace, list: list, at: at})
 	}
-	list.Items = items
+	list.SetItems(items)
 }
 
 // Rewind undoes mutations until only the first n are in effect.
@@ -248,9 +248,9 @@ func (l *Log) Rewind(n int) {
 				e.dict.DeleteKey(keys[i])
 			}
 		case logAppend:
-			e.list.Items = e.list.Items[:e.n]
+			e.list.SetItems(e.list.Items()[:e.n])
 		case logReplace:
-			e.list.Items = l.replaced[e.at].old
+			e.list.SetItems(l.replaced[e.at].old)
 		}
 	}
 }
@@ -272,9 +272,9 @@ func (l *Log) Replay(n int) {
 				e.dict.SetKey(key, l.vals[int(e.at)+i])
 			}
 		case logAppend:
-			e.list.Items = append(e.list.Items[:e.n], l.vals[e.at:e.at+e.cnt]...)
+			e.list.SetItems(append(e.list.Items()[:e.n], l.vals[e.at:e.at+e.cnt]...))
 		case logReplace:
-			e.list.Items = l.replaced[e.at].new
+			e.list.SetItems(l.replaced[e.at].new)
 		}
 		l.applied++
 	}

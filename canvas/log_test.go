@@ -66,7 +66,7 @@ func TestLogUpdatesOfManyKeyLists(t *testing.T) {
 	root := &canvas.List{}
 	for i := range dicts {
 		dicts[i] = canvas.DictOf(canvas.Plain, []canvas.Pair{{Key: canvas.K("task_id"), Val: strconv.Itoa(i)}})
-		root.Items = append(root.Items, dicts[i])
+		root.AppendItems(dicts[i])
 	}
 	log := &canvas.Log{}
 	states := []string{canvas.Repr(root)}

@@ -64,7 +64,7 @@ func Merge(sig *Dict, args, kwargs Value, options *Dict) (Value, Value, Value, e
 			return nil, nil, nil, err
 		}
 		items := append(append([]Value{}, a...), b...)
-		outArgs = &List{Items: items, Tuple: true}
+		outArgs = ListOf(items, true)
 	}
 	outKwargs := selfKwargs
 	if Truthy(kwargs) {
@@ -108,7 +108,7 @@ func Clone(sig *Dict, args, kwargs Value, opts *Dict) (*Dict, error) {
 	}
 	d := DictOf(Plain, []Pair{
 		{KeyTask, sig.LookupKey(KeyTask)},
-		{KeyArgs, &List{Items: append([]Value(nil), argItems...), Tuple: true}},
+		{KeyArgs, ListOf(append([]Value(nil), argItems...), true)},
 		{KeyKwargs, k},
 		{KeyOptions, DeepCopy(o)},
 		{KeySubtaskType, sig.LookupKey(KeySubtaskType)},
@@ -135,7 +135,7 @@ func Clone(sig *Dict, args, kwargs Value, opts *Dict) (*Dict, error) {
 				return nil, err
 			}
 		}
-		c.LookupKey(KeyKwargs).(*Dict).SetKey(KeyTasks, &List{Items: cloned})
+		c.LookupKey(KeyKwargs).(*Dict).SetKey(KeyTasks, NewList(cloned...))
 	case Chord:
 		// try: kwargs['body'] = maybe_signature(kwargs['body'], clone=True)
 		// except (AttributeError, KeyError): pass — a body that cannot be
@@ -249,12 +249,12 @@ func appendToListOption(sig *Dict, key string, value Value) error {
 		opts.Set(key, items)
 	}
 	l, isList := items.(*List)
-	if !isList || l.Tuple {
-		l = &List{Items: []Value{items}}
+	if !isList || l.Tuple() {
+		l = NewList([]Value{items}...)
 		opts.Set(key, l)
 	}
-	if !Contains(l.Items, value) {
-		l.Items = append(l.Items, value)
+	if !Contains(l.Items(), value) {
+		l.AppendItems(value)
 	}
 	return nil
 }
@@ -283,16 +283,16 @@ func Link(sig *Dict, callback Value) error {
 			if _, err := z.Consume(1); err != nil {
 				return err
 			}
-			tasks = &List{Items: z.Consumed()}
+			tasks = NewList(z.Consumed()...)
 		}
 		tl, ok := tasks.(*List)
 		if !ok {
 			return typeError("'%s' object is not subscriptable", TypeName(tasks))
 		}
-		if len(tl.Items) == 0 {
+		if len(tl.Items()) == 0 {
 			return &PyError{"IndexError", fmt.Sprintf("%s index out of range", TypeName(tl))}
 		}
-		first, err := asSig(tl.Items[0], "link")
+		first, err := asSig(tl.Items()[0], "link")
 		if err != nil {
 			return err
 		}
@@ -389,7 +389,7 @@ func maybeList(v Value) []Value {
 	case nil:
 		return nil
 	case *List:
-		return x.Items
+		return x.Items()
 	}
 	return []Value{v}
 }

@@ -58,7 +58,7 @@ func sigOr(self *Dict, other Value) (Value, error) {
 		if err != nil {
 			return nil, err
 		}
-		return newChain(seqConcatSeq(&List{Items: []Value{self}, Tuple: true}, tasks), nil)
+		return newChain(seqConcatSeq(ListOf([]Value{self}, true), tasks), nil)
 	case isClass(other, Group):
 		o, err := maybeUnrollGroup(other.(*Dict))
 		if err != nil {
@@ -77,12 +77,12 @@ func sigOr(self *Dict, other Value) (Value, error) {
 // seqConcatSeq is celery.utils.functional.seq_concat_seq: a + b, typed like
 // the longer of the two (the first one when they are equally long).
 func seqConcatSeq(a, b *List) *List {
-	tuple := a.Tuple
-	if len(b.Items) > len(a.Items) {
-		tuple = b.Tuple
+	tuple := a.Tuple()
+	if len(b.Items()) > len(a.Items()) {
+		tuple = b.Tuple()
 	}
-	items := append(append([]Value{}, a.Items...), b.Items...)
-	return &List{Items: items, Tuple: tuple}
+	items := append(append([]Value{}, a.Items()...), b.Items()...)
+	return ListOf(items, tuple)
 }
 
 // maybeUnrollGroup is celery.canvas.maybe_unroll_group: a group of exactly
@@ -97,10 +97,10 @@ func maybeUnrollGroup(g *Dict) (Value, error) {
 		if err != nil {
 			return nil, err
 		}
-		tasks = &List{Items: items}
+		tasks = NewList(items...)
 	}
-	if l, ok := tasks.(*List); ok && len(l.Items) == 1 {
-		return l.Items[0], nil
+	if l, ok := tasks.(*List); ok && len(l.Items()) == 1 {
+		return l.Items()[0], nil
 	}
 	return g, nil
 }
@@ -146,7 +146,7 @@ func unchainTasks(chain *Dict) (*List, error) {
 			}
 		}
 	}
-	return &List{Items: tasks}, nil
+	return NewList(tasks...), nil
 }
 
 // chainOr is _chain.__or__.
@@ -164,23 +164,23 @@ func chainOr(self *Dict, other Value) (Value, error) {
 		if err != nil {
 			return nil, err
 		}
-		if len(tasks.Items) == 0 {
+		if len(tasks.Items()) == 0 {
 			return o, nil
 		}
-		if last := tasks.Items[len(tasks.Items)-1].(*Dict); last.Class() == Chord {
+		if last := tasks.Items()[len(tasks.Items())-1].(*Dict); last.Class() == Chord {
 			if err := orOntoBody(last, o); err != nil {
 				return nil, err
 			}
 			return newChain(tasks, nil)
 		}
-		tasks.Items = append(tasks.Items, o)
+		tasks.AppendItems(o)
 		return newChain(tasks, nil)
 	case isClass(other, Chain):
 		tasks, err := unchainTasks(other.(*Dict))
 		if err != nil {
 			return nil, err
 		}
-		return foldOr(self, tasks.Items)
+		return foldOr(self, tasks.Items())
 	case isSig(other):
 		tv, err := Tasks(self)
 		if err != nil {
@@ -194,18 +194,18 @@ func chainOr(self *Dict, other Value) (Value, error) {
 				return nil, err
 			}
 			st := sig.LookupKey(KeyKwargs).(*Dict).LookupKey(KeyTasks).(*List)
-			n := len(st.Items)
-			ch, err := NewChord(st.Items[n-1], other)
+			n := len(st.Items())
+			ch, err := NewChord(st.Items()[n-1], other)
 			if err != nil {
 				return nil, err
 			}
-			st.Items[n-1] = ch
-			if n > 1 && isClass(st.Items[n-2], Chord) {
-				prev := st.Items[n-2].(*Dict)
-				if err := orOntoBody(prev, st.Items[n-1]); err != nil {
+			st.Items()[n-1] = ch
+			if n > 1 && isClass(st.Items()[n-2], Chord) {
+				prev := st.Items()[n-2].(*Dict)
+				if err := orOntoBody(prev, st.Items()[n-1]); err != nil {
 					return nil, err
 				}
-				sig.LookupKey(KeyKwargs).(*Dict).SetKey(KeyTasks, &List{Items: append([]Value{}, st.Items[:n-1]...)})
+				sig.LookupKey(KeyKwargs).(*Dict).SetKey(KeyTasks, NewList(append([]Value{}, st.Items()[:n-1]...)...))
 			}
 			return sig, nil
 		case isClass(last, Chord):
@@ -214,7 +214,7 @@ func chainOr(self *Dict, other Value) (Value, error) {
 				return nil, err
 			}
 			st := sig.LookupKey(KeyKwargs).(*Dict).LookupKey(KeyTasks).(*List)
-			if err := orOntoBody(st.Items[len(st.Items)-1].(*Dict), other); err != nil {
+			if err := orOntoBody(st.Items()[len(st.Items())-1].(*Dict), other); err != nil {
 				return nil, err
 			}
 			return sig, nil
@@ -223,7 +223,7 @@ func chainOr(self *Dict, other Value) (Value, error) {
 		if err != nil {
 			return nil, err
 		}
-		tasks.Items = append(tasks.Items, other)
+		tasks.AppendItems(other)
 		return newChain(tasks, nil)
 	}
 	return nil, nil
@@ -231,8 +231,8 @@ func chainOr(self *Dict, other Value) (Value, error) {
 
 // lastItem is `tasks and tasks[-1]`: the last task, or nil for none.
 func lastItem(tasks Value) Value {
-	if l, ok := tasks.(*List); ok && len(l.Items) > 0 {
-		return l.Items[len(l.Items)-1]
+	if l, ok := tasks.(*List); ok && len(l.Items()) > 0 {
+		return l.Items()[len(l.Items())-1]
 	}
 	return nil
 }
@@ -269,13 +269,13 @@ func chordOr(self *Dict, other Value) (Value, error) {
 			if err != nil {
 				return nil, err
 			}
-			tasks = &List{Items: items}
+			tasks = NewList(items...)
 		}
 		l, ok := tasks.(*List)
 		if !ok {
 			return nil, typeError("object of type '%s' has no len()", TypeName(tasks))
 		}
-		if len(l.Items) == 1 {
+		if len(l.Items()) == 1 {
 			o, err := maybeUnrollGroup(other.(*Dict))
 			if err != nil {
 				return nil, err
@@ -310,9 +310,9 @@ func AppCheck(sig *Dict) error {
 				tasks = t
 			}
 		}
-		if l, ok := tasks.(*List); ok && len(l.Items) > 0 {
-			if !isSig(l.Items[0]) {
-				return attrError(l.Items[0], "_app")
+		if l, ok := tasks.(*List); ok && len(l.Items()) > 0 {
+			if !isSig(l.Items()[0]) {
+				return attrError(l.Items()[0], "_app")
 			}
 		}
 		if body := kd.LookupKey(KeyBody); body != nil && !isSig(body) {
@@ -327,12 +327,12 @@ func AppCheck(sig *Dict) error {
 		case nil:
 			return typeError("'NoneType' object is not subscriptable")
 		case *List:
-			if len(t.Items) == 0 {
+			if len(t.Items()) == 0 {
 				return nil
 			}
-			first, ok := t.Items[0].(*Dict)
+			first, ok := t.Items()[0].(*Dict)
 			if !ok || !first.Class().IsSignature() {
-				return attrError(t.Items[0], "app")
+				return attrError(t.Items()[0], "app")
 			}
 			return AppCheck(first)
 		}
@@ -345,8 +345,8 @@ func AppCheck(sig *Dict) error {
 		case nil:
 			return typeError("'NoneType' object is not subscriptable")
 		case *List:
-			if len(t.Items) > 0 && !isSig(t.Items[0]) {
-				return attrError(t.Items[0], "_app")
+			if len(t.Items()) > 0 && !isSig(t.Items()[0]) {
+				return attrError(t.Items()[0], "_app")
 			}
 		}
 	}

@@ -15,7 +15,7 @@ import (
 func Iterate(v Value) ([]Value, error) {
 	switch x := v.(type) {
 	case *List:
-		return x.Items, nil
+		return x.Items(), nil
 	case *Dict:
 		keys := make([]Value, len(x.Pairs()))
 		for i, p := range x.Pairs() {
@@ -113,10 +113,10 @@ func Hashable(v Value) error {
 	case *Dict, *Lazy:
 		return typeError("unhashable type: '%s'", TypeName(x))
 	case *List:
-		if !x.Tuple {
+		if !x.Tuple() {
 			return typeError("unhashable type: 'list'")
 		}
-		for _, item := range x.Items {
+		for _, item := range x.Items() {
 			if err := Hashable(item); err != nil {
 				return err
 			}
@@ -130,11 +130,11 @@ func Hashable(v Value) error {
 func Equal(a, b Value) bool {
 	if z, ok := a.(*Lazy); ok {
 		items, _ := z.All()
-		a = &List{Items: items}
+		a = NewList(items...)
 	}
 	if z, ok := b.(*Lazy); ok {
 		items, _ := z.All()
-		b = &List{Items: items}
+		b = NewList(items...)
 	}
 	if na, ok := number(a); ok {
 		nb, ok := number(b)
@@ -148,14 +148,14 @@ func Equal(a, b Value) bool {
 		return ok && x == y
 	case *List:
 		y, ok := b.(*List)
-		if !ok || x.Tuple != y.Tuple || len(x.Items) != len(y.Items) {
+		if !ok || x.Tuple() != y.Tuple() || len(x.Items()) != len(y.Items()) {
 			return false
 		}
 		if x == y {
 			return true
 		}
-		for i := range x.Items {
-			if !Identical(x.Items[i], y.Items[i]) && !Equal(x.Items[i], y.Items[i]) {
+		for i := range x.Items() {
+			if !Identical(x.Items()[i], y.Items()[i]) && !Equal(x.Items()[i], y.Items()[i]) {
 				return false
 			}
 		}
@@ -232,7 +232,7 @@ func In(key string, container Value) (bool, error) {
 	case *Dict:
 		return c.Has(key), nil
 	case *List:
-		return Contains(c.Items, key), nil
+		return Contains(c.Items(), key), nil
 	case string:
 		return strings.Contains(c, key), nil
 	case *Lazy:

@@ -65,7 +65,7 @@ func (s *slab) dict(pairs []Pair) *Dict {
 // list returns a new list holding a copy of items.
 func (s *slab) list(items []Value) *List {
 	l := &take(&s.lists, 1)[0]
-	l.Items = copyInto(&s.items, items)
+	l.SetItems(copyInto(&s.items, items))
 	return l
 }
 

@@ -13,13 +13,13 @@ func TestDecodedContainersEndAtTheirLength(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	items := v.(*List).Items
+	items := v.(*List).Items()
 	items[0].(*Dict).Set("c", Int("3"))
 	l := items[2].(*List)
-	l.Items = append(l.Items, Int("9"))
+	l.AppendItems(Int("9"))
 	items[4].(*Dict).Set("d", Int("4"))
 	e := items[5].(*List)
-	e.Items = append(e.Items, Int("8"))
+	e.AppendItems(Int("8"))
 	got, err := Encode(v, -1)
 	if err != nil {
 		t.Fatal(err)

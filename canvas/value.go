@@ -247,24 +247,74 @@ func (d *Dict) CopyAs(class Class) *Dict {
 	return c
 }
 
-// List is a Python list, or a tuple when Tuple is set. Celery makes tuples
-// in a few places (a clone's args, chain(a, b).tasks) and some of its rules
-// treat them differently from lists.
+// List is a Python list, or a tuple when Tuple() is set. Celery makes
+// tuples in a few places (a clone's args, chain(a, b).tasks) and some of
+// its rules treat them differently from lists.
+//
+// Like a Dict, a List keeps its items' slice in 16 bytes (the tuple flag in
+// the capacity's low bit) where an []Value and a bool took 32; Items and
+// SetItems read and write the slice.
 type List struct {
-	Items []Value
-	Tuple bool
+	items *Value // the items' array; nil when it has no room
+	n     uint32 // len(Items())
+	ct    uint32 // cap(Items())<<1 | 1 if a tuple
 }
 
-// NewList returns a list holding items.
-func NewList(items ...Value) *List { return &List{Items: items} }
+// maxListCap is the most items a List can hold room for: two billion,
+// 32 GB of items.
+const maxListCap = math.MaxUint32 >> 1
+
+// NewList returns a list holding items (the slice itself, not a copy).
+func NewList(items ...Value) *List { return ListOf(items, false) }
+
+// ListOf returns a list, or a tuple, holding items (the slice itself, not
+// a copy).
+func ListOf(items []Value, tuple bool) *List {
+	l := &List{}
+	l.SetTuple(tuple)
+	l.SetItems(items)
+	return l
+}
+
+// Items is the list's items in order. Writing to an element writes to the
+// list; growing the slice does not, until SetItems.
+func (l *List) Items() []Value {
+	return unsafe.Slice(l.items, l.ct>>1)[:l.n]
+}
+
+// SetItems makes items the list's items (the slice itself, not a copy).
+func (l *List) SetItems(items []Value) {
+	if cap(items) > maxListCap {
+		panic(fmt.Sprintf("canvas: a list of %d items is past the %d this program holds", len(items), maxListCap))
+	}
+	l.items, l.n = nil, uint32(len(items))
+	if cap(items) > 0 {
+		l.items = unsafe.SliceData(items)
+	}
+	l.ct = uint32(cap(items))<<1 | l.ct&1
+}
+
+// AppendItems is l.SetItems(append(l.Items(), items...)).
+func (l *List) AppendItems(items ...Value) { l.SetItems(append(l.Items(), items...)) }
+
+// Tuple reports whether the list is a tuple.
+func (l *List) Tuple() bool { return l.ct&1 != 0 }
+
+// SetTuple makes the list a tuple, or a list.
+func (l *List) SetTuple(tuple bool) {
+	l.ct &^= 1
+	if tuple {
+		l.ct |= 1
+	}
+}
 
 // Len is len(l).
-func (l *List) Len() int { return len(l.Items) }
+func (l *List) Len() int { return int(l.n) }
 
 // Copy is list(l): a new list with the same items.
 func (l *List) Copy() *List {
-	c := NewListCap(len(l.Items))
-	c.Items = append(c.Items, l.Items...)
+	c := NewListCap(len(l.Items()))
+	c.AppendItems(l.Items()...)
 	return c
 }
 
@@ -282,7 +332,7 @@ func Truthy(v Value) bool {
 	case string:
 		return x != ""
 	case *List:
-		return len(x.Items) > 0
+		return len(x.Items()) > 0
 	case *Dict:
 		return len(x.Pairs()) > 0
 	case *Lazy:
@@ -305,7 +355,7 @@ func TypeName(v Value) string {
 	case string:
 		return "str"
 	case *List:
-		if x.Tuple {
+		if x.Tuple() {
 			return "tuple"
 		}
 		return "list"

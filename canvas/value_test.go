@@ -16,6 +16,9 @@ func TestDictAndPairSizes(t *testing.T) {
 	if got := unsafe.Sizeof(Pair{}); got != 24 {
 		t.Errorf("a Pair takes %d bytes, want 24", got)
 	}
+	if got := unsafe.Sizeof(List{}); got != 16 {
+		t.Errorf("a List takes %d bytes, want 16", got)
+	}
 }
 
 // The class shares a word with the capacity: setting one must keep the
@@ -74,5 +77,41 @@ func TestDictPairsAliasesItsArray(t *testing.T) {
 	d.SetPairs(grown)
 	if !d.Has("b") || d.Len() != 2 || d.Class() != Signature {
 		t.Fatalf("SetPairs: len %d, class %s", d.Len(), d.Class())
+	}
+}
+
+// The tuple flag shares a word with the capacity, as a Dict's class does.
+func TestListKeepsItsTupleFlagAndItemsApart(t *testing.T) {
+	for _, tuple := range []bool{false, true} {
+		l := ListOf(nil, tuple)
+		for i := 0; i < 100; i++ {
+			l.AppendItems(Int(strconv.Itoa(i)))
+			if l.Tuple() != tuple {
+				t.Fatalf("tuple=%v: after %d items Tuple() is %v", tuple, i+1, l.Tuple())
+			}
+		}
+		if l.Len() != 100 || len(l.Items()) != 100 || cap(l.Items()) < 100 {
+			t.Fatalf("tuple=%v: len %d, items %d/%d", tuple, l.Len(), len(l.Items()), cap(l.Items()))
+		}
+		for i, v := range l.Items() {
+			if v != Int(strconv.Itoa(i)) {
+				t.Fatalf("tuple=%v: item %d is %v", tuple, i, v)
+			}
+		}
+		capBefore := cap(l.Items())
+		l.SetTuple(!tuple)
+		if l.Tuple() == tuple || cap(l.Items()) != capBefore || l.Len() != 100 {
+			t.Fatalf("tuple=%v: SetTuple changed the items (%d/%d) or missed the flag", tuple, l.Len(), cap(l.Items()))
+		}
+		l.SetTuple(tuple)
+		arr := make([]Value, 3)
+		l.SetItems(arr[3:])
+		if l.items != nil || l.Len() != 0 || l.Tuple() != tuple {
+			t.Fatalf("tuple=%v: an empty slice kept %p, len %d, tuple %v", tuple, l.items, l.Len(), l.Tuple())
+		}
+		l.AppendItems(true)
+		if l.Len() != 1 || l.Items()[0] != true || l.Tuple() != tuple {
+			t.Fatalf("tuple=%v: after an append to an empty list: len %d, tuple %v", tuple, l.Len(), l.Tuple())
+		}
 	}
 }

@@ -481,9 +481,9 @@ func canonical(v canvas.Value) canvas.Value {
 		}
 		return d
 	case *canvas.List:
-		l := &canvas.List{Items: make([]canvas.Value, len(x.Items))}
-		for i, it := range x.Items {
-			l.Items[i] = canonical(it)
+		l := canvas.NewList(make([]canvas.Value, len(x.Items()))...)
+		for i, it := range x.Items() {
+			l.Items()[i] = canonical(it)
 		}
 		return l
 	}

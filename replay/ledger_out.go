@@ -29,16 +29,16 @@ func LedgerJSON(l *Ledger) *canvas.List {
 		}
 		paths := &canvas.List{}
 		for _, p := range n.Paths {
-			paths.Items = append(paths.Items, p)
+			paths.AppendItems(p)
 		}
 		d.Set("paths", paths)
 		d.Set("present", n.Present)
 		events := &canvas.List{}
 		for _, e := range n.Events {
-			events.Items = append(events.Items, EventJSON(e))
+			events.AppendItems(EventJSON(e))
 		}
 		d.Set("events", events)
-		out.Items = append(out.Items, d)
+		out.AppendItems(d)
 	}
 	return out
 }

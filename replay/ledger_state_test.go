@@ -49,7 +49,7 @@ func TestObserveLetsTheStateBeforeGo(t *testing.T) {
 			{Key: canvas.K("options"), Val: canvas.DictOf(canvas.Plain, []canvas.Pair{{Key: canvas.K("task_id"), Val: "t-" + strconv.Itoa(i)}})},
 		}))
 	}
-	p, err := NewPlayer(canvas.NewGroup(&canvas.List{Items: tasks}), Config{Ledger: true, NoSnapshots: true})
+	p, err := NewPlayer(canvas.NewGroup(canvas.NewList(tasks...)), Config{Ledger: true, NoSnapshots: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -177,7 +177,7 @@ func (w *walker) visitHeaderGroup(g *canvas.Dict, path string) {
 func listItems(v canvas.Value) []canvas.Value {
 	switch x := v.(type) {
 	case *canvas.List:
-		return x.Items
+		return x.Items()
 	case *canvas.Dict:
 		return []canvas.Value{x}
 	}
@@ -273,7 +273,7 @@ func listedKeys(v canvas.Value) []string {
 	var out []string
 	switch x := v.(type) {
 	case *canvas.List:
-		for _, it := range x.Items {
+		for _, it := range x.Items() {
 			if s, ok := it.(string); ok {
 				out = append(out, s)
 			}
@@ -415,14 +415,14 @@ func index(v canvas.Value, idx int, setWhole func(canvas.Value)) (canvas.Value, 
 	}
 	switch x := v.(type) {
 	case *canvas.List:
-		if idx >= len(x.Items) {
-			return nil, nil, fmt.Errorf("index %d out of range (%d items)", idx, len(x.Items))
+		if idx >= len(x.Items()) {
+			return nil, nil, fmt.Errorf("index %d out of range (%d items)", idx, len(x.Items()))
 		}
-		return x.Items[idx], func(nv canvas.Value) error {
-			if x.Tuple {
+		return x.Items()[idx], func(nv canvas.Value) error {
+			if x.Tuple() {
 				return canvas.TypeErrorf("'tuple' object does not support item assignment")
 			}
-			x.Items[idx] = nv
+			x.Items()[idx] = nv
 			return nil
 		}, nil
 	case *canvas.Dict:

@@ -67,13 +67,13 @@ func resultDoc(p *replay.Player) *canvas.Dict {
 	traces := &canvas.List{}
 	for _, tr := range p.Traces {
 		if tr == nil {
-			traces.Items = append(traces.Items, nil)
+			traces.AppendItems(nil)
 		} else {
-			traces.Items = append(traces.Items, tr.Lines(false))
+			traces.AppendItems(tr.Lines(false))
 		}
 	}
 	d := &canvas.Dict{}
-	d.Set("snapshots", &canvas.List{Items: p.Snapshots})
+	d.Set("snapshots", canvas.NewList(p.Snapshots...))
 	d.Set("traces", traces)
 	if p.Err != nil {
 		d.Set("error", p.Err.Error())
@@ -85,13 +85,13 @@ func runDoc(res *replay.Result) *canvas.Dict {
 	traces := &canvas.List{}
 	for _, tr := range res.Traces {
 		if tr == nil {
-			traces.Items = append(traces.Items, nil)
+			traces.AppendItems(nil)
 		} else {
-			traces.Items = append(traces.Items, tr.Lines(false))
+			traces.AppendItems(tr.Lines(false))
 		}
 	}
 	d := &canvas.Dict{}
-	d.Set("snapshots", &canvas.List{Items: res.Snapshots})
+	d.Set("snapshots", canvas.NewList(res.Snapshots...))
 	d.Set("traces", traces)
 	if res.Err != nil {
 		d.Set("error", res.Err.Error())
@@ -119,7 +119,7 @@ func TestCorpusThroughSessions(t *testing.T) {
 			if err := conformance.CompareCase(c.doc, got); err != nil {
 				t.Fatalf("session path differs from Celery: %v", err)
 			}
-			ops := c.doc.Lookup("ops").(*canvas.List).Items
+			ops := c.doc.Lookup("ops").(*canvas.List).Items()
 			for i, o := range ops {
 				d := o.(*canvas.Dict)
 				name, _ := d.Lookup("op").(string)

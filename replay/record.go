@@ -195,12 +195,12 @@ func (v *valueEncoder) walk(x canvas.Value, at Path) canvas.Value {
 		}
 		return out
 	case *canvas.List:
-		if c.Tuple {
+		if c.Tuple() {
 			v.tuples = append(v.tuples, clonePath(at))
 		}
-		out := &canvas.List{Items: make([]canvas.Value, len(c.Items))}
-		for i, it := range c.Items {
-			out.Items[i] = v.walk(it, append(at, i))
+		out := canvas.NewList(make([]canvas.Value, len(c.Items()))...)
+		for i, it := range c.Items() {
+			out.Items()[i] = v.walk(it, append(at, i))
 		}
 		return out
 	}
@@ -230,7 +230,7 @@ func (v *valueEncoder) views() map[any]Ref {
 				return
 			}
 			v.index[c] = Ref{In: in, Path: clonePath(at)}
-			for i, it := range c.Items {
+			for i, it := range c.Items() {
 				walk(it, in, append(at, i))
 			}
 		}
@@ -368,7 +368,7 @@ func Value(c *Call, target canvas.Value, headers *canvas.Dict, earlier []canvas.
 		if !ok {
 			return nil, fmt.Errorf("recorded tuple %v is a %s", p, canvas.TypeName(x))
 		}
-		l.Tuple = true
+		l.SetTuple(true)
 	}
 	for _, ref := range c.Refs {
 		var base canvas.Value
@@ -418,9 +418,9 @@ func freshCopy(v canvas.Value) canvas.Value {
 		}
 		return c
 	case *canvas.List:
-		c := &canvas.List{Items: make([]canvas.Value, len(x.Items))}
-		for i, it := range x.Items {
-			c.Items[i] = freshCopy(it)
+		c := canvas.NewList(make([]canvas.Value, len(x.Items()))...)
+		for i, it := range x.Items() {
+			c.Items()[i] = freshCopy(it)
 		}
 		return c
 	}
@@ -446,10 +446,10 @@ func at(v canvas.Value, p Path) (canvas.Value, error) {
 			if !ok {
 				return nil, fmt.Errorf("index %d on a %s", k, canvas.TypeName(v))
 			}
-			if k < 0 || k >= len(l.Items) {
+			if k < 0 || k >= len(l.Items()) {
 				return nil, fmt.Errorf("index %d out of range", k)
 			}
-			v = l.Items[k]
+			v = l.Items()[k]
 		default:
 			return nil, fmt.Errorf("bad path element %v", s)
 		}
@@ -468,10 +468,10 @@ func setAt(parent canvas.Value, s any, v canvas.Value) error {
 		return nil
 	case int:
 		l, ok := parent.(*canvas.List)
-		if !ok || k < 0 || k >= len(l.Items) {
+		if !ok || k < 0 || k >= len(l.Items()) {
 			return fmt.Errorf("index %d not in a list", k)
 		}
-		l.Items[k] = v
+		l.Items()[k] = v
 		return nil
 	}
 	return fmt.Errorf("bad path element %v", s)

@@ -49,7 +49,7 @@ func (a *aliasing) OnSignature(t visitors.Target, _ *canvas.Dict) (canvas.Value,
 	a.n++
 	shared := canvas.NewList(canvas.Int("1"))
 	ret := &canvas.Dict{}
-	ret.Set("tup", &canvas.List{Items: []canvas.Value{"a", "b"}, Tuple: true})
+	ret.Set("tup", canvas.ListOf([]canvas.Value{"a", "b"}, true))
 	ret.Set("x", shared)
 	ret.Set("y", shared)
 	if opts, ok := t.Value.(*canvas.Dict).Lookup("options").(*canvas.Dict); ok {
@@ -104,7 +104,7 @@ func TestRecordingKeepsIdentity(t *testing.T) {
 	// The same list object must be shared by both tasks' x, y and again,
 	// as in the live run.
 	for _, c := range []*canvas.Dict{live, p.Current} {
-		tasks := c.Lookup("kwargs").(*canvas.Dict).Lookup("tasks").(*canvas.List).Items
+		tasks := c.Lookup("kwargs").(*canvas.Dict).Lookup("tasks").(*canvas.List).Items()
 		o1 := tasks[0].(*canvas.Dict).Lookup("options").(*canvas.Dict)
 		o2 := tasks[1].(*canvas.Dict).Lookup("options").(*canvas.Dict)
 		if o1.Lookup("x") != o1.Lookup("y") || o1.Lookup("x") != o2.Lookup("again") {
@@ -115,7 +115,7 @@ func TestRecordingKeepsIdentity(t *testing.T) {
 		}
 		if l, ok := o1.Lookup("tup").(*canvas.List); !ok {
 			t.Errorf("tuple stamp is a %T", o1.Lookup("tup"))
-		} else if !l.Tuple {
+		} else if !l.Tuple() {
 			t.Errorf("the tuple stamp is a list (live run: %v)", c == live)
 		}
 	}

@@ -84,7 +84,7 @@ func FuzzSession(f *testing.F) {
 			if !ok {
 				t.Fatalf("ParseSession read a session without an ops list")
 			}
-			return d.Lookup("canvas"), ops.Items
+			return d.Lookup("canvas"), ops.Items()
 		}
 		first, n := play(t, doc)
 		if second, _ := play(t, doc); second != first {

@@ -201,7 +201,7 @@ func ParseSession(data []byte) (*Session, error) {
 			s.Extra.SetKey(p.Key, p.Val)
 		}
 	}
-	for i, raw := range ops.Items {
+	for i, raw := range ops.Items() {
 		d, ok := raw.(*canvas.Dict)
 		if !ok {
 			// Kept as is: playing it fails at this op, as Run does.
@@ -263,17 +263,17 @@ func (s *Session) document() *canvas.Dict {
 		}
 	}
 	doc.Set("canvas", s.Canvas)
-	ops := &canvas.List{Items: make([]canvas.Value, len(s.Ops))}
+	ops := canvas.NewList(make([]canvas.Value, len(s.Ops))...)
 	for i, op := range s.Ops {
 		if op.Args == nil {
-			ops.Items[i] = op.bad
+			ops.Items()[i] = op.bad
 			continue
 		}
 		d := op.Args.Copy()
 		if op.Record != nil {
 			d.Set("record", op.Record.encode())
 		}
-		ops.Items[i] = d
+		ops.Items()[i] = d
 	}
 	doc.Set("ops", ops)
 	if s.Extra != nil {
@@ -296,9 +296,9 @@ func (s *Session) Prefix(n int) *Session {
 }
 
 func (r *Recording) encode() *canvas.Dict {
-	calls := &canvas.List{Items: make([]canvas.Value, len(r.Calls))}
+	calls := canvas.NewList(make([]canvas.Value, len(r.Calls))...)
 	for i := range r.Calls {
-		calls.Items[i] = r.Calls[i].encode()
+		calls.Items()[i] = r.Calls[i].encode()
 	}
 	d := canvas.DictOf(canvas.Plain, []canvas.Pair{{Key: canvas.K("visitor"), Val: r.Visitor}})
 	if len(r.Positions) > 0 {
@@ -332,7 +332,7 @@ func (c *Call) encode() *canvas.Dict {
 		if len(c.Tuples) > 0 {
 			l := &canvas.List{}
 			for _, p := range c.Tuples {
-				l.Items = append(l.Items, encodePath(p))
+				l.AppendItems(encodePath(p))
 			}
 			d.Set("tuples", l)
 		}
@@ -344,7 +344,7 @@ func (c *Call) encode() *canvas.Dict {
 					rd.Set("call", canvas.Int(strconv.Itoa(r.Call)))
 				}
 				rd.Set("path", encodePath(r.Path))
-				l.Items = append(l.Items, rd)
+				l.AppendItems(rd)
 			}
 			d.Set("refs", l)
 		}
@@ -353,13 +353,13 @@ func (c *Call) encode() *canvas.Dict {
 }
 
 func encodePath(p Path) *canvas.List {
-	l := &canvas.List{Items: make([]canvas.Value, len(p))}
+	l := canvas.NewList(make([]canvas.Value, len(p))...)
 	for i, s := range p {
 		switch k := s.(type) {
 		case int:
-			l.Items[i] = canvas.Int(strconv.Itoa(k))
+			l.Items()[i] = canvas.Int(strconv.Itoa(k))
 		default:
-			l.Items[i] = k
+			l.Items()[i] = k
 		}
 	}
 	return l
@@ -371,7 +371,7 @@ func decodePath(v canvas.Value) (Path, error) {
 		return nil, fmt.Errorf("a path is a list of keys and indexes, not %s", canvas.TypeName(v))
 	}
 	p := Path{}
-	for _, it := range l.Items {
+	for _, it := range l.Items() {
 		switch k := it.(type) {
 		case string:
 			p = append(p, k)
@@ -410,7 +410,7 @@ func decodeRecording(v canvas.Value) (*Recording, error) {
 	if !ok {
 		return nil, fmt.Errorf(".calls must be a list")
 	}
-	for i, cv := range calls.Items {
+	for i, cv := range calls.Items() {
 		c, err := decodeCall(cv)
 		if err != nil {
 			return nil, fmt.Errorf(".calls[%d]: %w", i, err)
@@ -446,7 +446,7 @@ func decodeCall(v canvas.Value) (Call, error) {
 	}
 	c.Ret = d.Lookup("ret")
 	if t, ok := d.Lookup("tuples").(*canvas.List); ok {
-		for i, pv := range t.Items {
+		for i, pv := range t.Items() {
 			p, err := decodePath(pv)
 			if err != nil {
 				return Call{}, fmt.Errorf(".tuples[%d]: %w", i, err)
@@ -455,7 +455,7 @@ func decodeCall(v canvas.Value) (Call, error) {
 		}
 	}
 	if refs, ok := d.Lookup("refs").(*canvas.List); ok {
-		for i, rv := range refs.Items {
+		for i, rv := range refs.Items() {
 			rd, ok := rv.(*canvas.Dict)
 			if !ok {
 				return Call{}, fmt.Errorf(".refs[%d] must be an object", i)

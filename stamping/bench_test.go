@@ -182,7 +182,7 @@ func floorWalk(v canvas.Value) {
 	if d.Class() == canvas.Chain || d.Class() == canvas.Group {
 		tasks, _ := canvas.Tasks(d)
 		if l, ok := tasks.(*canvas.List); ok {
-			for _, t := range l.Items {
+			for _, t := range l.Items() {
 				floorWalk(t)
 			}
 		}
@@ -191,7 +191,7 @@ func floorWalk(v canvas.Value) {
 	ret := canvas.NewDict(canvas.Plain, 1)
 	ret.AppendPairs(canvas.Pair{Key: canvas.K("mtask_id"), Val: uuid.NewString()})
 	sh := canvas.NewListCap(1)
-	sh.Items = append(sh.Items, "mtask_id")
+	sh.AppendItems("mtask_id")
 	grown := make([]canvas.Pair, len(opts.Pairs()), len(opts.Pairs())+2)
 	copy(grown, opts.Pairs())
 	opts.SetPairs(append(grown, canvas.Pair{Key: canvas.K("stamped_headers"), Val: sh}, ret.Pairs()[0]))

@@ -33,7 +33,7 @@ func TestEstimateSteps(t *testing.T) {
 	)
 	for name, c := range map[string]*canvas.Dict{
 		"group":  canvas.NewGroup(leaves()),
-		"chain":  canvas.NewChain(leaves().Items...),
+		"chain":  canvas.NewChain(leaves().Items()...),
 		"chord":  chord,
 		"nested": nested,
 	} {

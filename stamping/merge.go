@@ -50,7 +50,7 @@ func mergeDicts(log *canvas.Log, d1 *canvas.Dict, d2 canvas.Value, aggregate, fr
 		}
 		var other canvas.Value
 		if virtual {
-			if l1, ok := value.(*canvas.List); ok && !l1.Tuple {
+			if l1, ok := value.(*canvas.List); ok && !l1.Tuple() {
 				extendUnique(log, l1, shKeys) // the common case, below without the list
 				continue
 			}
@@ -71,13 +71,13 @@ func mergeDicts(log *canvas.Log, d1 *canvas.Dict, d2 canvas.Value, aggregate, fr
 		l1, ok1 := value.(*canvas.List)
 		l2, ok2 := other.(*canvas.List)
 		switch {
-		case ok1 && ok2 && !l1.Tuple && !l2.Tuple:
+		case ok1 && ok2 && !l1.Tuple() && !l2.Tuple():
 			if key == "stamped_headers" {
-				extendUnique(log, l1, l2.Items)
-			} else if n := len(l1.Items) + len(l2.Items); n > MaxStampItems {
+				extendUnique(log, l1, l2.Items())
+			} else if n := len(l1.Items()) + len(l2.Items()); n > MaxStampItems {
 				return &LimitError{Key: key, Items: n}
 			} else {
-				log.Append(l1, l2.Items...)
+				log.Append(l1, l2.Items()...)
 			}
 		case aggregate:
 			var l *canvas.List
@@ -93,7 +93,7 @@ func mergeDicts(log *canvas.Log, d1 *canvas.Dict, d2 canvas.Value, aggregate, fr
 				}
 				l = canvas.NewList(append([]canvas.Value{}, items...)...)
 			}
-			l.Items = append(l.Items, other)
+			l.AppendItems(other)
 			setLog.Set(d1, key, l)
 		}
 	}
@@ -134,7 +134,7 @@ func (e *LimitError) Error() string {
 func extendUnique(log *canvas.Log, l *canvas.List, add []canvas.Value) {
 	var fresh []canvas.Value
 	for _, v := range add {
-		if !canvas.Contains(l.Items, v) && !canvas.Contains(fresh, v) {
+		if !canvas.Contains(l.Items(), v) && !canvas.Contains(fresh, v) {
 			fresh = append(fresh, v)
 		}
 	}
@@ -170,8 +170,8 @@ func keySet(v canvas.Value) (*canvas.List, error) {
 		if err := canvas.Hashable(it); err != nil {
 			return nil, err
 		}
-		if !canvas.Contains(out.Items, it) {
-			out.Items = append(out.Items, it)
+		if !canvas.Contains(out.Items(), it) {
+			out.AppendItems(it)
 		}
 	}
 	return out, nil

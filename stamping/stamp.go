@@ -368,14 +368,14 @@ func (r *run) stampGroup(sig *canvas.Dict, at node, appendStamps bool, headers *
 		}
 	}
 	if rebuilt != nil {
-		if l, ok := tasks.(*canvas.List); ok && !l.Tuple {
+		if l, ok := tasks.(*canvas.List); ok && !l.Tuple() {
 			r.log.Replace(l, rebuilt)
-		} else if err := canvas.SetTasks(r.log, sig, &canvas.List{Items: rebuilt}); err != nil {
+		} else if err := canvas.SetTasks(r.log, sig, canvas.NewList(rebuilt...)); err != nil {
 			return err
 		}
-	} else if l, ok := tasks.(*canvas.List); ok && l.Tuple {
+	} else if l, ok := tasks.(*canvas.List); ok && l.Tuple() {
 		// Celery assigns a new list when tasks is not a MutableSequence.
-		if err := canvas.SetTasks(r.log, sig, &canvas.List{Items: append([]canvas.Value{}, l.Items...)}); err != nil {
+		if err := canvas.SetTasks(r.log, sig, canvas.NewList(append([]canvas.Value{}, l.Items()...)...)); err != nil {
 			return err
 		}
 	}
@@ -517,16 +517,16 @@ func (r *run) stampHeadersInto(h, sig *canvas.Dict, vh canvas.Value, appendStamp
 			if err != nil {
 				return nil, err
 			}
-			for _, k := range more.Items {
-				if !canvas.Contains(set.Items, k) {
-					set.Items = append(set.Items, k)
+			for _, k := range more.Items() {
+				if !canvas.Contains(set.Items(), k) {
+					set.AppendItems(k)
 				}
 			}
 		}
 		h.SetKey(canvas.KeyStampedHeaders, set)
 		var redacted *canvas.Dict
 		for _, p := range opts.Pairs() {
-			if canvas.Contains(set.Items, p.Key.String()) {
+			if canvas.Contains(set.Items(), p.Key.String()) {
 				if redacted == nil {
 					redacted = &canvas.Dict{}
 				}
@@ -538,7 +538,7 @@ func (r *run) stampHeadersInto(h, sig *canvas.Dict, vh canvas.Value, appendStamp
 				return nil, err
 			}
 			// list(set(...)) again, unless the merge left our fresh set as it was.
-			if cur, ok := h.LookupKey(canvas.KeyStampedHeaders).(*canvas.List); !ok || cur != set || !distinct(set.Items) {
+			if cur, ok := h.LookupKey(canvas.KeyStampedHeaders).(*canvas.List); !ok || cur != set || !distinct(set.Items()) {
 				final, err := keySet(h.LookupKey(canvas.KeyStampedHeaders))
 				if err != nil {
 					return nil, err
@@ -606,7 +606,7 @@ func estimateSteps(c canvas.Value) int {
 				n++ // on_chain_end, on_group_end
 			}
 			if l, ok := tasks.(*canvas.List); ok && err == nil {
-				for _, t := range l.Items {
+				for _, t := range l.Items() {
 					walk(t, depth+1)
 				}
 			}

@@ -168,7 +168,7 @@ func keysOf(v canvas.Value) map[*canvas.Dict][]string {
 				return
 			}
 			seen[x] = true
-			for _, it := range x.Items {
+			for _, it := range x.Items() {
 				walk(it)
 			}
 		}
@@ -266,7 +266,7 @@ func values(v canvas.Value, limit int) int {
 			n += values(p.Val, limit-n)
 		}
 	case *canvas.List:
-		for _, it := range x.Items {
+		for _, it := range x.Items() {
 			if n >= limit {
 				break
 			}

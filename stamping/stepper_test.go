@@ -142,12 +142,12 @@ func TestStampWithoutVisitorHasNoSteps(t *testing.T) {
 	if tr.Len() != 0 {
 		t.Fatalf("got %d steps without a visitor", tr.Len())
 	}
-	leaf := root.Lookup("kwargs").(*canvas.Dict).Lookup("tasks").(*canvas.List).Items[0].(*canvas.Dict)
+	leaf := root.Lookup("kwargs").(*canvas.Dict).Lookup("tasks").(*canvas.List).Items()[0].(*canvas.Dict)
 	opts := leaf.Lookup("options").(*canvas.Dict)
 	if opts.Lookup("origin") != "cli" {
 		t.Fatalf("leaf options = %s", canvas.MustEncode(opts))
 	}
-	if sh, ok := opts.Lookup("stamped_headers").(*canvas.List); !ok || len(sh.Items) != 1 || sh.Items[0] != "origin" {
+	if sh, ok := opts.Lookup("stamped_headers").(*canvas.List); !ok || len(sh.Items()) != 1 || sh.Items()[0] != "origin" {
 		t.Fatalf("stamped_headers = %s", canvas.MustEncode(opts.Lookup("stamped_headers")))
 	}
 }

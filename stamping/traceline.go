@@ -35,9 +35,9 @@ func (t *Trace) Line(i int, detail bool) *canvas.Dict {
 
 // Lines is every step as a trace line.
 func (t *Trace) Lines(detail bool) *canvas.List {
-	out := &canvas.List{Items: make([]canvas.Value, len(t.Steps))}
+	out := canvas.NewList(make([]canvas.Value, len(t.Steps))...)
 	for i := range t.Steps {
-		out.Items[i] = t.Line(i, detail)
+		out.Items()[i] = t.Line(i, detail)
 	}
 	return out
 }

@@ -61,7 +61,7 @@ func (meddler) Name() string { return "meddler" }
 func (meddler) OnSignature(_ visitors.Target, headers *canvas.Dict) (canvas.Value, error) {
 	headers.Set("meddled", true)
 	if l, ok := headers.Lookup("stamped_headers").(*canvas.List); ok {
-		l.Items = append(l.Items, "meddled")
+		l.AppendItems("meddled")
 	}
 	return canvas.DictOf(canvas.Plain, []canvas.Pair{{Key: canvas.K("m"), Val: "1"}}), nil
 }

@@ -67,7 +67,7 @@ func stampCanvas(t *testing.T, c *canvas.Dict, v visitors.Visitor, opts stamping
 				walk(p.Val)
 			}
 		case *canvas.List:
-			for _, it := range x.Items {
+			for _, it := range x.Items() {
 				walk(it)
 			}
 		}
@@ -172,7 +172,7 @@ func TestStaticStampsTheGivenHeadersOnEverySignatureAsSeparateValues(t *testing.
 				walk(p.Val)
 			}
 		case *canvas.List:
-			for _, it := range x.Items {
+			for _, it := range x.Items() {
 				walk(it)
 			}
 		}
@@ -326,7 +326,7 @@ func TestLinkRoleMarksCallbacksAndErrbacks(t *testing.T) {
 		}
 	}
 	// Chords that are not links keep Celery's default: the header is wrapped.
-	chord := c.Lookup("kwargs").(*canvas.Dict).Lookup("tasks").(*canvas.List).Items[1].(*canvas.Dict)
+	chord := c.Lookup("kwargs").(*canvas.Dict).Lookup("tasks").(*canvas.List).Items()[1].(*canvas.Dict)
 	header, _ := chord.Lookup("kwargs").(*canvas.Dict).Lookup("header").(*canvas.Dict)
 	if header == nil || header.Lookup("subtask_type") != "group" {
 		t.Errorf("chord header = %s, want it wrapped in a group by the default hook", canvas.MustEncode(chord.Lookup("kwargs")))
@@ -355,7 +355,7 @@ func TestBuiltinsOnlyReadTheirHeaders(t *testing.T) {
 	tasks := c.Lookup("kwargs").(*canvas.Dict).Lookup("tasks").(*canvas.List)
 	targets := []visitors.Target{
 		{Value: c, Path: visitors.Root()},
-		{Value: tasks.Items[0], Path: visitors.Root().Index("tasks", 0), Depth: 1, Parent: visitors.Root(), Owner: c},
+		{Value: tasks.Items()[0], Path: visitors.Root().Index("tasks", 0), Depth: 1, Parent: visitors.Root(), Owner: c},
 	}
 	for _, name := range visitors.BuiltinNames() {
 		v, _ := visitors.Builtin(name)
@@ -398,7 +398,7 @@ func sharedContainer(ret, headers canvas.Value) canvas.Value {
 				items = append(items, p.Val)
 			}
 		case *canvas.List:
-			items = x.Items
+			items = x.Items()
 		default:
 			return nil
 		}
@@ -431,8 +431,8 @@ func TestResultMakersReturnNothingOfTheCanvas(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	task := c.Lookup("kwargs").(*canvas.Dict).Lookup("tasks").(*canvas.List).Items[0].(*canvas.Dict)
-	link := task.Lookup("options").(*canvas.Dict).Lookup("link").(*canvas.List).Items[0]
+	task := c.Lookup("kwargs").(*canvas.Dict).Lookup("tasks").(*canvas.List).Items()[0].(*canvas.Dict)
+	link := task.Lookup("options").(*canvas.Dict).Lookup("link").(*canvas.List).Items()[0]
 	targets := []visitors.Target{
 		{Value: c, Path: visitors.Root()},
 		{Value: task, Path: visitors.Root().Index("tasks", 0), Depth: 1, Parent: visitors.Root(), Owner: c},

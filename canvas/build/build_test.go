@@ -77,13 +77,13 @@ g2 = group(members)
 canvas = group([g1, g2, a])
 `)
 	tasks, _ := canvas.Tasks(c)
-	items := tasks.(*canvas.List).Items
+	items := tasks.(*canvas.List).Items()
 	t1, _ := canvas.Tasks(items[0].(*canvas.Dict))
 	t2, _ := canvas.Tasks(items[1].(*canvas.Dict))
 	if t1 != t2 {
 		t.Error("two groups made from one list do not share it, as in Python")
 	}
-	if t1.(*canvas.List).Items[0] != items[2] {
+	if t1.(*canvas.List).Items()[0] != items[2] {
 		t.Error("a signature used twice is two objects")
 	}
 }
@@ -163,7 +163,7 @@ canvas = chain(add.s(1), multiply.s(2), xsum.s()).set(doc=s, n=json.dumps([1]))
 `)
 	var names []string
 	tasks, _ := canvas.Tasks(c)
-	for _, t := range tasks.(*canvas.List).Items {
+	for _, t := range tasks.(*canvas.List).Items() {
 		names = append(names, t.(*canvas.Dict).Lookup("task").(string))
 	}
 	if got := strings.Join(names, " "); got != "proj.tasks.add proj.tasks.mul other.xsum" {
@@ -312,7 +312,7 @@ canvas.stamp(visitor("mark.star"))
 	if _, err := z.Consume(2); err != nil {
 		t.Fatal(err)
 	}
-	got := canvas.MustEncode(&canvas.List{Items: z.Consumed()})
+	got := canvas.MustEncode(canvas.NewList(z.Consumed()...))
 	if !strings.Contains(got, `"s": "s1@3"`) || !strings.Contains(got, `"s": "s2@4"`) || len(z.Consumed()) != 2 {
 		t.Errorf("the two members produced are not stamped in turn: %s", got)
 	}
@@ -354,7 +354,7 @@ func TestPythonDigitSeparators(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := len(tasks.(*canvas.List).Items); n != 1000 {
+	if n := len(tasks.(*canvas.List).Items()); n != 1000 {
 		t.Errorf("range(1_000) made %d tasks", n)
 	}
 	e := runErr(t, "canvas = 1_000 + undefined_name\n")

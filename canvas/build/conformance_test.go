@@ -101,9 +101,9 @@ func TestOpsCasesAsScripts(t *testing.T) {
 	for _, f := range files {
 		c := readCase(t, f)
 		t.Run(filepath.Base(f), func(t *testing.T) {
-			ops := c.Lookup("ops").(*canvas.List).Items
+			ops := c.Lookup("ops").(*canvas.List).Items()
 			exp := c.Lookup("expect").(*canvas.Dict)
-			snaps := exp.Lookup("snapshots").(*canvas.List).Items
+			snaps := exp.Lookup("snapshots").(*canvas.List).Items()
 			errStep := -1
 			if exp.Has("error") {
 				errStep = len(snaps)

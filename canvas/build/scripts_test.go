@@ -68,10 +68,10 @@ func TestSampleAsScript(t *testing.T) {
 // shared — and compares with what Celery 5.6.2 built from each.
 func TestConstructorCases(t *testing.T) {
 	cases := decodeFile(t, filepath.Join(scripts, "cases.json")).(*canvas.List)
-	if len(cases.Items) == 0 {
+	if len(cases.Items()) == 0 {
 		t.Fatal("cases.json is empty")
 	}
-	for _, raw := range cases.Items {
+	for _, raw := range cases.Items() {
 		c := raw.(*canvas.Dict)
 		name := c.Lookup("name").(string)
 		got, err := build.Run(name+".star", []byte(c.Lookup("script").(string)), nil)

@@ -395,18 +395,18 @@ func link(sig *canvas.Dict, cb canvas.Value) (canvas.Value, error) {
 		if _, err := z.Consume(1); err != nil {
 			return nil, err
 		}
-		tasks = &canvas.List{Items: z.Consumed()}
+		tasks = canvas.NewList(z.Consumed()...)
 	}
 	tl, ok := tasks.(*canvas.List)
 	if !ok {
 		return nil, pyTypeError("'%s' object is not subscriptable", canvas.TypeName(tasks))
 	}
-	if len(tl.Items) == 0 {
+	if len(tl.Items()) == 0 {
 		return nil, &canvas.PyError{Type: "IndexError", Msg: canvas.TypeName(tl) + " index out of range"}
 	}
-	first, ok := tl.Items[0].(*canvas.Dict)
+	first, ok := tl.Items()[0].(*canvas.Dict)
 	if !ok || !first.Class().IsSignature() {
-		return nil, canvas.AttrError(tl.Items[0], "link")
+		return nil, canvas.AttrError(tl.Items()[0], "link")
 	}
 	return link(first, clone)
 }
@@ -432,7 +432,7 @@ func linkError(sig *canvas.Dict, eb canvas.Value) (canvas.Value, error) {
 		if err != nil {
 			return nil, err
 		}
-		out := &canvas.List{Tuple: true}
+		out := canvas.ListOf(nil, true)
 		for _, t := range members {
 			ts, ok := t.(*canvas.Dict)
 			if !ok || !ts.Class().IsSignature() {
@@ -450,7 +450,7 @@ func linkError(sig *canvas.Dict, eb canvas.Value) (canvas.Value, error) {
 			if err != nil {
 				return nil, err
 			}
-			out.Items = append(out.Items, res)
+			out.AppendItems(res)
 		}
 		return out, nil
 	case canvas.Chord:
@@ -481,7 +481,7 @@ func reprSig(b *strings.Builder, d *canvas.Dict, depth int) {
 			b.WriteString(canvas.Repr(v))
 			return
 		}
-		for i, it := range l.Items {
+		for i, it := range l.Items() {
 			if i > 0 {
 				b.WriteString(sep)
 			}
@@ -495,7 +495,7 @@ func reprSig(b *strings.Builder, d *canvas.Dict, depth int) {
 	switch d.Class() {
 	case canvas.Chain:
 		tasks, _ := canvas.Tasks(d)
-		if l, ok := tasks.(*canvas.List); ok && len(l.Items) == 0 {
+		if l, ok := tasks.(*canvas.List); ok && len(l.Items()) == 0 {
 			b.WriteString("chain(<empty>)")
 			return
 		}
@@ -529,7 +529,7 @@ func reprSig(b *strings.Builder, d *canvas.Dict, depth int) {
 		b.WriteString("(")
 		n := 0
 		if l, ok := d.LookupKey(canvas.KeyArgs).(*canvas.List); ok {
-			for _, a := range l.Items {
+			for _, a := range l.Items() {
 				if n > 0 {
 					b.WriteString(", ")
 				}

@@ -57,12 +57,12 @@ func (c *conv) convert(v starlark.Value, handover bool) (canvas.Value, error) {
 			}
 			items[i] = cv
 		}
-		return &canvas.List{Items: items, Tuple: true}, nil
+		return canvas.ListOf(items, true), nil
 	case *starlark.List:
 		if m, ok := c.memo[x]; ok {
 			return m, nil
 		}
-		l := &canvas.List{Items: make([]canvas.Value, 0, x.Len())}
+		l := canvas.NewList(make([]canvas.Value, 0, x.Len())...)
 		if handover {
 			c.memo[x] = l
 		}
@@ -71,7 +71,7 @@ func (c *conv) convert(v starlark.Value, handover bool) (canvas.Value, error) {
 			if err != nil {
 				return nil, err
 			}
-			l.Items = append(l.Items, cv)
+			l.AppendItems(cv)
 		}
 		if handover {
 			x.Freeze()
@@ -127,7 +127,7 @@ func (c *conv) convert(v starlark.Value, handover bool) (canvas.Value, error) {
 				}
 				items = append(items, cv)
 			}
-			return &canvas.List{Items: items}, nil
+			return canvas.NewList(items...), nil
 		}
 	}
 	return nil, pyTypeError("a %s cannot go into a canvas", v.Type())
@@ -152,9 +152,9 @@ func (r *runState) fromCanvas(v canvas.Value) starlark.Value {
 	case string:
 		return starlark.String(x)
 	case *canvas.List:
-		if x.Tuple {
-			t := make(starlark.Tuple, len(x.Items))
-			for i, it := range x.Items {
+		if x.Tuple() {
+			t := make(starlark.Tuple, len(x.Items()))
+			for i, it := range x.Items() {
 				t[i] = r.fromCanvas(it)
 			}
 			return t
@@ -232,11 +232,11 @@ var (
 func (v *listView) String() string        { return canvas.Repr(v.l) }
 func (v *listView) Type() string          { return "canvas.list" }
 func (v *listView) Freeze()               {}
-func (v *listView) Truth() starlark.Bool  { return len(v.l.Items) > 0 }
+func (v *listView) Truth() starlark.Bool  { return len(v.l.Items()) > 0 }
 func (v *listView) Hash() (uint32, error) { return 0, pyTypeError("unhashable type: 'list'") }
-func (v *listView) Len() int              { return len(v.l.Items) }
+func (v *listView) Len() int              { return len(v.l.Items()) }
 func (v *listView) Index(i int) starlark.Value {
-	return v.r.fromCanvas(v.l.Items[i])
+	return v.r.fromCanvas(v.l.Items()[i])
 }
 func (v *listView) Slice(start, end, step int) starlark.Value {
 	var out []starlark.Value
@@ -256,7 +256,7 @@ func (v *listView) SetIndex(i int, val starlark.Value) error {
 	if err != nil {
 		return err
 	}
-	v.l.Items[i] = cv
+	v.l.Items()[i] = cv
 	return nil
 }
 func (v *listView) Iterate() starlark.Iterator { return &listIterator{v: v} }
@@ -265,7 +265,7 @@ func (v *listView) Has(x starlark.Value) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	return canvas.Contains(v.l.Items, cx), nil
+	return canvas.Contains(v.l.Items(), cx), nil
 }
 func (v *listView) CompareSameType(op syntax.Token, y starlark.Value, _ int) (bool, error) {
 	return compareCanvas(op, v.l, y)
@@ -289,7 +289,7 @@ func (v *listView) Attr(name string) (starlark.Value, error) {
 			if err != nil {
 				return nil, err
 			}
-			v.l.Items = append(v.l.Items, x)
+			v.l.AppendItems(x)
 			return starlark.None, nil
 		}
 	case "extend":
@@ -312,7 +312,7 @@ func (v *listView) Attr(name string) (starlark.Value, error) {
 				}
 				items = append(items, x)
 			}
-			v.l.Items = append(v.l.Items, items...)
+			v.l.AppendItems(items...)
 			return starlark.None, nil
 		}
 	case "insert":
@@ -328,17 +328,17 @@ func (v *listView) Attr(name string) (starlark.Value, error) {
 			if err != nil {
 				return nil, err
 			}
-			n := len(v.l.Items)
+			n := len(v.l.Items())
 			if i < 0 {
 				i += n
 			}
 			i = max(0, min(i, n))
-			v.l.Items = append(v.l.Items[:i], append([]canvas.Value{x}, v.l.Items[i:]...)...)
+			v.l.SetItems(append(v.l.Items()[:i], append([]canvas.Value{x}, v.l.Items()[i:]...)...))
 			return starlark.None, nil
 		}
 	case "pop":
 		fn = func(args starlark.Tuple) (starlark.Value, error) {
-			n := len(v.l.Items)
+			n := len(v.l.Items())
 			i := n - 1
 			if len(args) > 0 {
 				j, err := starlark.AsInt32(args[0])
@@ -353,8 +353,8 @@ func (v *listView) Attr(name string) (starlark.Value, error) {
 			if n == 0 || i < 0 || i >= n {
 				return nil, &canvas.PyError{Type: "IndexError", Msg: "pop index out of range"}
 			}
-			x := v.l.Items[i]
-			v.l.Items = append(v.l.Items[:i], v.l.Items[i+1:]...)
+			x := v.l.Items()[i]
+			v.l.SetItems(append(v.l.Items()[:i], v.l.Items()[i+1:]...))
 			return v.r.fromCanvas(x), nil
 		}
 	case "remove", "index":
@@ -366,12 +366,12 @@ func (v *listView) Attr(name string) (starlark.Value, error) {
 			if err != nil {
 				return nil, err
 			}
-			for i, it := range v.l.Items {
+			for i, it := range v.l.Items() {
 				if canvas.Identical(it, x) || canvas.Equal(it, x) {
 					if name == "index" {
 						return starlark.MakeInt(i), nil
 					}
-					v.l.Items = append(v.l.Items[:i], v.l.Items[i+1:]...)
+					v.l.SetItems(append(v.l.Items()[:i], v.l.Items()[i+1:]...))
 					return starlark.None, nil
 				}
 			}
@@ -379,7 +379,7 @@ func (v *listView) Attr(name string) (starlark.Value, error) {
 		}
 	case "clear":
 		fn = func(starlark.Tuple) (starlark.Value, error) {
-			v.l.Items = nil
+			v.l.SetItems(nil)
 			return starlark.None, nil
 		}
 	default:
@@ -399,7 +399,7 @@ type listIterator struct {
 }
 
 func (it *listIterator) Next(p *starlark.Value) bool {
-	if it.i >= len(it.v.l.Items) {
+	if it.i >= len(it.v.l.Items()) {
 		return false
 	}
 	*p = it.v.Index(it.i)

@@ -137,7 +137,7 @@ func (g *gen) seqOf(v canvas.Value) (*canvas.List, bool) {
 		if err != nil && g.err == nil {
 			g.err = err
 		}
-		l := &canvas.List{Items: items}
+		l := canvas.NewList(items...)
 		g.lazies[x] = l
 		return l, true
 	}
@@ -214,7 +214,7 @@ func (g *gen) count(v canvas.Value) {
 		if g.lists[x] > 1 {
 			return
 		}
-		for _, it := range x.Items {
+		for _, it := range x.Items() {
 			g.count(it)
 		}
 	case *canvas.Lazy:
@@ -332,8 +332,8 @@ func (g *gen) build(v canvas.Value) (node, error) {
 }
 
 func (g *gen) list(l *canvas.List) (node, error) {
-	s := &seq{tuple: l.Tuple, items: make([]node, len(l.Items))}
-	for i, it := range l.Items {
+	s := &seq{tuple: l.Tuple(), items: make([]node, len(l.Items()))}
+	for i, it := range l.Items() {
 		n, err := g.expr(it)
 		if err != nil {
 			return nil, err
@@ -402,11 +402,11 @@ func spineCopy(v canvas.Value) canvas.Value {
 		for _, key := range []string{"tasks", "header"} {
 			switch t := kc.Lookup(key).(type) {
 			case *canvas.List:
-				items := make([]canvas.Value, len(t.Items))
-				for i, it := range t.Items {
+				items := make([]canvas.Value, len(t.Items()))
+				for i, it := range t.Items() {
 					items[i] = spineCopy(it)
 				}
-				kc.Set(key, &canvas.List{Items: items, Tuple: t.Tuple})
+				kc.Set(key, canvas.ListOf(items, t.Tuple()))
 			case *canvas.Dict:
 				kc.Set(key, spineCopy(t))
 			}
@@ -437,11 +437,11 @@ func sameValue(a, b canvas.Value) bool {
 		return true
 	case *canvas.List:
 		y, ok := b.(*canvas.List)
-		if !ok || len(x.Items) != len(y.Items) {
+		if !ok || len(x.Items()) != len(y.Items()) {
 			return false
 		}
-		for i := range x.Items {
-			if !sameValue(x.Items[i], y.Items[i]) {
+		for i := range x.Items() {
+			if !sameValue(x.Items()[i], y.Items()[i]) {
 				return false
 			}
 		}
@@ -516,7 +516,7 @@ func (g *gen) sharedInside(v canvas.Value) bool {
 			}
 		}
 	case *canvas.List:
-		for _, it := range x.Items {
+		for _, it := range x.Items() {
 			if g.containsShared(it) {
 				return true
 			}

@@ -80,7 +80,7 @@ func corpusCanvases(t *testing.T) []corpusCanvas {
 					out = append(out, corpusCanvas{name + " stamped", c2})
 				}
 			case "ops":
-				res, err := replay.Run(canvas.JSONCopy(c.Lookup("canvas")), c.Lookup("ops").(*canvas.List).Items, resolve)
+				res, err := replay.Run(canvas.JSONCopy(c.Lookup("canvas")), c.Lookup("ops").(*canvas.List).Items(), resolve)
 				if err == nil && res.Final != nil {
 					out = append(out, corpusCanvas{name + " after ops", res.Final})
 				}
@@ -189,9 +189,9 @@ canvas = c | add.s(3)
 		t.Fatal(err)
 	}
 	tasks, _ := canvas.Tasks(got)
-	items := tasks.(*canvas.List).Items
-	first := items[0].(*canvas.Dict).Lookup("options").(*canvas.Dict).Lookup("link_error").(*canvas.List).Items[0]
-	last := items[1].(*canvas.Dict).Lookup("options").(*canvas.Dict).Lookup("link_error").(*canvas.List).Items[0]
+	items := tasks.(*canvas.List).Items()
+	first := items[0].(*canvas.Dict).Lookup("options").(*canvas.Dict).Lookup("link_error").(*canvas.List).Items()[0]
+	last := items[1].(*canvas.Dict).Lookup("options").(*canvas.Dict).Lookup("link_error").(*canvas.List).Items()[0]
 	if first != last {
 		t.Fatal("the rebuilt canvas has two errback objects where Celery's has one")
 	}

@@ -49,7 +49,7 @@ func (g *gen) optionOps(options *canvas.Dict, linkCalls bool) ([]opItem, error) 
 			if p.Key.String() == "link_error" {
 				kind = opOnError
 			}
-			for _, it := range p.Val.(*canvas.List).Items {
+			for _, it := range p.Val.(*canvas.List).Items() {
 				n, err := g.expr(it)
 				if err != nil {
 					return nil, err
@@ -85,12 +85,12 @@ func (g *gen) optionOps(options *canvas.Dict, linkCalls bool) ([]opItem, error) 
 // items are all different (Celery skips an item equal to one already there).
 func (g *gen) linkList(v canvas.Value) bool {
 	l, ok := v.(*canvas.List)
-	if !ok || l.Tuple || len(l.Items) == 0 || g.lists[l] > 1 {
+	if !ok || l.Tuple() || len(l.Items()) == 0 || g.lists[l] > 1 {
 		return false
 	}
-	for i := range l.Items {
+	for i := range l.Items() {
 		for j := 0; j < i; j++ {
-			if canvas.Identical(l.Items[i], l.Items[j]) || canvas.Equal(l.Items[i], l.Items[j]) {
+			if canvas.Identical(l.Items()[i], l.Items()[j]) || canvas.Equal(l.Items()[i], l.Items()[j]) {
 				return false
 			}
 		}
@@ -187,7 +187,7 @@ func (g *gen) leaf(d *canvas.Dict) (node, error) {
 	imm := d.LookupKey(canvas.KeyImmutable)
 	ref := g.task(name)
 	special := options.HasKey(canvas.KeyImmutable) || options.Has("self")
-	argNodes, err := g.exprs(args.Items)
+	argNodes, err := g.exprs(args.Items())
 	if err != nil {
 		return nil, err
 	}
@@ -216,7 +216,7 @@ func (g *gen) leaf(d *canvas.Dict) (node, error) {
 			fn = atom("signature")
 			call = append(call, pos(atom(pyString(name))))
 		}
-		positional := len(args.Items) > 0
+		positional := len(args.Items()) > 0
 		if positional {
 			call = append(call, pos(&seq{tuple: true, items: nodesOf(argNodes)}))
 		}
@@ -277,7 +277,7 @@ func standardComposite(d *canvas.Dict, task, subtaskType, key string) bool {
 		return false
 	}
 	a, ok := d.LookupKey(canvas.KeyArgs).(*canvas.List)
-	return ok && len(a.Items) == 0 && d.LookupKey(canvas.KeyKwargs).(*canvas.Dict).Len() == 1
+	return ok && len(a.Items()) == 0 && d.LookupKey(canvas.KeyKwargs).(*canvas.Dict).Len() == 1
 }
 
 // nearComposite is standardComposite allowing any args and more kwargs
@@ -300,14 +300,14 @@ func nearComposite(d *canvas.Dict, task, subtaskType, key string) bool {
 func (g *gen) patches(d *canvas.Dict, prefix string, cur node) (node, error) {
 	a, isList := d.LookupKey(canvas.KeyArgs).(*canvas.List)
 	kw := d.LookupKey(canvas.KeyKwargs).(*canvas.Dict)
-	if isList && len(a.Items) == 0 && kw.Len() == 1 {
+	if isList && len(a.Items()) == 0 && kw.Len() == 1 {
 		return cur, nil
 	}
 	name, isName := cur.(atom)
 	if !isName || g.names[d] != string(name) {
 		name = g.bind(d, prefix, cur)
 	}
-	if !isList || len(a.Items) > 0 {
+	if !isList || len(a.Items()) > 0 {
 		n, err := g.expr(d.LookupKey(canvas.KeyArgs))
 		if err != nil {
 			return nil, err
@@ -348,7 +348,7 @@ func (g *gen) chainCall(d *canvas.Dict) (node, error) {
 	special := options.HasKey(canvas.KeyImmutable) || options.Has("self")
 	g.celery["chain"] = true
 	if !special && imm != nil && g.chainFolds(tl) {
-		args, err := g.exprs(tl.Items)
+		args, err := g.exprs(tl.Items())
 		if err != nil {
 			return nil, err
 		}
@@ -375,9 +375,9 @@ func (g *gen) chainCall(d *canvas.Dict) (node, error) {
 			return nil, err
 		}
 		args = []arg{pos(n)}
-	case tl.Tuple && (len(tl.Items) != 1 || !isSeq(tl.Items[0])):
+	case tl.Tuple() && (len(tl.Items()) != 1 || !isSeq(tl.Items()[0])):
 		var err error
-		if args, err = g.exprs(tl.Items); err != nil {
+		if args, err = g.exprs(tl.Items()); err != nil {
 			return nil, err
 		}
 	default:
@@ -434,11 +434,11 @@ func (g *gen) constructorOptions(options *canvas.Dict, asKwargs bool) ([]arg, er
 // anything shared), and the last is not a chain (it would be flattened) nor a
 // one-task group (unrolled).
 func (g *gen) chainFolds(tl *canvas.List) bool {
-	n := len(tl.Items)
+	n := len(tl.Items())
 	if n < 2 || g.lists[tl] > 1 {
 		return false
 	}
-	for i, t := range tl.Items {
+	for i, t := range tl.Items() {
 		td, ok := t.(*canvas.Dict)
 		if !ok || !td.Class().IsSignature() {
 			return false
@@ -458,7 +458,7 @@ func (g *gen) chainFolds(tl *canvas.List) bool {
 				return false
 			}
 			l, ok := g.seqOf(tasks.LookupKey(canvas.KeyTasks))
-			if !ok || len(l.Items) == 1 {
+			if !ok || len(l.Items()) == 1 {
 				return false
 			}
 		}
@@ -497,8 +497,8 @@ func (g *gen) groupArgs(tl *canvas.List) ([]arg, error) {
 			return nil, err
 		}
 		return []arg{pos(n)}, nil
-	case tl.Tuple && len(tl.Items) != 1:
-		return g.exprs(tl.Items)
+	case tl.Tuple() && len(tl.Items()) != 1:
+		return g.exprs(tl.Items())
 	}
 	n, err := g.list(tl)
 	if err != nil {
@@ -564,7 +564,7 @@ func (g *gen) chord(d *canvas.Dict) (node, error) {
 	case *canvas.List:
 		switch {
 		case g.headerClones(h):
-			items, err := g.exprs(h.Items)
+			items, err := g.exprs(h.Items())
 			if err != nil {
 				return nil, err
 			}
@@ -621,8 +621,8 @@ func (g *gen) chord(d *canvas.Dict) (node, error) {
 		}
 		args = append(args, arg{name: "task", val: tn})
 	}
-	if len(cargs.Items) > 0 {
-		items, err := g.exprs(cargs.Items)
+	if len(cargs.Items()) > 0 {
+		items, err := g.exprs(cargs.Items())
 		if err != nil {
 			return nil, err
 		}
@@ -667,7 +667,7 @@ func (g *gen) headerClones(h *canvas.List) bool {
 	if g.lists[h] > 1 {
 		return false
 	}
-	for _, t := range h.Items {
+	for _, t := range h.Items() {
 		td, ok := t.(*canvas.Dict)
 		if !ok || td.Class() != canvas.Signature || !standardLeaf(td) || g.containsShared(td) {
 			return false
@@ -680,7 +680,7 @@ func (g *gen) headerClones(h *canvas.List) bool {
 // the list: signatures and non-dict values are kept as they are, a plain
 // dict would be loaded into a signature.
 func membersLoaded(h *canvas.List) bool {
-	for _, t := range h.Items {
+	for _, t := range h.Items() {
 		if td, ok := t.(*canvas.Dict); ok && td.Class() == canvas.Plain {
 			return false
 		}

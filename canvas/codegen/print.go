@@ -368,8 +368,8 @@ func Literal(v canvas.Value) (string, error) {
 		defer delete(active, v)
 		switch x := v.(type) {
 		case *canvas.List:
-			s := &seq{tuple: x.Tuple}
-			for _, it := range x.Items {
+			s := &seq{tuple: x.Tuple()}
+			for _, it := range x.Items() {
 				n, err := lit(it)
 				if err != nil {
 					return nil, err

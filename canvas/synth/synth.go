@@ -15,7 +15,7 @@ import (
 func Leaf(task string, i int) *canvas.Dict {
 	return canvas.DictOf(canvas.Signature, []canvas.Pair{
 		{Key: canvas.KeyTask, Val: task},
-		{Key: canvas.KeyArgs, Val: &canvas.List{Items: []canvas.Value{canvas.Int(strconv.Itoa(i))}}},
+		{Key: canvas.KeyArgs, Val: canvas.NewList([]canvas.Value{canvas.Int(strconv.Itoa(i))}...)},
 		{Key: canvas.KeyKwargs, Val: &canvas.Dict{}},
 		{Key: canvas.KeyOptions, Val: canvas.DictOf(canvas.Plain, []canvas.Pair{{Key: canvas.KeyTaskID, Val: "t-" + strconv.Itoa(i)}})},
 		{Key: canvas.KeySubtaskType, Val: nil},
@@ -26,9 +26,9 @@ func Leaf(task string, i int) *canvas.Dict {
 
 // Leaves is a list of n leaves of the task proj.add.
 func Leaves(n int) *canvas.List {
-	l := &canvas.List{Items: make([]canvas.Value, n)}
-	for i := range l.Items {
-		l.Items[i] = Leaf("proj.add", i)
+	l := canvas.NewList(make([]canvas.Value, n)...)
+	for i := range l.Items() {
+		l.Items()[i] = Leaf("proj.add", i)
 	}
 	return l
 }
@@ -63,9 +63,9 @@ func Nested(n int) (*canvas.Dict, int) {
 		s := Leaf(task, count)
 		opts := s.LookupKey(canvas.KeyOptions).(*canvas.Dict)
 		count++
-		opts.SetKey(canvas.KeyLink, &canvas.List{Items: []canvas.Value{Leaf("proj.log", count)}})
+		opts.SetKey(canvas.KeyLink, canvas.NewList([]canvas.Value{Leaf("proj.log", count)}...))
 		count++
-		opts.SetKey(canvas.KeyLinkError, &canvas.List{Items: []canvas.Value{Leaf("proj.err", count)}})
+		opts.SetKey(canvas.KeyLinkError, canvas.NewList([]canvas.Value{Leaf("proj.err", count)}...))
 		return s
 	}
 	var groups []canvas.Value
@@ -74,7 +74,7 @@ func Nested(n int) (*canvas.Dict, int) {
 		for j := 0; j < 8 && count < n; j++ {
 			members = append(members, canvas.NewChain(next("proj.add"), next("proj.mul")))
 		}
-		groups = append(groups, canvas.NewGroup(&canvas.List{Items: members}))
+		groups = append(groups, canvas.NewGroup(canvas.NewList(members...)))
 	}
 	return canvas.NewChain(groups...), count
 }

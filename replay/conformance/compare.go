@@ -76,7 +76,7 @@ func canon(v canvas.Value) string {
 		return s + "}"
 	case *canvas.List:
 		s := "["
-		for i, it := range x.Items {
+		for i, it := range x.Items() {
 			if i > 0 {
 				s += ","
 			}
@@ -115,10 +115,10 @@ func same(exp, act canvas.Value, path string, asSet bool) error {
 		a := act.(*canvas.List)
 		if asSet {
 			se, sa := map[string]bool{}, map[string]bool{}
-			for _, x := range e.Items {
+			for _, x := range e.Items() {
 				se[canon(x)] = true
 			}
-			for _, x := range a.Items {
+			for _, x := range a.Items() {
 				sa[canon(x)] = true
 			}
 			var missing, extra []string
@@ -139,17 +139,17 @@ func same(exp, act canvas.Value, path string, asSet bool) error {
 			}
 			return nil
 		}
-		n := len(e.Items)
-		if len(a.Items) < n {
-			n = len(a.Items)
+		n := len(e.Items())
+		if len(a.Items()) < n {
+			n = len(a.Items())
 		}
 		for i := 0; i < n; i++ {
-			if err := same(e.Items[i], a.Items[i], fmt.Sprintf("%s[%d]", path, i), false); err != nil {
+			if err := same(e.Items()[i], a.Items()[i], fmt.Sprintf("%s[%d]", path, i), false); err != nil {
 				return err
 			}
 		}
-		if len(e.Items) != len(a.Items) {
-			return &Mismatch{path, fmt.Sprintf("expected %d items, got %d", len(e.Items), len(a.Items))}
+		if len(e.Items()) != len(a.Items()) {
+			return &Mismatch{path, fmt.Sprintf("expected %d items, got %d", len(e.Items()), len(a.Items()))}
 		}
 		return nil
 	case float64:

@@ -189,7 +189,7 @@ func Lint(root *canvas.Dict) []Warning {
 		if sh, ok := opts.GetKey(canvas.KeyStampedHeaders); ok {
 			switch x := sh.(type) {
 			case *canvas.List:
-				for _, it := range x.Items {
+				for _, it := range x.Items() {
 					if _, isStr := it.(string); !isStr {
 						warn("stamped-headers-shape", n, "", "stamped_headers holds %s, which is not a key name: Celery looks stamps up by name", canvas.Repr(it))
 						break
@@ -350,7 +350,7 @@ func children(n *replay.Node) []canvas.Value {
 func items(v canvas.Value) []canvas.Value {
 	switch x := v.(type) {
 	case *canvas.List:
-		return x.Items
+		return x.Items()
 	case *canvas.Dict:
 		return []canvas.Value{x}
 	}
@@ -431,11 +431,11 @@ func nonJSON(v, live canvas.Value) string {
 				msg = fmt.Sprintf("the value holds the integer %s, beyond 2**53: a JSON reader that uses doubles (JavaScript, many monitoring tools) rounds it", y)
 			}
 		case *canvas.List:
-			if y.Tuple {
+			if y.Tuple() {
 				msg = "the value holds a tuple: JSON turns it into a list, and after a round trip Celery's merge extends that list in place where it left the tuple alone"
 				return
 			}
-			for _, it := range y.Items {
+			for _, it := range y.Items() {
 				walk(it)
 			}
 		case *canvas.Dict:
@@ -472,7 +472,7 @@ func canonicalText(v canvas.Value) string {
 			b.WriteByte('}')
 		case *canvas.List:
 			b.WriteByte('[')
-			for i, it := range y.Items {
+			for i, it := range y.Items() {
 				if i > 0 {
 					b.WriteString(", ")
 				}

@@ -17,7 +17,7 @@ import (
 func TestTraceJSONLInPieces(t *testing.T) {
 	tasks := &canvas.List{}
 	for i := range 20_000 {
-		tasks.Items = append(tasks.Items, canvas.DictOf(canvas.Plain, []canvas.Pair{
+		tasks.AppendItems(canvas.DictOf(canvas.Plain, []canvas.Pair{
 			{Key: canvas.K("task"), Val: "proj.add"}, {Key: canvas.K("args"), Val: &canvas.List{}}, {Key: canvas.K("kwargs"), Val: &canvas.Dict{}},
 			{Key: canvas.K("options"), Val: canvas.DictOf(canvas.Plain, []canvas.Pair{{Key: canvas.K("task_id"), Val: "t-" + strconv.Itoa(i)}})},
 			{Key: canvas.K("subtask_type"), Val: nil}, {Key: canvas.K("immutable"), Val: false},

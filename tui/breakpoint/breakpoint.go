@@ -191,7 +191,7 @@ func equal(a, b canvas.Value) bool { return canvas.Identical(a, b) || canvas.Equ
 func contains(v, x canvas.Value) bool {
 	switch c := v.(type) {
 	case *canvas.List:
-		return canvas.Contains(c.Items, x)
+		return canvas.Contains(c.Items(), x)
 	case string:
 		s, ok := x.(string)
 		return ok && strings.Contains(c, s)

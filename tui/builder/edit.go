@@ -123,7 +123,7 @@ func members(d *canvas.Dict) []canvas.Value {
 	}
 	switch x := v.(type) {
 	case *canvas.List:
-		return append([]canvas.Value(nil), x.Items...)
+		return append([]canvas.Value(nil), x.Items()...)
 	case *canvas.Dict:
 		if d.Class() == canvas.Chord && x.Class() == canvas.Group {
 			return members(x)
@@ -268,8 +268,8 @@ func replace(root *canvas.Dict, p place, v *canvas.Dict) (*canvas.Dict, error) {
 			if err != nil {
 				return nil, err
 			}
-			if list, ok := l.(*canvas.List); ok && i < len(list.Items) {
-				list.Items[i] = v
+			if list, ok := l.(*canvas.List); ok && i < len(list.Items()) {
+				list.Items()[i] = v
 				return root, nil
 			}
 			if g, ok := l.(*canvas.Dict); ok && g.Class() == canvas.Group {

@@ -48,7 +48,7 @@ func short(b *strings.Builder, v canvas.Value, limit, depth int) {
 		b.Write(canvas.AppendQuoted(nil, x))
 	case *canvas.List:
 		b.WriteByte('[')
-		for i, it := range x.Items {
+		for i, it := range x.Items() {
 			if i > 0 {
 				b.WriteString(", ")
 			}
@@ -119,7 +119,7 @@ func Set(v canvas.Value) string {
 		return Short(v, 200)
 	}
 	var seen []string
-	for _, it := range l.Items {
+	for _, it := range l.Items() {
 		s, ok := it.(string)
 		if !ok {
 			s = canvas.Repr(it)

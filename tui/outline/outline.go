@@ -148,7 +148,7 @@ func StampKeys(v canvas.Value) []string {
 	var items []canvas.Value
 	switch sh := o.LookupKey(canvas.KeyStampedHeaders).(type) {
 	case *canvas.List:
-		items = sh.Items
+		items = sh.Items()
 	case string:
 		items = []canvas.Value{sh}
 	}
@@ -223,7 +223,7 @@ func (n Node) segments() segments {
 func items(v canvas.Value) []canvas.Value {
 	switch x := v.(type) {
 	case *canvas.List:
-		return x.Items
+		return x.Items()
 	case *canvas.Lazy:
 		return x.Consumed() // a lazy group shows what it has produced, never more
 

@@ -48,7 +48,7 @@ func leaves(c canvas.Value) map[string]*canvas.Dict {
 				walk(p.Val)
 			}
 		case *canvas.List:
-			for _, it := range x.Items {
+			for _, it := range x.Items() {
 				walk(it)
 			}
 		}
@@ -243,7 +243,7 @@ func TestVisitorsWrittenTheWayCeleryDocumentsThem(t *testing.T) {
 	})
 	t.Run("super() reaches Celery's default chord-header hook", func(t *testing.T) {
 		c, ls := stamp(t, load("EveryHook"))
-		chord := c.Lookup("kwargs").(*canvas.Dict).Lookup("tasks").(*canvas.List).Items[1].(*canvas.Dict)
+		chord := c.Lookup("kwargs").(*canvas.Dict).Lookup("tasks").(*canvas.List).Items()[1].(*canvas.Dict)
 		header, _ := chord.Lookup("kwargs").(*canvas.Dict).Lookup("header").(*canvas.Dict)
 		if header == nil || header.Class() != canvas.Group {
 			t.Fatalf("the default hook did not wrap the header in a group: %s", canvas.MustEncode(chord.Lookup("kwargs")))
@@ -291,7 +291,7 @@ class Fmt(StampingVisitor):
         ]}
 `)
 	_, ls := stamp(t, v)
-	got := ls["t-1"].Lookup("out").(*canvas.List).Items
+	got := ls["t-1"].Lookup("out").(*canvas.List).Items()
 	want := []string{
 		"00042|    42|42  |  42   |+42|2a|0o52|1,234,567|-0000042",
 		"3.14|     3.142|3.141590e+00|3.14|25.000000%|3.14159|1e+20|2.0",
@@ -610,7 +610,7 @@ class Reuse(StampingVisitor):
 	if _, err := stamping.Stamp(c, stamping.Options{Visitor: v}); err != nil {
 		t.Fatal(err)
 	}
-	tasks := c.Lookup("kwargs").(*canvas.Dict).Lookup("tasks").(*canvas.List).Items
+	tasks := c.Lookup("kwargs").(*canvas.Dict).Lookup("tasks").(*canvas.List).Items()
 	for i, want := range []string{
 		`{"stamped_headers": ["s0"], "s0": 0}`,
 		`{"stamped_headers": ["s0"], "s0": 0, "s2": 2}`,

@@ -589,11 +589,11 @@ func (v *Visitor) copyIn(c canvas.Value) starlark.Value {
 	case string:
 		return v.str(x)
 	case *canvas.List:
-		items := make([]starlark.Value, len(x.Items))
-		for i, it := range x.Items {
+		items := make([]starlark.Value, len(x.Items()))
+		for i, it := range x.Items() {
 			items[i] = v.copyIn(it)
 		}
-		if x.Tuple {
+		if x.Tuple() {
 			return starlark.Tuple(items)
 		}
 		return starlark.NewList(items)

@@ -62,7 +62,7 @@ func stampedOptions(t *testing.T, v visitors.Visitor, id string) *canvas.Dict {
 				walk(p.Val)
 			}
 		case *canvas.List:
-			for _, it := range y.Items {
+			for _, it := range y.Items() {
 				walk(it)
 			}
 		}
@@ -395,7 +395,7 @@ func TestHooksCannotChangeTheirHeaders(t *testing.T) {
 		t.Fatal(err)
 	}
 	before, _ := canvas.Encode(headers, -1)
-	leaf := workflow(t).Lookup("kwargs").(*canvas.Dict).Lookup("tasks").(*canvas.List).Items[0]
+	leaf := workflow(t).Lookup("kwargs").(*canvas.Dict).Lookup("tasks").(*canvas.List).Items()[0]
 	if _, err := v.OnSignature(visitors.Target{Value: leaf, Path: visitors.Root().Index("tasks", 0)}, headers.(*canvas.Dict)); err != nil {
 		t.Fatal(err)
 	}
@@ -458,7 +458,7 @@ func TestResultsAreMadeAnew(t *testing.T) {
 			}
 		case *canvas.List:
 			mine[c] = true
-			for _, it := range c.Items {
+			for _, it := range c.Items() {
 				index(it)
 			}
 		}
@@ -476,7 +476,7 @@ func TestResultsAreMadeAnew(t *testing.T) {
 				check(p.Val, at+"."+p.Key.String())
 			}
 		case *canvas.List:
-			for i, it := range c.Items {
+			for i, it := range c.Items() {
 				check(it, fmt.Sprintf("%s[%d]", at, i))
 			}
 		}

@@ -161,7 +161,7 @@ func lookup(d *canvas.Dict, keys ...string) canvas.Value {
 func items(v canvas.Value) []canvas.Value {
 	switch x := v.(type) {
 	case *canvas.List:
-		return x.Items
+		return x.Items()
 	case *canvas.Dict:
 		return []canvas.Value{x}
 	}
@@ -177,7 +177,7 @@ func (s *sigValue) children(name string) starlark.Value {
 	switch v := t.Value.(type) {
 	case *canvas.List: // a chord header handed over as a list
 		if name == "tasks" || name == "header" {
-			members, step = v.Items, ""
+			members, step = v.Items(), ""
 		}
 	case *canvas.Dict:
 		kind := visitors.Kind(v)
@@ -316,13 +316,13 @@ func (v listView) String() string {
 }
 func (v listView) Type() string               { return "list" }
 func (v listView) Freeze()                    {}
-func (v listView) Truth() starlark.Bool       { return len(v.l.Items) > 0 }
+func (v listView) Truth() starlark.Bool       { return len(v.l.Items()) > 0 }
 func (v listView) Hash() (uint32, error)      { return 0, fmt.Errorf("unhashable type: list") }
-func (v listView) Len() int                   { return len(v.l.Items) }
-func (v listView) Index(i int) starlark.Value { return toStarlark(v.l.Items[i]) }
+func (v listView) Len() int                   { return len(v.l.Items()) }
+func (v listView) Index(i int) starlark.Value { return toStarlark(v.l.Items()[i]) }
 func (v listView) Iterate() starlark.Iterator { return &listIter{l: v.l} }
 func (v listView) Has(y starlark.Value) (bool, error) {
-	for _, it := range v.l.Items {
+	for _, it := range v.l.Items() {
 		if eq, err := starlark.Equal(toStarlark(it), y); err != nil || eq {
 			return eq, err
 		}
@@ -336,10 +336,10 @@ type listIter struct {
 }
 
 func (it *listIter) Next(p *starlark.Value) bool {
-	if it.i >= len(it.l.Items) {
+	if it.i >= len(it.l.Items()) {
 		return false
 	}
-	*p = toStarlark(it.l.Items[it.i])
+	*p = toStarlark(it.l.Items()[it.i])
 	it.i++
 	return true
 }
@@ -450,11 +450,11 @@ func (it *keyIter) Done() {}
 func toStarlarkCopy(v canvas.Value) starlark.Value {
 	switch x := v.(type) {
 	case *canvas.List:
-		items := make([]starlark.Value, len(x.Items))
-		for i, it := range x.Items {
+		items := make([]starlark.Value, len(x.Items()))
+		for i, it := range x.Items() {
 			items[i] = toStarlarkCopy(it)
 		}
-		if x.Tuple {
+		if x.Tuple() {
 			return starlark.Tuple(items)
 		}
 		return starlark.NewList(items)
@@ -607,9 +607,9 @@ func fromStarlark(v starlark.Value, memo *memo) (canvas.Value, error) {
 	case *sigValue:
 		return canvas.JSONCopy(x.t.Value), nil
 	case *sigList:
-		l := &canvas.List{Items: make([]canvas.Value, len(x.items))}
+		l := canvas.NewList(make([]canvas.Value, len(x.items))...)
 		for i, it := range x.items {
-			l.Items[i] = canvas.JSONCopy(it)
+			l.Items()[i] = canvas.JSONCopy(it)
 		}
 		return l, nil
 	}
@@ -618,25 +618,25 @@ func fromStarlark(v starlark.Value, memo *memo) (canvas.Value, error) {
 		if m, ok, err := memo.seen(x); ok {
 			return m, err
 		}
-		l := &canvas.List{Items: make([]canvas.Value, x.Len())}
+		l := canvas.NewList(make([]canvas.Value, x.Len())...)
 		at := memo.open(x, l)
-		for i := range l.Items {
+		for i := range l.Items() {
 			item, err := fromStarlark(x.Index(i), memo)
 			if err != nil {
 				return nil, err
 			}
-			l.Items[i] = item
+			l.Items()[i] = item
 		}
 		memo.close(at)
 		return l, nil
 	case starlark.Tuple:
-		l := &canvas.List{Items: make([]canvas.Value, len(x)), Tuple: true}
+		l := canvas.ListOf(make([]canvas.Value, len(x)), true)
 		for i, it := range x {
 			item, err := fromStarlark(it, memo)
 			if err != nil {
 				return nil, err
 			}
-			l.Items[i] = item
+			l.Items()[i] = item
 		}
 		return l, nil
 	case *starlark.Dict:
