@@ -114,18 +114,22 @@ func cmdBench(args []string, stdout, stderr io.Writer) int {
 		line := fmt.Sprintf(" %17s %26s   %s", timeRange(fast, slow), rateText(rate)+" "+row.unit+"/s", goalText(row, rate))
 		fmt.Fprintln(stdout, strings.TrimRight(line, " "))
 	}
-	what := "memory kept per loaded signature (a flat group)"
-	fmt.Fprintf(stdout, "%-*s", w, what)
-	kept, err := keptPerSignature(*n)
-	if err != nil {
-		fmt.Fprintln(stdout)
-		return failf(stderr, "bench: %s: %v", what, err)
+	for _, shape := range []struct{ name, what string }{
+		{"group", "memory kept per loaded signature (a flat group)"},
+		{"nested", "the same for chains of groups with callbacks and errbacks"},
+	} {
+		fmt.Fprintf(stdout, "%-*s", w, shape.what)
+		kept, err := keptPerSignature(shape.name, *n)
+		if err != nil {
+			fmt.Fprintln(stdout)
+			return failf(stderr, "bench: %s: %v", shape.what, err)
+		}
+		mark := "✘"
+		if kept <= maxKeptPerSignature {
+			mark = "✔"
+		}
+		fmt.Fprintf(stdout, " %17s %26s   %s ≤ %d bytes\n", "", fmt.Sprintf("%.0f bytes", kept), mark, maxKeptPerSignature)
 	}
-	mark := "✘"
-	if kept <= maxKeptPerSignature {
-		mark = "✔"
-	}
-	fmt.Fprintf(stdout, " %17s %26s   %s ≤ %d bytes\n", "", fmt.Sprintf("%.0f bytes", kept), mark, maxKeptPerSignature)
 	fmt.Fprintln(stdout, "\nThe project's BENCHMARKS.md has these rows from go test -bench, and Celery 5.6.2's own figures.")
 	return 0
 }
@@ -238,15 +242,18 @@ func benchRows(n int) []benchRow {
 // canvas keeps, in bytes a signature.
 const maxKeptPerSignature = 400
 
-// keptPerSignature loads a flat group of n signatures from JSON and returns
-// the live heap it keeps, in bytes a signature: the heap after the load,
-// with the text dropped and the garbage collected, less the heap before the
-// text was made.
-func keptPerSignature(n int) (float64, error) {
+// keptPerSignature loads a canvas of about n signatures from JSON (a flat
+// group, or the nested canvas) and returns the live heap it keeps, in bytes
+// a signature: the heap after the load, with the text dropped and the
+// garbage collected, less the heap before the text was made.
+func keptPerSignature(shape string, n int) (float64, error) {
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	data := synth.GroupJSON(n)
+	data, sigs := synth.GroupJSON(n), n
+	if shape == "nested" {
+		data, sigs = synth.NestedJSON(n)
+	}
 	c, err := canvas.Load(data)
 	if err != nil {
 		return 0, err
@@ -255,7 +262,7 @@ func keptPerSignature(n int) (float64, error) {
 	runtime.GC()
 	runtime.ReadMemStats(&after)
 	runtime.KeepAlive(c)
-	return (float64(after.HeapAlloc) - float64(before.HeapAlloc)) / float64(n), nil
+	return (float64(after.HeapAlloc) - float64(before.HeapAlloc)) / float64(sigs), nil
 }
 
 // goalText is the row's goal as a rate, marked ✔ when rate meets it.

@@ -181,7 +181,7 @@ func SetImmutable(log *Log, sig *Dict, v Value) error {
 		}
 		return nil
 	}
-	log.Set(sig, "immutable", v)
+	log.SetKey(sig, KeyImmutable, v)
 	return nil
 }
 

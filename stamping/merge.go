@@ -39,8 +39,9 @@ func mergeDicts(log *canvas.Log, d1 *canvas.Dict, d2 canvas.Value, aggregate, fr
 		setLog = nil
 	}
 	for i := 0; i < len(d1.Pairs()); i++ {
-		key, value := d1.Pairs()[i].Key.String(), d1.Pairs()[i].Val
-		virtual := shKeys != nil && key == "stamped_headers"
+		k, value := d1.Pairs()[i].Key, d1.Pairs()[i].Val
+		key := k.String()
+		virtual := shKeys != nil && k == canvas.KeyStampedHeaders
 		found, err := canvas.In(key, d2)
 		if err != nil {
 			return err
@@ -66,13 +67,13 @@ func mergeDicts(log *canvas.Log, d1 *canvas.Dict, d2 canvas.Value, aggregate, fr
 		}
 		if canvas.IsScalar(value) && aggregate {
 			value = canvas.NewList(value)
-			setLog.Set(d1, key, value)
+			setLog.SetKey(d1, k, value)
 		}
 		l1, ok1 := value.(*canvas.List)
 		l2, ok2 := other.(*canvas.List)
 		switch {
 		case ok1 && ok2 && !l1.Tuple() && !l2.Tuple():
-			if key == "stamped_headers" {
+			if k == canvas.KeyStampedHeaders {
 				extendUnique(log, l1, l2.Items())
 			} else if n := len(l1.Items()) + len(l2.Items()); n > MaxStampItems {
 				return &LimitError{Key: key, Items: n}
@@ -94,7 +95,7 @@ func mergeDicts(log *canvas.Log, d1 *canvas.Dict, d2 canvas.Value, aggregate, fr
 				l = canvas.NewList(append([]canvas.Value{}, items...)...)
 			}
 			l.AppendItems(other)
-			setLog.Set(d1, key, l)
+			setLog.SetKey(d1, k, l)
 		}
 	}
 	src, ok := d2.(*canvas.Dict)
@@ -107,7 +108,7 @@ func mergeDicts(log *canvas.Log, d1 *canvas.Dict, d2 canvas.Value, aggregate, fr
 		}
 	}
 	if shKeys != nil && !d1.HasKey(canvas.KeyStampedHeaders) {
-		setLog.Set(d1, "stamped_headers", canvas.NewList(append([]canvas.Value{}, shKeys...)...))
+		setLog.SetKey(d1, canvas.KeyStampedHeaders, canvas.NewList(append([]canvas.Value{}, shKeys...)...))
 	}
 	return nil
 }

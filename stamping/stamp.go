@@ -274,7 +274,7 @@ func (r *run) maybeSignature(v canvas.Value) (canvas.Value, error) {
 	if kw != nil {
 		if after := kw.LookupKey(canvas.KeyTasks); after != before {
 			kw.SetKey(canvas.KeyTasks, before)
-			r.log.Set(kw, "tasks", after)
+			r.log.SetKey(kw, canvas.KeyTasks, after)
 		}
 	}
 	return s, err
