@@ -59,10 +59,9 @@ type Pair struct {
 // speed and memory.
 //
 // A loaded signature is three dicts (itself, its kwargs and its options),
-// so their size counts: a Dict keeps its pairs' slice in 16 bytes instead
-// of 24, with the class in the low bits of the capacity, and takes 16 bytes
-// where a Class and a []Pair took 32. Pairs and SetPairs read and write the
-// slice.
+// so their size counts: a Dict is 16 bytes (a pointer to its pairs, their
+// length, and their capacity with the class in its low bits) where a Class
+// and a []Pair took 32. Pairs and SetPairs read and write the slice.
 type Dict struct {
 	pairs *Pair  // the pairs' array; nil when it has no room
 	n     uint32 // len(Pairs())
@@ -70,11 +69,21 @@ type Dict struct {
 }
 
 // classBits is how many low bits of Dict.cc hold the class.
-const classBits = 3
+const (
+	classBits = 3
+	classMask = 1<<classBits - 1
+)
 
 // maxDictCap is the most pairs a Dict can hold room for: half a billion,
 // about 13 GB of pairs.
 const maxDictCap = math.MaxUint32 >> classBits
+
+// The panics of SetPairs and SetItems past what a header can count (a
+// value, so that the setters stay small enough to inline).
+var (
+	errDictTooLarge = fmt.Errorf("canvas: a dict can hold at most %d keys", maxDictCap)
+	errListTooLarge = fmt.Errorf("canvas: a list can hold at most %d items", maxListCap)
+)
 
 // NewDict returns an empty dict of the given class with room for n keys.
 func NewDict(class Class, n int) *Dict { return newDictCap(class, n) }
@@ -96,24 +105,25 @@ func (d *Dict) Pairs() []Pair {
 
 // SetPairs makes pairs the dict's pairs (the slice itself, not a copy).
 func (d *Dict) SetPairs(pairs []Pair) {
-	if cap(pairs) > maxDictCap {
-		panic(fmt.Sprintf("canvas: a dict of %d keys is past the %d this program holds", len(pairs), maxDictCap))
+	c := cap(pairs)
+	if c > maxDictCap {
+		panic(errDictTooLarge)
 	}
-	d.pairs, d.n = nil, uint32(len(pairs))
-	if cap(pairs) > 0 {
-		d.pairs = unsafe.SliceData(pairs)
+	var p *Pair
+	if c > 0 {
+		p = unsafe.SliceData(pairs)
 	}
-	d.cc = uint32(cap(pairs))<<classBits | d.cc&(1<<classBits-1)
+	*d = Dict{p, uint32(len(pairs)), uint32(c)<<classBits | d.cc&classMask}
 }
 
 // AppendPairs is d.SetPairs(append(d.Pairs(), pairs...)).
 func (d *Dict) AppendPairs(pairs ...Pair) { d.SetPairs(append(d.Pairs(), pairs...)) }
 
 // Class is the dict's Python class.
-func (d *Dict) Class() Class { return Class(d.cc & (1<<classBits - 1)) }
+func (d *Dict) Class() Class { return Class(d.cc & classMask) }
 
 // SetClass changes the dict's Python class.
-func (d *Dict) SetClass(c Class) { d.cc = d.cc&^(1<<classBits-1) | uint32(c) }
+func (d *Dict) SetClass(c Class) { d.cc = d.cc&^classMask | uint32(c) }
 
 // Index returns the position of key, or -1.
 func (d *Dict) Index(key string) int {
@@ -284,14 +294,15 @@ func (l *List) Items() []Value {
 
 // SetItems makes items the list's items (the slice itself, not a copy).
 func (l *List) SetItems(items []Value) {
-	if cap(items) > maxListCap {
-		panic(fmt.Sprintf("canvas: a list of %d items is past the %d this program holds", len(items), maxListCap))
+	c := cap(items)
+	if c > maxListCap {
+		panic(errListTooLarge)
 	}
-	l.items, l.n = nil, uint32(len(items))
-	if cap(items) > 0 {
-		l.items = unsafe.SliceData(items)
+	var p *Value
+	if c > 0 {
+		p = unsafe.SliceData(items)
 	}
-	l.ct = uint32(cap(items))<<1 | l.ct&1
+	*l = List{p, uint32(len(items)), uint32(c)<<1 | l.ct&1}
 }
 
 // AppendItems is l.SetItems(append(l.Items(), items...)).
