@@ -135,7 +135,7 @@ func diffJSON(diffs []replay.NodeDiff) *canvas.List {
 				unlisted.AppendItems(kv.Key)
 			}
 		}
-		if len(unlisted.Items()) > 0 {
+		if unlisted.Len() > 0 {
 			n.Set("unlisted", unlisted)
 		}
 		out.AppendItems(n)

@@ -154,7 +154,7 @@ func TestOrUpgradesLikeCelery(t *testing.T) {
 		t.Fatal(err)
 	}
 	tasks, _ := Tasks(chainGroupTask.(*Dict))
-	last := tasks.(*List).Items()[len(tasks.(*List).Items())-1].(*Dict)
+	last := tasks.(*List).Items()[tasks.(*List).Len()-1].(*Dict)
 	if last.Class() != Chord {
 		t.Fatalf("chain ending in a group | task: last task is %s, want a chord", last.Class())
 	}

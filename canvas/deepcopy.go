@@ -53,11 +53,11 @@ func copyShallowTree(x *Dict) (*Dict, bool) {
 			nl++
 		}
 	}
-	c := newDictCap(Plain, len(x.Pairs()))
+	c := newDictCap(Plain, x.Len())
 	c.AppendPairs(x.Pairs()...)
 	for i, p := range c.Pairs() {
 		if l, ok := p.Val.(*List); ok {
-			lc := NewListCap(len(l.Items()))
+			lc := NewListCap(l.Len())
 			lc.AppendItems(l.Items()...)
 			lc.SetTuple(l.Tuple())
 			c.Pairs()[i].Val = lc
@@ -117,7 +117,7 @@ func deepCopy(v Value, m *memo) Value {
 			m.put(x, x)
 			return x.Copy()
 		}
-		c := DictOf(Plain, make([]Pair, len(x.Pairs())))
+		c := DictOf(Plain, make([]Pair, x.Len()))
 		m.put(x, c)
 		for i, p := range x.Pairs() {
 			c.Pairs()[i] = Pair{p.Key, deepCopy(p.Val, m)}
@@ -127,7 +127,7 @@ func deepCopy(v Value, m *memo) Value {
 		if c, ok := m.get(x); ok {
 			return c
 		}
-		c := ListOf(make([]Value, len(x.Items())), x.Tuple())
+		c := ListOf(make([]Value, x.Len()), x.Tuple())
 		m.put(x, c)
 		for i, item := range x.Items() {
 			c.Items()[i] = deepCopy(item, m)
@@ -189,7 +189,7 @@ func SameJSON(a, b Value) bool {
 		return true
 	case *List:
 		y, ok := b.(*List)
-		if !ok || len(x.Items()) != len(y.Items()) {
+		if !ok || x.Len() != y.Len() {
 			return false
 		}
 		for i := range x.Items() {

@@ -165,7 +165,7 @@ func foldIntoChordAt(chain *Dict, tasks []Value, extra int) (*Dict, bool) {
 		}
 		if d.Class() == Group {
 			members, err := Tasks(d)
-			if l, isList := members.(*List); err != nil || !isList || len(l.Items()) == 1 {
+			if l, isList := members.(*List); err != nil || !isList || l.Len() == 1 {
 				return nil, false // a group of one is unrolled
 			}
 		}
@@ -453,7 +453,7 @@ func appendsOnly(held, tasks []Value) bool {
 		case Group:
 			members, err := Tasks(d)
 			l, isList := members.(*List)
-			if err != nil || !isList || len(l.Items()) == 1 || prev == Plain || prev == Chord {
+			if err != nil || !isList || l.Len() == 1 || prev == Plain || prev == Chord {
 				return false
 			}
 		case Chord:

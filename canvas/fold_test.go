@@ -435,7 +435,7 @@ func (s *sharing) same(a, b Value, at string) error {
 		switch y := b.(type) {
 		case *Dict:
 			xd, ok := x.(*Dict)
-			if !ok || xd.Class() != y.Class() || len(xd.Pairs()) != len(y.Pairs()) {
+			if !ok || xd.Class() != y.Class() || xd.Len() != y.Len() {
 				return fmt.Errorf("%s: %s and %s differ", at, Repr(a), Repr(b))
 			}
 			s.ab[x], s.ba[y] = y, x
@@ -449,7 +449,7 @@ func (s *sharing) same(a, b Value, at string) error {
 			}
 		case *List:
 			xl, ok := x.(*List)
-			if !ok || xl.Tuple() != y.Tuple() || len(xl.Items()) != len(y.Items()) {
+			if !ok || xl.Tuple() != y.Tuple() || xl.Len() != y.Len() {
 				return fmt.Errorf("%s: %s and %s differ", at, Repr(a), Repr(b))
 			}
 			s.ab[x], s.ba[y] = y, x

@@ -164,7 +164,7 @@ func TestDeepCopyKeepsSharingPastTheSmallMemo(t *testing.T) {
 	if first == shared {
 		t.Fatal("the shared dict was not copied")
 	}
-	for i := 1; i < len(c.Items()); i += 2 {
+	for i := 1; i < c.Len(); i += 2 {
 		if c.Items()[i] != first {
 			t.Fatalf("item %d is another copy of the shared dict", i)
 		}

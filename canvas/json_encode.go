@@ -187,7 +187,7 @@ func (e *encoder) value(v Value, depth int) error {
 		}
 		return e.value(NewList(items...), depth)
 	case *List:
-		if len(x.Items()) == 0 {
+		if x.Len() == 0 {
 			e.buf = append(e.buf, "[]"...)
 			return nil
 		}
@@ -210,7 +210,7 @@ func (e *encoder) value(v Value, depth int) error {
 		e.newline(depth)
 		e.buf = append(e.buf, ']')
 	case *Dict:
-		if len(x.Pairs()) == 0 {
+		if x.Len() == 0 {
 			e.buf = append(e.buf, "{}"...)
 			return nil
 		}

@@ -523,7 +523,7 @@ func groupFromDict(d *Dict, owned bool) (*Dict, error) {
 	}
 	rebuilt := ol // rebuilt in its own place: see settle
 	if !owned {
-		rebuilt = ListOf(make([]Value, len(ol.Items())), ol.Tuple())
+		rebuilt = ListOf(make([]Value, ol.Len()), ol.Tuple())
 	}
 	for i, t := range ol.Items() {
 		if rebuilt.Items()[i], err = maybeSignature(t, false, owned); err != nil {
@@ -637,7 +637,7 @@ func WrapGroup(tasks Value) (*Dict, error) { return newGroup(tasks, nil) }
 // instead, where they fit, and lets sig's own new containers go. Nothing
 // can tell the difference: nothing but sig refers to them afterwards.
 func settle(d, sig *Dict) *Dict {
-	if cap(d.Pairs()) < len(sig.Pairs()) || holds(sig, d) {
+	if cap(d.Pairs()) < sig.Len() || holds(sig, d) {
 		return sig
 	}
 	for i := range sig.Pairs() {
@@ -659,13 +659,13 @@ func settle(d, sig *Dict) *Dict {
 func moveInto(old, fresh Value) Value {
 	switch f := fresh.(type) {
 	case *Dict:
-		if o, ok := old.(*Dict); ok && cap(o.Pairs()) >= len(f.Pairs()) {
+		if o, ok := old.(*Dict); ok && cap(o.Pairs()) >= f.Len() {
 			o.SetClass(f.Class())
 			o.SetPairs(append(o.Pairs()[:0], f.Pairs()...))
 			return o
 		}
 	case *List:
-		if o, ok := old.(*List); ok && cap(o.Items()) >= len(f.Items()) {
+		if o, ok := old.(*List); ok && cap(o.Items()) >= f.Len() {
 			o.SetTuple(f.Tuple())
 			o.SetItems(append(o.Items()[:0], f.Items()...))
 			return o

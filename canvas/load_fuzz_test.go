@@ -120,7 +120,7 @@ func sameClasses(a, b canvas.Value) bool {
 	switch x := a.(type) {
 	case *canvas.Dict:
 		y, ok := b.(*canvas.Dict)
-		if !ok || len(x.Pairs()) != len(y.Pairs()) {
+		if !ok || x.Len() != y.Len() {
 			return false
 		}
 		switch x.Class() {
@@ -140,7 +140,7 @@ func sameClasses(a, b canvas.Value) bool {
 		}
 	case *canvas.List:
 		y, ok := b.(*canvas.List)
-		if !ok || len(x.Items()) != len(y.Items()) {
+		if !ok || x.Len() != y.Len() {
 			return false
 		}
 		for i := range x.Items() {

@@ -210,7 +210,7 @@ func (l *Log) Append(list *List, items ...Value) {
 		l.cut()
 		at := offset(len(l.vals))
 		l.vals = append(l.vals, items...)
-		l.record(logEntry{kind: logAppend, list: list, n: int32(len(list.Items())), at: at, cnt: offset(len(items))})
+		l.record(logEntry{kind: logAppend, list: list, n: int32(list.Len()), at: at, cnt: offset(len(items))})
 	}
 	list.AppendItems(items...)
 }

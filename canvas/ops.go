@@ -198,14 +198,14 @@ func Set(log *Log, sig *Dict, options *Dict) error {
 	if !ok {
 		return attrError(opts, "update")
 	}
-	if free := cap(od.Pairs()) - len(od.Pairs()); free < len(options.Pairs()) {
-		grown := make([]Pair, len(od.Pairs()), len(od.Pairs())+len(options.Pairs()))
+	if free := cap(od.Pairs()) - od.Len(); free < options.Len() {
+		grown := make([]Pair, od.Len(), od.Len()+options.Len())
 		copy(grown, od.Pairs())
 		od.SetPairs(grown)
 	}
 	pairs := options.Pairs()
 	if options.HasKey(KeyImmutable) {
-		pairs = make([]Pair, 0, len(options.Pairs()))
+		pairs = make([]Pair, 0, options.Len())
 		for _, p := range options.Pairs() {
 			if p.Key.String() != "immutable" {
 				pairs = append(pairs, p)
@@ -289,7 +289,7 @@ func Link(sig *Dict, callback Value) error {
 		if !ok {
 			return typeError("'%s' object is not subscriptable", TypeName(tasks))
 		}
-		if len(tl.Items()) == 0 {
+		if tl.Len() == 0 {
 			return &PyError{"IndexError", fmt.Sprintf("%s index out of range", TypeName(tl))}
 		}
 		first, err := asSig(tl.Items()[0], "link")

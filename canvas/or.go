@@ -78,7 +78,7 @@ func sigOr(self *Dict, other Value) (Value, error) {
 // the longer of the two (the first one when they are equally long).
 func seqConcatSeq(a, b *List) *List {
 	tuple := a.Tuple()
-	if len(b.Items()) > len(a.Items()) {
+	if b.Len() > a.Len() {
 		tuple = b.Tuple()
 	}
 	items := append(append([]Value{}, a.Items()...), b.Items()...)
@@ -99,7 +99,7 @@ func maybeUnrollGroup(g *Dict) (Value, error) {
 		}
 		tasks = NewList(items...)
 	}
-	if l, ok := tasks.(*List); ok && len(l.Items()) == 1 {
+	if l, ok := tasks.(*List); ok && l.Len() == 1 {
 		return l.Items()[0], nil
 	}
 	return g, nil
@@ -164,10 +164,10 @@ func chainOr(self *Dict, other Value) (Value, error) {
 		if err != nil {
 			return nil, err
 		}
-		if len(tasks.Items()) == 0 {
+		if tasks.Len() == 0 {
 			return o, nil
 		}
-		if last := tasks.Items()[len(tasks.Items())-1].(*Dict); last.Class() == Chord {
+		if last := tasks.Items()[tasks.Len()-1].(*Dict); last.Class() == Chord {
 			if err := orOntoBody(last, o); err != nil {
 				return nil, err
 			}
@@ -194,7 +194,7 @@ func chainOr(self *Dict, other Value) (Value, error) {
 				return nil, err
 			}
 			st := sig.LookupKey(KeyKwargs).(*Dict).LookupKey(KeyTasks).(*List)
-			n := len(st.Items())
+			n := st.Len()
 			ch, err := NewChord(st.Items()[n-1], other)
 			if err != nil {
 				return nil, err
@@ -214,7 +214,7 @@ func chainOr(self *Dict, other Value) (Value, error) {
 				return nil, err
 			}
 			st := sig.LookupKey(KeyKwargs).(*Dict).LookupKey(KeyTasks).(*List)
-			if err := orOntoBody(st.Items()[len(st.Items())-1].(*Dict), other); err != nil {
+			if err := orOntoBody(st.Items()[st.Len()-1].(*Dict), other); err != nil {
 				return nil, err
 			}
 			return sig, nil
@@ -231,8 +231,8 @@ func chainOr(self *Dict, other Value) (Value, error) {
 
 // lastItem is `tasks and tasks[-1]`: the last task, or nil for none.
 func lastItem(tasks Value) Value {
-	if l, ok := tasks.(*List); ok && len(l.Items()) > 0 {
-		return l.Items()[len(l.Items())-1]
+	if l, ok := tasks.(*List); ok && l.Len() > 0 {
+		return l.Items()[l.Len()-1]
 	}
 	return nil
 }
@@ -275,7 +275,7 @@ func chordOr(self *Dict, other Value) (Value, error) {
 		if !ok {
 			return nil, typeError("object of type '%s' has no len()", TypeName(tasks))
 		}
-		if len(l.Items()) == 1 {
+		if l.Len() == 1 {
 			o, err := maybeUnrollGroup(other.(*Dict))
 			if err != nil {
 				return nil, err
@@ -310,7 +310,7 @@ func AppCheck(sig *Dict) error {
 				tasks = t
 			}
 		}
-		if l, ok := tasks.(*List); ok && len(l.Items()) > 0 {
+		if l, ok := tasks.(*List); ok && l.Len() > 0 {
 			if !isSig(l.Items()[0]) {
 				return attrError(l.Items()[0], "_app")
 			}
@@ -327,7 +327,7 @@ func AppCheck(sig *Dict) error {
 		case nil:
 			return typeError("'NoneType' object is not subscriptable")
 		case *List:
-			if len(t.Items()) == 0 {
+			if t.Len() == 0 {
 				return nil
 			}
 			first, ok := t.Items()[0].(*Dict)
@@ -345,7 +345,7 @@ func AppCheck(sig *Dict) error {
 		case nil:
 			return typeError("'NoneType' object is not subscriptable")
 		case *List:
-			if len(t.Items()) > 0 && !isSig(t.Items()[0]) {
+			if t.Len() > 0 && !isSig(t.Items()[0]) {
 				return attrError(t.Items()[0], "_app")
 			}
 		}

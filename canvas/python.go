@@ -17,7 +17,7 @@ func Iterate(v Value) ([]Value, error) {
 	case *List:
 		return x.Items(), nil
 	case *Dict:
-		keys := make([]Value, len(x.Pairs()))
+		keys := make([]Value, x.Len())
 		for i, p := range x.Pairs() {
 			keys[i] = p.Key.String()
 		}
@@ -148,7 +148,7 @@ func Equal(a, b Value) bool {
 		return ok && x == y
 	case *List:
 		y, ok := b.(*List)
-		if !ok || x.Tuple() != y.Tuple() || len(x.Items()) != len(y.Items()) {
+		if !ok || x.Tuple() != y.Tuple() || x.Len() != y.Len() {
 			return false
 		}
 		if x == y {
@@ -162,7 +162,7 @@ func Equal(a, b Value) bool {
 		return true
 	case *Dict:
 		y, ok := b.(*Dict)
-		if !ok || len(x.Pairs()) != len(y.Pairs()) {
+		if !ok || x.Len() != y.Len() {
 			return false
 		}
 		if x == y {

@@ -239,7 +239,7 @@ func (d *Dict) Len() int { return int(d.n) }
 
 // Keys returns the keys in order.
 func (d *Dict) Keys() []string {
-	keys := make([]string, len(d.Pairs()))
+	keys := make([]string, d.Len())
 	for i, p := range d.Pairs() {
 		keys[i] = p.Key.String()
 	}
@@ -252,7 +252,7 @@ func (d *Dict) Copy() *Dict { return d.CopyAs(Plain) }
 // CopyAs is a shallow copy with the given class (Signature(d) is dict(d)
 // with the Signature class).
 func (d *Dict) CopyAs(class Class) *Dict {
-	c := newDictCap(class, len(d.Pairs())+1)
+	c := newDictCap(class, d.Len()+1)
 	c.AppendPairs(d.Pairs()...)
 	return c
 }
@@ -324,7 +324,7 @@ func (l *List) Len() int { return int(l.n) }
 
 // Copy is list(l): a new list with the same items.
 func (l *List) Copy() *List {
-	c := NewListCap(len(l.Items()))
+	c := NewListCap(l.Len())
 	c.AppendItems(l.Items()...)
 	return c
 }
@@ -343,9 +343,9 @@ func Truthy(v Value) bool {
 	case string:
 		return x != ""
 	case *List:
-		return len(x.Items()) > 0
+		return x.Len() > 0
 	case *Dict:
-		return len(x.Pairs()) > 0
+		return x.Len() > 0
 	case *Lazy:
 		return x.Truthy()
 	}

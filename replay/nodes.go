@@ -415,8 +415,8 @@ func index(v canvas.Value, idx int, setWhole func(canvas.Value)) (canvas.Value, 
 	}
 	switch x := v.(type) {
 	case *canvas.List:
-		if idx >= len(x.Items()) {
-			return nil, nil, fmt.Errorf("index %d out of range (%d items)", idx, len(x.Items()))
+		if idx >= x.Len() {
+			return nil, nil, fmt.Errorf("index %d out of range (%d items)", idx, x.Len())
 		}
 		return x.Items()[idx], func(nv canvas.Value) error {
 			if x.Tuple() {

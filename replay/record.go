@@ -189,7 +189,7 @@ func (v *valueEncoder) walk(x canvas.Value, at Path) canvas.Value {
 	}
 	switch c := x.(type) {
 	case *canvas.Dict:
-		out := canvas.DictOf(canvas.Plain, make([]canvas.Pair, len(c.Pairs())))
+		out := canvas.DictOf(canvas.Plain, make([]canvas.Pair, c.Len()))
 		for i, p := range c.Pairs() {
 			out.Pairs()[i] = canvas.Pair{Key: p.Key, Val: v.walk(p.Val, append(at, p.Key.String()))}
 		}
@@ -198,7 +198,7 @@ func (v *valueEncoder) walk(x canvas.Value, at Path) canvas.Value {
 		if c.Tuple() {
 			v.tuples = append(v.tuples, clonePath(at))
 		}
-		out := canvas.NewList(make([]canvas.Value, len(c.Items()))...)
+		out := canvas.NewList(make([]canvas.Value, c.Len())...)
 		for i, it := range c.Items() {
 			out.Items()[i] = v.walk(it, append(at, i))
 		}
@@ -412,13 +412,13 @@ func Value(c *Call, target canvas.Value, headers *canvas.Dict, earlier []canvas.
 func freshCopy(v canvas.Value) canvas.Value {
 	switch x := v.(type) {
 	case *canvas.Dict:
-		c := canvas.DictOf(canvas.Plain, make([]canvas.Pair, len(x.Pairs())))
+		c := canvas.DictOf(canvas.Plain, make([]canvas.Pair, x.Len()))
 		for i, p := range x.Pairs() {
 			c.Pairs()[i] = canvas.Pair{Key: p.Key, Val: freshCopy(p.Val)}
 		}
 		return c
 	case *canvas.List:
-		c := canvas.NewList(make([]canvas.Value, len(x.Items()))...)
+		c := canvas.NewList(make([]canvas.Value, x.Len())...)
 		for i, it := range x.Items() {
 			c.Items()[i] = freshCopy(it)
 		}
@@ -446,7 +446,7 @@ func at(v canvas.Value, p Path) (canvas.Value, error) {
 			if !ok {
 				return nil, fmt.Errorf("index %d on a %s", k, canvas.TypeName(v))
 			}
-			if k < 0 || k >= len(l.Items()) {
+			if k < 0 || k >= l.Len() {
 				return nil, fmt.Errorf("index %d out of range", k)
 			}
 			v = l.Items()[k]
@@ -468,7 +468,7 @@ func setAt(parent canvas.Value, s any, v canvas.Value) error {
 		return nil
 	case int:
 		l, ok := parent.(*canvas.List)
-		if !ok || k < 0 || k >= len(l.Items()) {
+		if !ok || k < 0 || k >= l.Len() {
 			return fmt.Errorf("index %d not in a list", k)
 		}
 		l.Items()[k] = v

@@ -192,7 +192,7 @@ func floorWalk(v canvas.Value) {
 	ret.AppendPairs(canvas.Pair{Key: canvas.K("mtask_id"), Val: uuid.NewString()})
 	sh := canvas.NewListCap(1)
 	sh.AppendItems("mtask_id")
-	grown := make([]canvas.Pair, len(opts.Pairs()), len(opts.Pairs())+2)
+	grown := make([]canvas.Pair, opts.Len(), opts.Len()+2)
 	copy(grown, opts.Pairs())
 	opts.SetPairs(append(grown, canvas.Pair{Key: canvas.K("stamped_headers"), Val: sh}, ret.Pairs()[0]))
 }

@@ -38,7 +38,7 @@ func mergeDicts(log *canvas.Log, d1 *canvas.Dict, d2 canvas.Value, aggregate, fr
 	if fresh {
 		setLog = nil
 	}
-	for i := 0; i < len(d1.Pairs()); i++ {
+	for i := 0; i < d1.Len(); i++ {
 		k, value := d1.Pairs()[i].Key, d1.Pairs()[i].Val
 		key := k.String()
 		virtual := shKeys != nil && k == canvas.KeyStampedHeaders
@@ -75,7 +75,7 @@ func mergeDicts(log *canvas.Log, d1 *canvas.Dict, d2 canvas.Value, aggregate, fr
 		case ok1 && ok2 && !l1.Tuple() && !l2.Tuple():
 			if k == canvas.KeyStampedHeaders {
 				extendUnique(log, l1, l2.Items())
-			} else if n := len(l1.Items()) + len(l2.Items()); n > MaxStampItems {
+			} else if n := l1.Len() + l2.Len(); n > MaxStampItems {
 				return &LimitError{Key: key, Items: n}
 			} else {
 				log.Append(l1, l2.Items()...)

@@ -461,7 +461,7 @@ func (r *run) stampHeaders(sig *canvas.Dict, vh canvas.Value, appendStamps, self
 // stampHeadersInto is stampHeaders working on h, a copy of the incoming headers.
 func (r *run) stampHeadersInto(h, sig *canvas.Dict, vh canvas.Value, appendStamps, selfHeaders bool) (*canvas.Dict, error) {
 	if !h.HasKey(canvas.KeyStampedHeaders) {
-		keys := make([]canvas.Value, len(h.Pairs()))
+		keys := make([]canvas.Value, h.Len())
 		for i, p := range h.Pairs() {
 			keys[i] = p.Key.String()
 		}

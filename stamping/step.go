@@ -227,12 +227,12 @@ func (r *run) keepResult(s *Step, ret canvas.Value) {
 		}
 	}
 	s.retKeys = r.keyLists.of(d.Pairs())
-	switch len(d.Pairs()) {
+	switch d.Len() {
 	case 0:
 	case 1:
 		s.ret = d.Pairs()[0].Val
 	default:
-		vals := make([]canvas.Value, len(d.Pairs()))
+		vals := make([]canvas.Value, d.Len())
 		for i, p := range d.Pairs() {
 			vals[i] = p.Val
 		}

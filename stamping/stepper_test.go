@@ -147,7 +147,7 @@ func TestStampWithoutVisitorHasNoSteps(t *testing.T) {
 	if opts.Lookup("origin") != "cli" {
 		t.Fatalf("leaf options = %s", canvas.MustEncode(opts))
 	}
-	if sh, ok := opts.Lookup("stamped_headers").(*canvas.List); !ok || len(sh.Items()) != 1 || sh.Items()[0] != "origin" {
+	if sh, ok := opts.Lookup("stamped_headers").(*canvas.List); !ok || sh.Len() != 1 || sh.Items()[0] != "origin" {
 		t.Fatalf("stamped_headers = %s", canvas.MustEncode(opts.Lookup("stamped_headers")))
 	}
 }

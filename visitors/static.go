@@ -24,10 +24,10 @@ func (*Static) Name() string { return "static" }
 
 // OnSignature returns a copy of the headers.
 func (s *Static) OnSignature(Target, *canvas.Dict) (canvas.Value, error) {
-	if s.Headers == nil || len(s.Headers.Pairs()) == 0 {
+	if s.Headers == nil || s.Headers.Len() == 0 {
 		return nil, nil
 	}
-	out := canvas.NewDict(canvas.Plain, len(s.Headers.Pairs())+1)
+	out := canvas.NewDict(canvas.Plain, s.Headers.Len()+1)
 	for _, p := range s.Headers.Pairs() {
 		out.AppendPairs(canvas.Pair{Key: p.Key, Val: canvas.DeepCopy(p.Val)})
 	}

@@ -354,7 +354,7 @@ func TestPythonDigitSeparators(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := len(tasks.(*canvas.List).Items()); n != 1000 {
+	if n := tasks.(*canvas.List).Len(); n != 1000 {
 		t.Errorf("range(1_000) made %d tasks", n)
 	}
 	e := runErr(t, "canvas = 1_000 + undefined_name\n")

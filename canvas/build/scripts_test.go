@@ -68,7 +68,7 @@ func TestSampleAsScript(t *testing.T) {
 // shared — and compares with what Celery 5.6.2 built from each.
 func TestConstructorCases(t *testing.T) {
 	cases := decodeFile(t, filepath.Join(scripts, "cases.json")).(*canvas.List)
-	if len(cases.Items()) == 0 {
+	if cases.Len() == 0 {
 		t.Fatal("cases.json is empty")
 	}
 	for _, raw := range cases.Items() {

@@ -401,7 +401,7 @@ func link(sig *canvas.Dict, cb canvas.Value) (canvas.Value, error) {
 	if !ok {
 		return nil, pyTypeError("'%s' object is not subscriptable", canvas.TypeName(tasks))
 	}
-	if len(tl.Items()) == 0 {
+	if tl.Len() == 0 {
 		return nil, &canvas.PyError{Type: "IndexError", Msg: canvas.TypeName(tl) + " index out of range"}
 	}
 	first, ok := tl.Items()[0].(*canvas.Dict)
@@ -495,7 +495,7 @@ func reprSig(b *strings.Builder, d *canvas.Dict, depth int) {
 	switch d.Class() {
 	case canvas.Chain:
 		tasks, _ := canvas.Tasks(d)
-		if l, ok := tasks.(*canvas.List); ok && len(l.Items()) == 0 {
+		if l, ok := tasks.(*canvas.List); ok && l.Len() == 0 {
 			b.WriteString("chain(<empty>)")
 			return
 		}

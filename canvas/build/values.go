@@ -153,7 +153,7 @@ func (r *runState) fromCanvas(v canvas.Value) starlark.Value {
 		return starlark.String(x)
 	case *canvas.List:
 		if x.Tuple() {
-			t := make(starlark.Tuple, len(x.Items()))
+			t := make(starlark.Tuple, x.Len())
 			for i, it := range x.Items() {
 				t[i] = r.fromCanvas(it)
 			}
@@ -232,9 +232,9 @@ var (
 func (v *listView) String() string        { return canvas.Repr(v.l) }
 func (v *listView) Type() string          { return "canvas.list" }
 func (v *listView) Freeze()               {}
-func (v *listView) Truth() starlark.Bool  { return len(v.l.Items()) > 0 }
+func (v *listView) Truth() starlark.Bool  { return v.l.Len() > 0 }
 func (v *listView) Hash() (uint32, error) { return 0, pyTypeError("unhashable type: 'list'") }
-func (v *listView) Len() int              { return len(v.l.Items()) }
+func (v *listView) Len() int              { return v.l.Len() }
 func (v *listView) Index(i int) starlark.Value {
 	return v.r.fromCanvas(v.l.Items()[i])
 }
@@ -328,7 +328,7 @@ func (v *listView) Attr(name string) (starlark.Value, error) {
 			if err != nil {
 				return nil, err
 			}
-			n := len(v.l.Items())
+			n := v.l.Len()
 			if i < 0 {
 				i += n
 			}
@@ -338,7 +338,7 @@ func (v *listView) Attr(name string) (starlark.Value, error) {
 		}
 	case "pop":
 		fn = func(args starlark.Tuple) (starlark.Value, error) {
-			n := len(v.l.Items())
+			n := v.l.Len()
 			i := n - 1
 			if len(args) > 0 {
 				j, err := starlark.AsInt32(args[0])
@@ -399,7 +399,7 @@ type listIterator struct {
 }
 
 func (it *listIterator) Next(p *starlark.Value) bool {
-	if it.i >= len(it.v.l.Items()) {
+	if it.i >= it.v.l.Len() {
 		return false
 	}
 	*p = it.v.Index(it.i)
@@ -419,7 +419,7 @@ func keyIterator(d *canvas.Dict) starlark.Iterator {
 }
 
 func items(r *runState, d *canvas.Dict) []starlark.Tuple {
-	out := make([]starlark.Tuple, len(d.Pairs()))
+	out := make([]starlark.Tuple, d.Len())
 	for i, p := range d.Pairs() {
 		out[i] = starlark.Tuple{starlark.String(p.Key.String()), r.fromCanvas(p.Val)}
 	}
@@ -505,7 +505,7 @@ func dictMethod(r *runState, recv starlark.Value, d *canvas.Dict, name string) s
 		}
 	case "values":
 		fn = func(starlark.Tuple, []starlark.Tuple) (starlark.Value, error) {
-			out := make([]starlark.Value, len(d.Pairs()))
+			out := make([]starlark.Value, d.Len())
 			for i, p := range d.Pairs() {
 				out[i] = r.fromCanvas(p.Val)
 			}

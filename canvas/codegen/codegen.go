@@ -332,7 +332,7 @@ func (g *gen) build(v canvas.Value) (node, error) {
 }
 
 func (g *gen) list(l *canvas.List) (node, error) {
-	s := &seq{tuple: l.Tuple(), items: make([]node, len(l.Items()))}
+	s := &seq{tuple: l.Tuple(), items: make([]node, l.Len())}
 	for i, it := range l.Items() {
 		n, err := g.expr(it)
 		if err != nil {
@@ -345,7 +345,7 @@ func (g *gen) list(l *canvas.List) (node, error) {
 
 // literal is the dict written as a dict literal (values as code).
 func (g *gen) literal(d *canvas.Dict) (*dictLit, error) {
-	out := &dictLit{keys: make([]string, len(d.Pairs())), vals: make([]node, len(d.Pairs()))}
+	out := &dictLit{keys: make([]string, d.Len()), vals: make([]node, d.Len())}
 	for i, p := range d.Pairs() {
 		n, err := g.expr(p.Val)
 		if err != nil {
@@ -402,7 +402,7 @@ func spineCopy(v canvas.Value) canvas.Value {
 		for _, key := range []string{"tasks", "header"} {
 			switch t := kc.Lookup(key).(type) {
 			case *canvas.List:
-				items := make([]canvas.Value, len(t.Items()))
+				items := make([]canvas.Value, t.Len())
 				for i, it := range t.Items() {
 					items[i] = spineCopy(it)
 				}
@@ -437,7 +437,7 @@ func sameValue(a, b canvas.Value) bool {
 		return true
 	case *canvas.List:
 		y, ok := b.(*canvas.List)
-		if !ok || len(x.Items()) != len(y.Items()) {
+		if !ok || x.Len() != y.Len() {
 			return false
 		}
 		for i := range x.Items() {

@@ -85,7 +85,7 @@ func (g *gen) optionOps(options *canvas.Dict, linkCalls bool) ([]opItem, error) 
 // items are all different (Celery skips an item equal to one already there).
 func (g *gen) linkList(v canvas.Value) bool {
 	l, ok := v.(*canvas.List)
-	if !ok || l.Tuple() || len(l.Items()) == 0 || g.lists[l] > 1 {
+	if !ok || l.Tuple() || l.Len() == 0 || g.lists[l] > 1 {
 		return false
 	}
 	for i := range l.Items() {
@@ -216,7 +216,7 @@ func (g *gen) leaf(d *canvas.Dict) (node, error) {
 			fn = atom("signature")
 			call = append(call, pos(atom(pyString(name))))
 		}
-		positional := len(args.Items()) > 0
+		positional := args.Len() > 0
 		if positional {
 			call = append(call, pos(&seq{tuple: true, items: nodesOf(argNodes)}))
 		}
@@ -277,7 +277,7 @@ func standardComposite(d *canvas.Dict, task, subtaskType, key string) bool {
 		return false
 	}
 	a, ok := d.LookupKey(canvas.KeyArgs).(*canvas.List)
-	return ok && len(a.Items()) == 0 && d.LookupKey(canvas.KeyKwargs).(*canvas.Dict).Len() == 1
+	return ok && a.Len() == 0 && d.LookupKey(canvas.KeyKwargs).(*canvas.Dict).Len() == 1
 }
 
 // nearComposite is standardComposite allowing any args and more kwargs
@@ -300,14 +300,14 @@ func nearComposite(d *canvas.Dict, task, subtaskType, key string) bool {
 func (g *gen) patches(d *canvas.Dict, prefix string, cur node) (node, error) {
 	a, isList := d.LookupKey(canvas.KeyArgs).(*canvas.List)
 	kw := d.LookupKey(canvas.KeyKwargs).(*canvas.Dict)
-	if isList && len(a.Items()) == 0 && kw.Len() == 1 {
+	if isList && a.Len() == 0 && kw.Len() == 1 {
 		return cur, nil
 	}
 	name, isName := cur.(atom)
 	if !isName || g.names[d] != string(name) {
 		name = g.bind(d, prefix, cur)
 	}
-	if !isList || len(a.Items()) > 0 {
+	if !isList || a.Len() > 0 {
 		n, err := g.expr(d.LookupKey(canvas.KeyArgs))
 		if err != nil {
 			return nil, err
@@ -375,7 +375,7 @@ func (g *gen) chainCall(d *canvas.Dict) (node, error) {
 			return nil, err
 		}
 		args = []arg{pos(n)}
-	case tl.Tuple() && (len(tl.Items()) != 1 || !isSeq(tl.Items()[0])):
+	case tl.Tuple() && (tl.Len() != 1 || !isSeq(tl.Items()[0])):
 		var err error
 		if args, err = g.exprs(tl.Items()); err != nil {
 			return nil, err
@@ -434,7 +434,7 @@ func (g *gen) constructorOptions(options *canvas.Dict, asKwargs bool) ([]arg, er
 // anything shared), and the last is not a chain (it would be flattened) nor a
 // one-task group (unrolled).
 func (g *gen) chainFolds(tl *canvas.List) bool {
-	n := len(tl.Items())
+	n := tl.Len()
 	if n < 2 || g.lists[tl] > 1 {
 		return false
 	}
@@ -458,7 +458,7 @@ func (g *gen) chainFolds(tl *canvas.List) bool {
 				return false
 			}
 			l, ok := g.seqOf(tasks.LookupKey(canvas.KeyTasks))
-			if !ok || len(l.Items()) == 1 {
+			if !ok || l.Len() == 1 {
 				return false
 			}
 		}
@@ -497,7 +497,7 @@ func (g *gen) groupArgs(tl *canvas.List) ([]arg, error) {
 			return nil, err
 		}
 		return []arg{pos(n)}, nil
-	case tl.Tuple() && len(tl.Items()) != 1:
+	case tl.Tuple() && tl.Len() != 1:
 		return g.exprs(tl.Items())
 	}
 	n, err := g.list(tl)
@@ -621,7 +621,7 @@ func (g *gen) chord(d *canvas.Dict) (node, error) {
 		}
 		args = append(args, arg{name: "task", val: tn})
 	}
-	if len(cargs.Items()) > 0 {
+	if cargs.Len() > 0 {
 		items, err := g.exprs(cargs.Items())
 		if err != nil {
 			return nil, err

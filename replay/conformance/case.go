@@ -44,7 +44,7 @@ func CompareCase(c *canvas.Dict, actual *canvas.Dict) error {
 	case "ops":
 		ops, _ := c.Lookup("ops").(*canvas.List)
 		opName := func(i int) string {
-			if ops != nil && i < len(ops.Items()) {
+			if ops != nil && i < ops.Len() {
 				if d, ok := ops.Items()[i].(*canvas.Dict); ok {
 					s, _ := d.Lookup("op").(string)
 					return s
@@ -62,19 +62,19 @@ func CompareCase(c *canvas.Dict, actual *canvas.Dict) error {
 		if traces == nil {
 			traces = &canvas.List{}
 		}
-		n := len(expSnaps.Items())
+		n := expSnaps.Len()
 		for i := 0; i < n; i++ {
-			if i >= len(snaps.Items()) {
+			if i >= snaps.Len() {
 				if errText != "" {
 					return &Mismatch{fmt.Sprintf("$.snapshots[%d]", i), fmt.Sprintf("unexpected error at op %d (%s): %s", i, opName(i), errText)}
 				}
-				return &Mismatch{"$.snapshots", fmt.Sprintf("expected %d snapshots, got %d", n, len(snaps.Items()))}
+				return &Mismatch{"$.snapshots", fmt.Sprintf("expected %d snapshots, got %d", n, snaps.Len())}
 			}
 			if err := Same(expSnaps.Items()[i], snaps.Items()[i], fmt.Sprintf("$.snapshots[%d] (after op %d: %s)", i, i, opName(i))); err != nil {
 				return err
 			}
 			var at canvas.Value
-			if i < len(traces.Items()) {
+			if i < traces.Len() {
 				at = traces.Items()[i]
 			}
 			if err := Same(expTraces.Items()[i], at, fmt.Sprintf("$.traces[%d] (op %d: %s)", i, i, opName(i))); err != nil {
@@ -82,7 +82,7 @@ func CompareCase(c *canvas.Dict, actual *canvas.Dict) error {
 			}
 		}
 		if exp.Has("error") {
-			if len(snaps.Items()) > n {
+			if snaps.Len() > n {
 				return &Mismatch{fmt.Sprintf("$.snapshots[%d]", n), fmt.Sprintf("expected op %d (%s) to fail (Celery: %v), got a snapshot", n, opName(n), exp.Lookup("error"))}
 			}
 			if errText == "" {
@@ -93,8 +93,8 @@ func CompareCase(c *canvas.Dict, actual *canvas.Dict) error {
 		if errText != "" {
 			return &Mismatch{"$", "unexpected error " + errText}
 		}
-		if len(snaps.Items()) != n {
-			return &Mismatch{"$.snapshots", fmt.Sprintf("expected %d snapshots, got %d", n, len(snaps.Items()))}
+		if snaps.Len() != n {
+			return &Mismatch{"$.snapshots", fmt.Sprintf("expected %d snapshots, got %d", n, snaps.Len())}
 		}
 		return nil
 	default:

@@ -139,17 +139,17 @@ func same(exp, act canvas.Value, path string, asSet bool) error {
 			}
 			return nil
 		}
-		n := len(e.Items())
-		if len(a.Items()) < n {
-			n = len(a.Items())
+		n := e.Len()
+		if a.Len() < n {
+			n = a.Len()
 		}
 		for i := 0; i < n; i++ {
 			if err := same(e.Items()[i], a.Items()[i], fmt.Sprintf("%s[%d]", path, i), false); err != nil {
 				return err
 			}
 		}
-		if len(e.Items()) != len(a.Items()) {
-			return &Mismatch{path, fmt.Sprintf("expected %d items, got %d", len(e.Items()), len(a.Items()))}
+		if e.Len() != a.Len() {
+			return &Mismatch{path, fmt.Sprintf("expected %d items, got %d", e.Len(), a.Len())}
 		}
 		return nil
 	case float64:

@@ -268,7 +268,7 @@ func replace(root *canvas.Dict, p place, v *canvas.Dict) (*canvas.Dict, error) {
 			if err != nil {
 				return nil, err
 			}
-			if list, ok := l.(*canvas.List); ok && i < len(list.Items()) {
+			if list, ok := l.(*canvas.List); ok && i < list.Len() {
 				list.Items()[i] = v
 				return root, nil
 			}

@@ -80,7 +80,7 @@ func shapeNote(a, b canvas.Value) string {
 		}
 		return "list → scalar"
 	case aList && bList:
-		if n := len(lb.Items()) - len(la.Items()); n > 0 && prefix(la.Items(), lb.Items()) {
+		if n := lb.Len() - la.Len(); n > 0 && prefix(la.Items(), lb.Items()) {
 			if n == 1 {
 				return "+1 item"
 			}

@@ -83,7 +83,7 @@ def on_signature(sig, **headers):
 	if a != b {
 		t.Error("one dict returned in two places became two")
 	}
-	if items := o.Lookup("items").(*canvas.List); len(items.Items()) != 100 || items.Items()[99].(*canvas.Dict).Lookup("i") != canvas.Int("99") {
+	if items := o.Lookup("items").(*canvas.List); items.Len() != 100 || items.Items()[99].(*canvas.Dict).Lookup("i") != canvas.Int("99") {
 		t.Errorf("items: %v", items)
 	}
 }

@@ -589,7 +589,7 @@ func (v *Visitor) copyIn(c canvas.Value) starlark.Value {
 	case string:
 		return v.str(x)
 	case *canvas.List:
-		items := make([]starlark.Value, len(x.Items()))
+		items := make([]starlark.Value, x.Len())
 		for i, it := range x.Items() {
 			items[i] = v.copyIn(it)
 		}
@@ -598,7 +598,7 @@ func (v *Visitor) copyIn(c canvas.Value) starlark.Value {
 		}
 		return starlark.NewList(items)
 	case *canvas.Dict:
-		d := starlark.NewDict(len(x.Pairs()))
+		d := starlark.NewDict(x.Len())
 		for _, p := range x.Pairs() {
 			_ = d.SetKey(v.str(p.Key.String()), v.copyIn(p.Val))
 		}

@@ -316,9 +316,9 @@ func (v listView) String() string {
 }
 func (v listView) Type() string               { return "list" }
 func (v listView) Freeze()                    {}
-func (v listView) Truth() starlark.Bool       { return len(v.l.Items()) > 0 }
+func (v listView) Truth() starlark.Bool       { return v.l.Len() > 0 }
 func (v listView) Hash() (uint32, error)      { return 0, fmt.Errorf("unhashable type: list") }
-func (v listView) Len() int                   { return len(v.l.Items()) }
+func (v listView) Len() int                   { return v.l.Len() }
 func (v listView) Index(i int) starlark.Value { return toStarlark(v.l.Items()[i]) }
 func (v listView) Iterate() starlark.Iterator { return &listIter{l: v.l} }
 func (v listView) Has(y starlark.Value) (bool, error) {
@@ -336,7 +336,7 @@ type listIter struct {
 }
 
 func (it *listIter) Next(p *starlark.Value) bool {
-	if it.i >= len(it.l.Items()) {
+	if it.i >= it.l.Len() {
 		return false
 	}
 	*p = toStarlark(it.l.Items()[it.i])
@@ -364,9 +364,9 @@ func (v dictView) String() string {
 }
 func (v dictView) Type() string          { return "dict" }
 func (v dictView) Freeze()               {}
-func (v dictView) Truth() starlark.Bool  { return len(v.d.Pairs()) > 0 }
+func (v dictView) Truth() starlark.Bool  { return v.d.Len() > 0 }
 func (v dictView) Hash() (uint32, error) { return 0, fmt.Errorf("unhashable type: dict") }
-func (v dictView) Len() int              { return len(v.d.Pairs()) }
+func (v dictView) Len() int              { return v.d.Len() }
 func (v dictView) Iterate() starlark.Iterator {
 	return &keyIter{d: v.d}
 }
@@ -384,7 +384,7 @@ func (v dictView) Get(k starlark.Value) (starlark.Value, bool, error) {
 }
 
 func (v dictView) Items() []starlark.Tuple {
-	out := make([]starlark.Tuple, len(v.d.Pairs()))
+	out := make([]starlark.Tuple, v.d.Len())
 	for i, p := range v.d.Pairs() {
 		out[i] = starlark.Tuple{starlark.String(p.Key.String()), toStarlark(p.Val)}
 	}
@@ -413,7 +413,7 @@ func (v dictView) Attr(name string) (starlark.Value, error) {
 			if err := starlark.UnpackPositionalArgs(name, args, kwargs, 0); err != nil {
 				return nil, err
 			}
-			out := make([]starlark.Value, len(v.d.Pairs()))
+			out := make([]starlark.Value, v.d.Len())
 			for i, p := range v.d.Pairs() {
 				switch name {
 				case "keys":
@@ -436,7 +436,7 @@ type keyIter struct {
 }
 
 func (it *keyIter) Next(p *starlark.Value) bool {
-	if it.i >= len(it.d.Pairs()) {
+	if it.i >= it.d.Len() {
 		return false
 	}
 	*p = starlark.String(it.d.Pairs()[it.i].Key.String())
@@ -450,7 +450,7 @@ func (it *keyIter) Done() {}
 func toStarlarkCopy(v canvas.Value) starlark.Value {
 	switch x := v.(type) {
 	case *canvas.List:
-		items := make([]starlark.Value, len(x.Items()))
+		items := make([]starlark.Value, x.Len())
 		for i, it := range x.Items() {
 			items[i] = toStarlarkCopy(it)
 		}
@@ -459,7 +459,7 @@ func toStarlarkCopy(v canvas.Value) starlark.Value {
 		}
 		return starlark.NewList(items)
 	case *canvas.Dict:
-		d := starlark.NewDict(len(x.Pairs()))
+		d := starlark.NewDict(x.Len())
 		for _, p := range x.Pairs() {
 			_ = d.SetKey(starlark.String(p.Key.String()), toStarlarkCopy(p.Val))
 		}
