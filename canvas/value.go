@@ -10,12 +10,6 @@
 // shares and copying where it copies.
 package canvas
 
-import (
-	"fmt"
-	"math"
-	"unsafe"
-)
-
 // Value is one Python value of a canvas: nil (None), bool, Int, float64,
 // string, *List or *Dict.
 type Value = any
@@ -56,34 +50,10 @@ type Pair struct {
 
 // Dict is an insertion-ordered Python dict with identity. A signature dict
 // holds a handful of keys, so a slice of pairs beats a hash map in both
-// speed and memory.
-//
-// A loaded signature is three dicts (itself, its kwargs and its options),
-// so their size counts: a Dict is 16 bytes (a pointer to its pairs, their
-// length, and their capacity with the class in its low bits) where a Class
-// and a []Pair took 32. Pairs and SetPairs read and write the slice.
-type Dict struct {
-	pairs *Pair  // the pairs' array; nil when it has no room
-	n     uint32 // len(Pairs())
-	cc    uint32 // cap(Pairs())<<classBits | Class()
-}
-
-// classBits is how many low bits of Dict.cc hold the class.
-const (
-	classBits = 3
-	classMask = 1<<classBits - 1
-)
-
-// maxDictCap is the most pairs a Dict can hold room for: half a billion,
-// about 13 GB of pairs.
-const maxDictCap = math.MaxUint32 >> classBits
-
-// The panics of SetPairs and SetItems past what a header can count (a
-// value, so that the setters stay small enough to inline).
-var (
-	errDictTooLarge = fmt.Errorf("canvas: a dict can hold at most %d keys", maxDictCap)
-	errListTooLarge = fmt.Errorf("canvas: a list can hold at most %d items", maxListCap)
-)
+// speed and memory. Its pairs and its class are packed in 16 bytes where a
+// Class and a []Pair took 32 (see packed); Pairs and SetPairs read and
+// write the slice.
+type Dict struct{ p packed[Pair] }
 
 // NewDict returns an empty dict of the given class with room for n keys.
 func NewDict(class Class, n int) *Dict { return newDictCap(class, n) }
@@ -99,31 +69,19 @@ func DictOf(class Class, pairs []Pair) *Dict {
 
 // Pairs is the dict's pairs in order. Writing to an element writes to the
 // dict; growing the slice does not, until SetPairs.
-func (d *Dict) Pairs() []Pair {
-	return unsafe.Slice(d.pairs, d.cc>>classBits)[:d.n]
-}
+func (d *Dict) Pairs() []Pair { return d.p.slice() }
 
 // SetPairs makes pairs the dict's pairs (the slice itself, not a copy).
-func (d *Dict) SetPairs(pairs []Pair) {
-	c := cap(pairs)
-	if c > maxDictCap {
-		panic(errDictTooLarge)
-	}
-	var p *Pair
-	if c > 0 {
-		p = unsafe.SliceData(pairs)
-	}
-	*d = Dict{p, uint32(len(pairs)), uint32(c)<<classBits | d.cc&classMask}
-}
+func (d *Dict) SetPairs(pairs []Pair) { d.p.set(pairs) }
 
 // AppendPairs is d.SetPairs(append(d.Pairs(), pairs...)).
-func (d *Dict) AppendPairs(pairs ...Pair) { d.SetPairs(append(d.Pairs(), pairs...)) }
+func (d *Dict) AppendPairs(pairs ...Pair) { d.p.set(append(d.p.slice(), pairs...)) }
 
 // Class is the dict's Python class.
-func (d *Dict) Class() Class { return Class(d.cc & classMask) }
+func (d *Dict) Class() Class { return Class(d.p.flags()) }
 
 // SetClass changes the dict's Python class.
-func (d *Dict) SetClass(c Class) { d.cc = d.cc&^classMask | uint32(c) }
+func (d *Dict) SetClass(c Class) { d.p.setFlags(uint32(c)) }
 
 // Index returns the position of key, or -1.
 func (d *Dict) Index(key string) int {
@@ -235,7 +193,7 @@ func SameKeys(keys []Key, pairs []Pair) bool {
 }
 
 // Len is len(d).
-func (d *Dict) Len() int { return int(d.n) }
+func (d *Dict) Len() int { return int(d.p.n) }
 
 // Keys returns the keys in order.
 func (d *Dict) Keys() []string {
@@ -259,20 +217,10 @@ func (d *Dict) CopyAs(class Class) *Dict {
 
 // List is a Python list, or a tuple when Tuple() is set. Celery makes
 // tuples in a few places (a clone's args, chain(a, b).tasks) and some of
-// its rules treat them differently from lists.
-//
-// Like a Dict, a List keeps its items' slice in 16 bytes (the tuple flag in
-// the capacity's low bit) where an []Value and a bool took 32; Items and
-// SetItems read and write the slice.
-type List struct {
-	items *Value // the items' array; nil when it has no room
-	n     uint32 // len(Items())
-	ct    uint32 // cap(Items())<<1 | 1 if a tuple
-}
-
-// maxListCap is the most items a List can hold room for: two billion,
-// 32 GB of items.
-const maxListCap = math.MaxUint32 >> 1
+// its rules treat them differently from lists. Like a Dict's, its items and
+// its tuple flag are packed in 16 bytes; Items and SetItems read and write
+// the slice.
+type List struct{ p packed[Value] }
 
 // NewList returns a list holding items (the slice itself, not a copy).
 func NewList(items ...Value) *List { return ListOf(items, false) }
@@ -288,39 +236,28 @@ func ListOf(items []Value, tuple bool) *List {
 
 // Items is the list's items in order. Writing to an element writes to the
 // list; growing the slice does not, until SetItems.
-func (l *List) Items() []Value {
-	return unsafe.Slice(l.items, l.ct>>1)[:l.n]
-}
+func (l *List) Items() []Value { return l.p.slice() }
 
 // SetItems makes items the list's items (the slice itself, not a copy).
-func (l *List) SetItems(items []Value) {
-	c := cap(items)
-	if c > maxListCap {
-		panic(errListTooLarge)
-	}
-	var p *Value
-	if c > 0 {
-		p = unsafe.SliceData(items)
-	}
-	*l = List{p, uint32(len(items)), uint32(c)<<1 | l.ct&1}
-}
+func (l *List) SetItems(items []Value) { l.p.set(items) }
 
 // AppendItems is l.SetItems(append(l.Items(), items...)).
-func (l *List) AppendItems(items ...Value) { l.SetItems(append(l.Items(), items...)) }
+func (l *List) AppendItems(items ...Value) { l.p.set(append(l.p.slice(), items...)) }
 
 // Tuple reports whether the list is a tuple.
-func (l *List) Tuple() bool { return l.ct&1 != 0 }
+func (l *List) Tuple() bool { return l.p.flags() != 0 }
 
 // SetTuple makes the list a tuple, or a list.
 func (l *List) SetTuple(tuple bool) {
-	l.ct &^= 1
+	var f uint32
 	if tuple {
-		l.ct |= 1
+		f = 1
 	}
+	l.p.setFlags(f)
 }
 
 // Len is len(l).
-func (l *List) Len() int { return int(l.n) }
+func (l *List) Len() int { return int(l.p.n) }
 
 // Copy is list(l): a new list with the same items.
 func (l *List) Copy() *List {

@@ -32,8 +32,8 @@ func TestDictKeepsItsClassAndPairsApart(t *testing.T) {
 				t.Fatalf("%s: after %d keys the class is %s", c, i+1, d.Class())
 			}
 		}
-		if d.Len() != 100 || d.Len() != 100 || cap(d.Pairs()) < 100 {
-			t.Fatalf("%s: len %d, pairs %d/%d, want 100", c, d.Len(), d.Len(), cap(d.Pairs()))
+		if ps := d.Pairs(); d.Len() != 100 || len(ps) != 100 || cap(ps) < 100 {
+			t.Fatalf("%s: len %d, pairs %d/%d, want 100", c, d.Len(), len(ps), cap(ps))
 		}
 		for i, p := range d.Pairs() {
 			if p.Key.String() != "k"+strconv.Itoa(i) || p.Val != Int(strconv.Itoa(i)) {
@@ -51,8 +51,8 @@ func TestDictKeepsItsClassAndPairsApart(t *testing.T) {
 		// and the dict still grows from there.
 		arr := make([]Pair, 3)
 		d.SetPairs(arr[3:])
-		if d.pairs != nil || d.Len() != 0 || d.Class() != c {
-			t.Fatalf("%s: an empty slice kept %p, len %d, class %s", c, d.pairs, d.Len(), d.Class())
+		if d.p.array != nil || d.Len() != 0 || d.Class() != c {
+			t.Fatalf("%s: an empty slice kept %p, len %d, class %s", c, d.p.array, d.Len(), d.Class())
 		}
 		d.Set("a", true)
 		if v, ok := d.Get("a"); !ok || v != true || d.Len() != 1 || d.Class() != c {
@@ -90,8 +90,8 @@ func TestListKeepsItsTupleFlagAndItemsApart(t *testing.T) {
 				t.Fatalf("tuple=%v: after %d items Tuple() is %v", tuple, i+1, l.Tuple())
 			}
 		}
-		if l.Len() != 100 || l.Len() != 100 || cap(l.Items()) < 100 {
-			t.Fatalf("tuple=%v: len %d, items %d/%d", tuple, l.Len(), l.Len(), cap(l.Items()))
+		if items := l.Items(); l.Len() != 100 || len(items) != 100 || cap(items) < 100 {
+			t.Fatalf("tuple=%v: len %d, items %d/%d", tuple, l.Len(), len(items), cap(items))
 		}
 		for i, v := range l.Items() {
 			if v != Int(strconv.Itoa(i)) {
@@ -106,8 +106,8 @@ func TestListKeepsItsTupleFlagAndItemsApart(t *testing.T) {
 		l.SetTuple(tuple)
 		arr := make([]Value, 3)
 		l.SetItems(arr[3:])
-		if l.items != nil || l.Len() != 0 || l.Tuple() != tuple {
-			t.Fatalf("tuple=%v: an empty slice kept %p, len %d, tuple %v", tuple, l.items, l.Len(), l.Tuple())
+		if l.p.array != nil || l.Len() != 0 || l.Tuple() != tuple {
+			t.Fatalf("tuple=%v: an empty slice kept %p, len %d, tuple %v", tuple, l.p.array, l.Len(), l.Tuple())
 		}
 		l.AppendItems(true)
 		if l.Len() != 1 || l.Items()[0] != true || l.Tuple() != tuple {
