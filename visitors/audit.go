@@ -29,5 +29,5 @@ func (a Audit) OnSignature(Target, *canvas.Dict) (canvas.Value, error) {
 	return stamp(canvas.Pair{Key: keyStampedBy, Val: canvas.NewList(label)}), nil
 }
 
-// keyStampedBy is the key this visitor stamps, made once.
+// keyStampedBy is the key Audit stamps, made once.
 var keyStampedBy = canvas.K("stamped_by")

@@ -70,5 +70,5 @@ func BuiltinNames() []string {
 // BuiltinDoc is the one-line description of a built-in visitor.
 func BuiltinDoc(name string) string { return builtins[name].doc }
 
-// keyMtaskID is the key this visitor stamps, made once.
+// keyMtaskID is the key MonitoringID stamps, made once.
 var keyMtaskID = canvas.K("mtask_id")

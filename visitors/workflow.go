@@ -38,5 +38,5 @@ func (w *WorkflowID) OnSignature(Target, *canvas.Dict) (canvas.Value, error) {
 	return stamp(canvas.Pair{Key: keyWorkflowID, Val: w.id}), nil
 }
 
-// keyWorkflowID is the key this visitor stamps, made once.
+// keyWorkflowID is the key WorkflowID stamps, made once.
 var keyWorkflowID = canvas.K("workflow_id")
