@@ -71,7 +71,7 @@ func (l LinkRole) OnChordHeaderStart(t Target, _ *canvas.Dict) (canvas.Value, er
 	return l.composite(t)
 }
 
-// The keys these visitors stamp, made once.
+// The keys LinkRole stamps, made once.
 var (
 	keyLinkRole     = canvas.K("link_role")
 	keyLinkParent   = canvas.K("link_parent")

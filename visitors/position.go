@@ -132,7 +132,7 @@ func (Depth) OnSignature(t Target, _ *canvas.Dict) (canvas.Value, error) {
 	return stamp(canvas.Pair{Key: keyDepth, Val: canvas.Int(strconv.Itoa(t.Depth))}), nil
 }
 
-// The keys these visitors stamp, made once.
+// The keys NodePath and Depth stamp, made once.
 var (
 	keyPath  = canvas.K("path")
 	keyDepth = canvas.K("depth")

@@ -92,7 +92,7 @@ func (tp *Traceparent) OnSignature(t Target, _ *canvas.Dict) (canvas.Value, erro
 	return d, nil
 }
 
-// The keys these visitors stamp, made once.
+// The keys Traceparent stamps, made once.
 var (
 	keyTraceparent  = canvas.K("traceparent")
 	keyParentSpanID = canvas.K("parent_span_id")
