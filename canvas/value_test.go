@@ -2,6 +2,7 @@ package canvas
 
 import (
 	"strconv"
+	"strings"
 	"testing"
 	"unsafe"
 )
@@ -113,5 +114,31 @@ func TestListKeepsItsTupleFlagAndItemsApart(t *testing.T) {
 		if l.Len() != 1 || l.Items()[0] != true || l.Tuple() != tuple {
 			t.Fatalf("tuple=%v: after an append to an empty list: len %d, tuple %v", tuple, l.Len(), l.Tuple())
 		}
+	}
+}
+
+// Keys are equal exactly when their texts are, however each was made: by
+// K, by the decoder (recent-key slots, escapes, long keys) or as one of the
+// package's own.
+func TestKeysAreEqualExactlyWhenTheirTextsAre(t *testing.T) {
+	long := strings.Repeat("k", 100)
+	v, err := Decode([]byte(`{"options": 1, "op\u0074ions": 2, "` + long + `": 3, "": 4, "task_id": 5}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := v.(*Dict).Pairs()
+	if len(ps) != 4 {
+		t.Fatalf("%d pairs, want 4 (the escaped key is the same key)", len(ps))
+	}
+	for i, want := range []Key{KeyOptions, K(long), K(""), KeyTaskID} {
+		if ps[i].Key != want || ps[i].Key.String() != want.String() {
+			t.Errorf("pair %d: key %q, want %q", i, ps[i].Key, want)
+		}
+	}
+	if K("a") == K("b") || K("a") != K(string([]byte{'a'})) {
+		t.Error("K compares texts wrongly")
+	}
+	if (Key{}).String() != "" || K("") == (Key{}) {
+		t.Error("the zero Key must read as \"\" and differ from K(\"\")")
 	}
 }
