@@ -217,10 +217,10 @@ func (r *run) stampLinks(sig *canvas.Dict, at node, appendStamps bool, headers *
 		return err
 	}
 	for _, kind := range [...]struct {
-		key  string
+		key  canvas.Key
 		hook visitors.Hook
-	}{{"link", visitors.OnCallback}, {"link_error", visitors.OnErrback}} {
-		links := canvas.MaybeList(opts.Lookup(kind.key))
+	}{{canvas.KeyLink, visitors.OnCallback}, {canvas.KeyLinkError, visitors.OnErrback}} {
+		links := canvas.MaybeList(opts.LookupKey(kind.key))
 		if len(links) == 0 {
 			continue // Celery's deepcopy of the headers would go unused
 		}
@@ -229,7 +229,7 @@ func (r *run) stampLinks(sig *canvas.Dict, at node, appendStamps bool, headers *
 			if err := canvas.AppCheck(sig); err != nil { // maybe_signature(link, app=self.app)
 				return err
 			}
-			where := r.index(at, kind.key, i)
+			where := r.index(at, kind.key.String(), i)
 			link, err := r.maybeSignature(l)
 			if err != nil {
 				return placeAt(err, where.path)
