@@ -171,10 +171,10 @@ func floorWalk(v canvas.Value) {
 	if !ok {
 		return
 	}
-	opts, _ := d.Lookup("options").(*canvas.Dict)
+	opts, _ := d.LookupKey(canvas.KeyOptions).(*canvas.Dict)
 	if opts != nil {
-		for _, k := range [...]string{"link", "link_error"} {
-			for _, l := range canvas.MaybeList(opts.Lookup(k)) {
+		for _, k := range [...]canvas.Key{canvas.KeyLink, canvas.KeyLinkError} {
+			for _, l := range canvas.MaybeList(opts.LookupKey(k)) {
 				floorWalk(l)
 			}
 		}
@@ -189,10 +189,13 @@ func floorWalk(v canvas.Value) {
 		return
 	}
 	ret := canvas.NewDict(canvas.Plain, 1)
-	ret.AppendPairs(canvas.Pair{Key: canvas.K("mtask_id"), Val: uuid.NewString()})
+	ret.AppendPairs(canvas.Pair{Key: keyMtaskID, Val: uuid.NewString()})
 	sh := canvas.NewListCap(1)
 	sh.AppendItems("mtask_id")
 	grown := make([]canvas.Pair, opts.Len(), opts.Len()+2)
 	copy(grown, opts.Pairs())
-	opts.SetPairs(append(grown, canvas.Pair{Key: canvas.K("stamped_headers"), Val: sh}, ret.Pairs()[0]))
+	opts.SetPairs(append(grown, canvas.Pair{Key: canvas.KeyStampedHeaders, Val: sh}, ret.Pairs()[0]))
 }
+
+// keyMtaskID is the key floorWalk stamps, made once as the visitor's is.
+var keyMtaskID = canvas.K("mtask_id")

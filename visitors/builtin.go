@@ -1,7 +1,9 @@
 package visitors
 
 import (
+	"encoding/hex"
 	"sort"
+	"strings"
 
 	"github.com/google/uuid"
 
@@ -14,16 +16,51 @@ type MonitoringID struct {
 	Base
 	ReadsHeaders
 	MakesResults
+	ids string // uuids made ahead, 36 bytes each, handed out in order
 }
 
 // Name is the visitor's name on the command line.
-func (MonitoringID) Name() string { return "monitoring-id" }
+func (*MonitoringID) Name() string { return "monitoring-id" }
 
 // OnSignature stamps a new mtask_id.
-func (MonitoringID) OnSignature(Target, *canvas.Dict) (canvas.Value, error) {
+func (m *MonitoringID) OnSignature(Target, *canvas.Dict) (canvas.Value, error) {
+	if m.ids == "" {
+		m.ids = uuidTexts(uuidBatch)
+	}
+	id := m.ids[:uuidLen]
+	m.ids = m.ids[uuidLen:]
 	d := canvas.NewDict(canvas.Plain, 1)
-	d.AppendPairs(canvas.Pair{Key: keyMtaskID, Val: uuid.NewString()})
+	d.AppendPairs(canvas.Pair{Key: keyMtaskID, Val: id})
 	return d, nil
+}
+
+// A uuid's text is 36 bytes. MonitoringID makes them 64 at a time in one
+// string and hands out pieces of it: one allocation for 64 stamps instead
+// of one each (a piece of a string shares its bytes).
+const (
+	uuidLen   = 36
+	uuidBatch = 64
+)
+
+// uuidTexts returns n random (version 4) uuids as text, one after another.
+func uuidTexts(n int) string {
+	var b strings.Builder
+	b.Grow(n * uuidLen)
+	var text [uuidLen]byte
+	for range n {
+		u := uuid.New()
+		hex.Encode(text[0:8], u[0:4])
+		text[8] = '-'
+		hex.Encode(text[9:13], u[4:6])
+		text[13] = '-'
+		hex.Encode(text[14:18], u[6:8])
+		text[18] = '-'
+		hex.Encode(text[19:23], u[8:10])
+		text[23] = '-'
+		hex.Encode(text[24:], u[10:])
+		b.Write(text[:])
+	}
+	return b.String()
 }
 
 func init() {
@@ -38,7 +75,7 @@ var builtins = map[string]struct {
 	make func() Visitor
 	doc  string
 }{
-	"monitoring-id": {func() Visitor { return MonitoringID{} }, "a fresh uuid4 mtask_id on every signature (the Celery docs' example)"},
+	"monitoring-id": {func() Visitor { return &MonitoringID{} }, "a fresh uuid4 mtask_id on every signature (the Celery docs' example)"},
 	"workflow-id":   {func() Visitor { return &WorkflowID{} }, "one workflow_id for the whole stamp run, on every signature"},
 	"static":        {func() Visitor { return NewStatic(nil) }, "the headers given with -headers, stamped by the visitor on every signature"},
 	"path":          {func() Visitor { return &NodePath{} }, `each signature's position in the canvas, e.g. "chain[1].header[0]"`},

@@ -485,3 +485,25 @@ func TestResultMakersReturnNothingOfTheCanvas(t *testing.T) {
 		t.Error("link-role returned no part of the canvas here: the canvas does not test the promise")
 	}
 }
+
+// MonitoringID makes its uuids in batches: every one, across the batches'
+// ends, must still be a distinct uuid4 of its own.
+func TestMonitoringIDsAcrossBatches(t *testing.T) {
+	v, _ := visitors.Builtin("monitoring-id")
+	seen := map[string]bool{}
+	for i := range 3*64 + 5 {
+		ret, err := v.OnSignature(visitors.Target{}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := ret.(*canvas.Dict)
+		id, ok := d.Lookup("mtask_id").(string)
+		if d.Len() != 1 || !ok || !uuidRE.MatchString(id) {
+			t.Fatalf("call %d returned %s, want {mtask_id: a uuid4}", i, canvas.Repr(ret))
+		}
+		if seen[id] {
+			t.Fatalf("call %d repeated %s", i, id)
+		}
+		seen[id] = true
+	}
+}
