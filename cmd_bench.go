@@ -250,9 +250,9 @@ func keptPerSignature(shape string, n int) (float64, error) {
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	data, sigs := synth.GroupJSON(n), n
-	if shape == "nested" {
-		data, sigs = synth.NestedJSON(n)
+	data, sigs, err := synth.ShapeJSON(shape, n)
+	if err != nil {
+		return 0, err
 	}
 	c, err := canvas.Load(data)
 	if err != nil {

@@ -47,13 +47,16 @@ func BenchmarkSave(b *testing.B) {
 // a heap that already held the text would subtract the text's size.)
 func BenchmarkMemoryPerSignature(b *testing.B) {
 	const n = 100_000
-	for _, shape := range []string{"group", "nested"} {
+	for _, shape := range synth.LoadShapes {
 		b.Run(shape, func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				var before, after runtime.MemStats
 				runtime.GC()
 				runtime.ReadMemStats(&before)
-				data, sigs := canvasJSON(b, shape, n)
+				data, sigs, err := synth.ShapeJSON(shape, n)
+				if err != nil {
+					b.Fatal(err)
+				}
 				c, err := canvas.Load(data)
 				if err != nil {
 					b.Fatal(err)
@@ -66,21 +69,6 @@ func BenchmarkMemoryPerSignature(b *testing.B) {
 			}
 		})
 	}
-}
-
-// canvasJSON is the JSON text of a synth canvas of about n signatures (a
-// flat group, or the nested canvas) and the exact count; nothing else of
-// the canvas stays reachable.
-func canvasJSON(b *testing.B, shape string, n int) ([]byte, int) {
-	if shape == "group" {
-		return synth.GroupJSON(n), n
-	}
-	c, sigs := synth.Nested(n)
-	data, err := canvas.Encode(c, 0)
-	if err != nil {
-		b.Fatal(err)
-	}
-	return data, sigs
 }
 
 // BenchmarkChainOf is chain(*tasks) on n signatures as a canvas script

@@ -106,3 +106,21 @@ func GroupJSON(n int) []byte {
 	b.WriteString(`]}, "options": {"task_id": "g-1"}, "subtask_type": "group", "immutable": false}`)
 	return []byte(b.String())
 }
+
+// LoadShapes are the canvases whose loaded memory is measured: a flat group
+// and the nested canvas.
+var LoadShapes = []string{"group", "nested"}
+
+// ShapeJSON is the JSON text of one of LoadShapes with about n signatures,
+// and the exact number it holds; nothing else of the canvas stays
+// reachable.
+func ShapeJSON(shape string, n int) ([]byte, int, error) {
+	switch shape {
+	case "group":
+		return GroupJSON(n), n, nil
+	case "nested":
+		data, sigs := NestedJSON(n)
+		return data, sigs, nil
+	}
+	return nil, 0, fmt.Errorf("no shape %q to load (%s)", shape, strings.Join(LoadShapes, ", "))
+}
