@@ -80,3 +80,25 @@ func NewListCap(n int) *List {
 	}
 	return NewList(make([]Value, 0, n)...)
 }
+
+// OnePairDicts hands out plain dicts of one pair cut from blocks of 64: a
+// visitor that returns a fresh one-stamp dict on every call (monitoring-id)
+// makes one allocation for 64 results instead of one each. A block stays
+// alive while any of its dicts does; a dict that grows past its pair moves
+// its pairs to an array of their own, as any dict does.
+type OnePairDicts struct{ free []dict1 }
+
+// onePairBlock is how many dicts a block holds (64 × 40 bytes).
+const onePairBlock = 64
+
+// New returns a new plain dict holding k: v.
+func (b *OnePairDicts) New(k Key, v Value) *Dict {
+	if len(b.free) == 0 {
+		b.free = make([]dict1, onePairBlock)
+	}
+	x := &b.free[0]
+	b.free = b.free[1:]
+	x.p[0] = Pair{k, v}
+	x.d.SetPairs(x.p[:1:1])
+	return &x.d
+}

@@ -142,3 +142,29 @@ func TestKeysAreEqualExactlyWhenTheirTextsAre(t *testing.T) {
 		t.Error("the zero Key must read as \"\" and differ from K(\"\")")
 	}
 }
+
+// Dicts cut from one block are separate dicts: writing or growing one
+// leaves its neighbours as they were.
+func TestOnePairDictsAreSeparate(t *testing.T) {
+	var b OnePairDicts
+	ds := make([]*Dict, 3*onePairBlock)
+	for i := range ds {
+		ds[i] = b.New(KeyTaskID, Int(strconv.Itoa(i)))
+	}
+	ds[5].Set("more", true) // grows past its one pair
+	ds[6].SetKey(KeyTaskID, "x")
+	for i, d := range ds {
+		want := Value(Int(strconv.Itoa(i)))
+		switch i {
+		case 6:
+			want = "x"
+		case 5:
+			if d.Len() != 2 || d.Lookup("more") != true {
+				t.Errorf("dict 5 did not grow: %d pairs", d.Len())
+			}
+		}
+		if d.Class() != Plain || d.LookupKey(KeyTaskID) != want || (i != 5 && d.Len() != 1) {
+			t.Errorf("dict %d: class %s, %d pairs, task_id %v, want %v", i, d.Class(), d.Len(), d.LookupKey(KeyTaskID), want)
+		}
+	}
+}

@@ -16,7 +16,8 @@ type MonitoringID struct {
 	Base
 	ReadsHeaders
 	MakesResults
-	ids string // uuids made ahead, 36 bytes each, handed out in order
+	ids   string // uuids made ahead, 36 bytes each, handed out in order
+	dicts canvas.OnePairDicts
 }
 
 // Name is the visitor's name on the command line.
@@ -29,9 +30,7 @@ func (m *MonitoringID) OnSignature(Target, *canvas.Dict) (canvas.Value, error) {
 	}
 	id := m.ids[:uuidLen]
 	m.ids = m.ids[uuidLen:]
-	d := canvas.NewDict(canvas.Plain, 1)
-	d.AppendPairs(canvas.Pair{Key: keyMtaskID, Val: id})
-	return d, nil
+	return m.dicts.New(keyMtaskID, id), nil
 }
 
 // A uuid's text is 36 bytes. MonitoringID makes them 64 at a time in one
