@@ -119,7 +119,7 @@ func cmdBench(args []string, stdout, stderr io.Writer) int {
 		{"nested", "the same for chains of groups with callbacks and errbacks"},
 	} {
 		fmt.Fprintf(stdout, "%-*s", w, shape.what)
-		kept, err := keptPerSignature(shape.name, *n)
+		kept, err := synth.KeptPerSignature(shape.name, *n)
 		if err != nil {
 			fmt.Fprintln(stdout)
 			return failf(stderr, "bench: %s: %v", shape.what, err)
@@ -241,29 +241,6 @@ func benchRows(n int) []benchRow {
 // maxKeptPerSignature is the performance issue's goal for the heap a loaded
 // canvas keeps, in bytes a signature.
 const maxKeptPerSignature = 400
-
-// keptPerSignature loads a canvas of about n signatures from JSON (a flat
-// group, or the nested canvas) and returns the live heap it keeps, in bytes
-// a signature: the heap after the load, with the text dropped and the
-// garbage collected, less the heap before the text was made.
-func keptPerSignature(shape string, n int) (float64, error) {
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	data, sigs, err := synth.ShapeJSON(shape, n)
-	if err != nil {
-		return 0, err
-	}
-	c, err := canvas.Load(data)
-	if err != nil {
-		return 0, err
-	}
-	data = nil
-	runtime.GC()
-	runtime.ReadMemStats(&after)
-	runtime.KeepAlive(c)
-	return (float64(after.HeapAlloc) - float64(before.HeapAlloc)) / float64(sigs), nil
-}
 
 // goalText is the row's goal as a rate, marked ✔ when rate meets it.
 func goalText(row benchRow, rate float64) string {

@@ -24,7 +24,7 @@ func BenchmarkOpOnLargeCanvas(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			before := liveHeap()
+			before := synth.LiveHeap()
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				if err := p.Do(set); err != nil {
@@ -32,16 +32,8 @@ func BenchmarkOpOnLargeCanvas(b *testing.B) {
 				}
 			}
 			b.StopTimer()
-			b.ReportMetric(float64(liveHeap()-before)/float64(b.N), "kept-bytes/op")
+			b.ReportMetric(float64(synth.LiveHeap()-before)/float64(b.N), "kept-bytes/op")
 			runtime.KeepAlive(p)
 		})
 	}
-}
-
-// liveHeap is the heap in use after a collection.
-func liveHeap() int64 {
-	var s runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&s)
-	return int64(s.HeapAlloc)
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/stampede-dev/stampede/canvas"
+	"github.com/stampede-dev/stampede/canvas/synth"
 )
 
 // TestReadStateKeepsWalkOrder reads a chain whose first, third and fourth
@@ -54,12 +55,6 @@ func TestObserveLetsTheStateBeforeGo(t *testing.T) {
 		t.Fatal(err)
 	}
 	set := NewOp("set", "", canvas.DictOf(canvas.Plain, []canvas.Pair{{Key: canvas.K("options"), Val: canvas.DictOf(canvas.Plain, []canvas.Pair{{Key: canvas.K("queue"), Val: "q2"}})}}))
-	heap := func() uint64 {
-		var s runtime.MemStats
-		runtime.GC()
-		runtime.ReadMemStats(&s)
-		return s.HeapAlloc
-	}
 	do := func(n int) {
 		for i := 0; i < n; i++ {
 			if err := p.Do(set); err != nil {
@@ -68,9 +63,9 @@ func TestObserveLetsTheStateBeforeGo(t *testing.T) {
 		}
 	}
 	do(2)
-	before := heap()
+	before := synth.LiveHeap()
 	do(20)
-	if grown := int64(heap()) - int64(before); grown > 1<<20 {
+	if grown := synth.LiveHeap() - before; grown > 1<<20 {
 		t.Errorf("20 ops kept %d bytes more", grown)
 	}
 	runtime.KeepAlive(p)

@@ -106,15 +106,12 @@ func BenchmarkStampRecorded(b *testing.B) {
 					}
 					b.StopTimer()
 					steps := tr.Len()
-					var with, without runtime.MemStats
-					runtime.GC()
-					runtime.ReadMemStats(&with)
+					with := synth.LiveHeap()
 					runtime.KeepAlive(tr)
 					tr = nil
-					runtime.GC()
-					runtime.ReadMemStats(&without)
+					without := synth.LiveHeap()
 					runtime.KeepAlive(c)
-					b.ReportMetric(float64(with.HeapAlloc-without.HeapAlloc)/float64(steps), "trace-bytes/step")
+					b.ReportMetric(float64(with-without)/float64(steps), "trace-bytes/step")
 					b.StartTimer()
 				}
 			})

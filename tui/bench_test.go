@@ -9,6 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/stampede-dev/stampede/canvas"
+	"github.com/stampede-dev/stampede/canvas/synth"
 	"github.com/stampede-dev/stampede/replay"
 	"github.com/stampede-dev/stampede/themes"
 	"github.com/stampede-dev/stampede/tui/breakpoint"
@@ -158,21 +159,13 @@ func BenchmarkBuilderEdit(b *testing.B) {
 	m.Update(keyMsg("j"))
 	m.Update(keyMsg("J")) // the first edit also makes what every edit reuses
 	m.Update(keyMsg("K"))
-	before := liveHeap()
+	before := synth.LiveHeap()
 	pressAndDraw(b, m, keyMsg("J"), keyMsg("K"))
 	b.StopTimer()
 	edits := 2 * b.N
 	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(edits), "ms/edit")
-	b.ReportMetric(float64(liveHeap()-before)/float64(edits), "kept-bytes/edit")
+	b.ReportMetric(float64(synth.LiveHeap()-before)/float64(edits), "kept-bytes/edit")
 	runtime.KeepAlive(m)
-}
-
-// liveHeap is the heap in use after a collection.
-func liveHeap() int64 {
-	var s runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&s)
-	return int64(s.HeapAlloc)
 }
 
 // pressAndDraw times b.N rounds of pressing there and drawing, then back

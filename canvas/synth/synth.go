@@ -1,5 +1,6 @@
 // Package synth builds canvases of any size in memory, the same ones every
-// time: the shapes the benchmarks and `stampede bench` measure.
+// time: the shapes the benchmarks and `stampede bench` measure, and the
+// heap measure they share (heap.go).
 package synth
 
 import (
