@@ -205,15 +205,7 @@ func foldIntoChordAt(chain *Dict, tasks []Value, extra int) (*Dict, bool) {
 	m := len(tasks)
 	items := make([]Value, 0, len(held))
 	for _, h := range before {
-		d := h.(*Dict)
-		var c *Dict
-		ok := true
-		if d.Class() != Signature {
-			k, _ := settleCount(d, 0)
-			c, ok = cloneExactly(d, min(m*perStep, k))
-		} else {
-			c, ok = cloneTimes(d, m*perStep)
-		}
+		c, ok := cloneSettled(h.(*Dict), m*perStep)
 		if !ok {
 			return nil, false
 		}
