@@ -224,7 +224,7 @@ func (r *run) stampLinks(sig *canvas.Dict, at node, appendStamps bool, headers *
 		if len(links) == 0 {
 			continue // Celery's deepcopy of the headers would go unused
 		}
-		h := canvas.DeepCopy(headers).(*canvas.Dict)
+		h, borrowed := r.linkHeaders(headers)
 		for i, l := range links {
 			if err := canvas.AppCheck(sig); err != nil { // maybe_signature(link, app=self.app)
 				return err
@@ -238,6 +238,12 @@ func (r *run) stampLinks(sig *canvas.Dict, at node, appendStamps bool, headers *
 			if err != nil {
 				return err
 			}
+			if borrowed != nil {
+				if mayExtend(borrowed, vh) {
+					h.SetKey(canvas.KeyStampedHeaders, borrowed.Copy())
+				}
+				borrowed = nil // the merge below gives h a list of its own
+			}
 			// _stamp_headers(**headers) merges into a copy of h; h is this
 			// loop's own dict (the deep copy, then the previous result),
 			// which nothing else holds, so it is merged into in place.
@@ -250,6 +256,63 @@ func (r *run) stampLinks(sig *canvas.Dict, at node, appendStamps bool, headers *
 		}
 	}
 	return nil
+}
+
+// linkHeaders is the deepcopy(headers) a loop of stamp_links starts from.
+// With a visitor, headers that hold scalars besides a plain list of scalars
+// under "stamped_headers" are copied without that list, which the loop
+// borrows: the first merge of a hook's result replaces it with a new list
+// (list(set(...))), and the loop copies it just before that merge only if
+// the merge could extend it in place (see mayExtend). Until then nothing
+// changes it: the hook gets a copy of the headers, or, as a
+// visitors.HeadersReader, reads them and returns none of their parts.
+// borrowed is the list h shares with headers, or nil when h is a deep copy.
+func (r *run) linkHeaders(headers *canvas.Dict) (h *canvas.Dict, borrowed *canvas.List) {
+	if r.v == nil || headers.Class() != canvas.Plain {
+		return canvas.DeepCopy(headers).(*canvas.Dict), nil
+	}
+	for _, p := range headers.Pairs() {
+		if p.Key == canvas.KeyStampedHeaders {
+			l, ok := p.Val.(*canvas.List)
+			if !ok || l.Tuple() || !scalars(l.Items()) {
+				return canvas.DeepCopy(headers).(*canvas.Dict), nil
+			}
+			borrowed = l
+		} else if p.Val != nil && !canvas.IsScalar(p.Val) {
+			return canvas.DeepCopy(headers).(*canvas.Dict), nil
+		}
+	}
+	return headers.Copy(), borrowed
+}
+
+// mayExtend reports whether merging the hook result vh into headers whose
+// stamped_headers list is l could extend l in place. Only a result that is
+// falsy (it becomes {}), or a plain dict without "stamped_headers" whose
+// keys l already holds, is sure not to.
+func mayExtend(l *canvas.List, vh canvas.Value) bool {
+	if !canvas.Truthy(vh) {
+		return false
+	}
+	d, ok := vh.(*canvas.Dict)
+	if !ok || d.Class() != canvas.Plain {
+		return true
+	}
+	for _, p := range d.Pairs() {
+		if p.Key == canvas.KeyStampedHeaders || !canvas.Contains(l.Items(), p.Key.String()) {
+			return true
+		}
+	}
+	return false
+}
+
+// scalars reports whether every item is a scalar.
+func scalars(items []canvas.Value) bool {
+	for _, it := range items {
+		if !canvas.IsScalar(it) {
+			return false
+		}
+	}
+	return true
 }
 
 // maybeSignature is maybe_signature(link, app=self.app) inside the
