@@ -66,25 +66,16 @@ func TestLinkLoopsKeepTheirHeadersApart(t *testing.T) {
 					t.Fatal(err)
 				}
 				got := map[string]string{}
-				var walk func(canvas.Value)
-				walk = func(x canvas.Value) {
-					switch x := x.(type) {
-					case *canvas.Dict:
-						if opts, ok := x.Lookup("options").(*canvas.Dict); ok {
-							if id, ok := opts.Lookup("task_id").(string); ok {
-								got[id] = stampsOf(opts)
-							}
-						}
-						for _, p := range x.Pairs() {
-							walk(p.Val)
-						}
-					case *canvas.List:
-						for _, it := range x.Items() {
-							walk(it)
-						}
+				tasks := root.Lookup("kwargs").(*canvas.Dict).Lookup("tasks").(*canvas.List).Items()
+				a := tasks[0].(*canvas.Dict).Lookup("options").(*canvas.Dict)
+				got["a"] = stampsOf(a)
+				got["b"] = stampsOf(tasks[1].(*canvas.Dict).Lookup("options").(*canvas.Dict))
+				for _, key := range []string{"link", "link_error"} {
+					for _, l := range a.Lookup(key).(*canvas.List).Items() {
+						opts := l.(*canvas.Dict).Lookup("options").(*canvas.Dict)
+						got[opts.Lookup("task_id").(string)] = stampsOf(opts)
 					}
 				}
-				walk(root)
 				for id, w := range want {
 					if got[id] != w {
 						t.Errorf("%s stamped %q, Celery stamps %q", id, got[id], w)
