@@ -330,6 +330,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.setStatus("wrote "+strings.Join(msg.wrote, " and "), false)
 		}
 		return m, nil
+	case finder.FoundMsg:
+		if m.finder != nil {
+			m.finder.Found(msg)
+		}
+		return m, nil
 	case common.CopiedMsg:
 		if msg.Err != nil {
 			m.setStatus("copy failed: "+msg.Err.Error(), true)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/stampede-dev/stampede/stamping"
 	"github.com/stampede-dev/stampede/themes"
+	"github.com/stampede-dev/stampede/tui/finder"
 	"github.com/stampede-dev/stampede/tui/session"
 	"github.com/stampede-dev/stampede/visitors"
 )
@@ -947,5 +948,34 @@ func TestExportSaysSoBeforeEncoding(t *testing.T) {
 	h.run(cmd)
 	if _, err := os.Stat(canvasOut); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestFindOnAHugeCanvasSearchesInTheBackground: from finder.BackgroundFrom
+// nodes each key's query is matched in a command, and the dialog says so
+// until its matches come back through Update; enter then goes to the best.
+func TestFindOnAHugeCanvasSearchesInTheBackground(t *testing.T) {
+	h := newHarness(t, func(c *Config) {
+		c.Session = session.Config{Name: "big.json", Data: bigGroup(finder.BackgroundFrom), Visitor: "depth"}
+		c.NoRecovery = true
+	})
+	h.press("/")
+	h.wantScreen(ScreenFind)
+	_, cmd := h.m.Update(keyMsg("t"))
+	if !h.m.Finder().Searching() || !strings.Contains(h.view(), "searching") {
+		t.Fatal("a key over 200,000 nodes did not start a search in the background")
+	}
+	h.run(cmd)
+	if h.m.Finder().Searching() {
+		t.Fatal("the search's matches did not reach the dialog")
+	}
+	h.typeText("-199999")
+	if c, _ := h.m.Finder().Selected(); c.Path != "$.tasks[199999]" {
+		t.Fatalf("best match %s", c.Path)
+	}
+	h.press("enter")
+	h.wantScreen(ScreenMain)
+	if got := h.m.Tree().Selected().Path; got != "$.tasks[199999]" {
+		t.Fatalf("enter selected %s", got)
 	}
 }
