@@ -119,7 +119,7 @@ func (m *Model) refilter() tea.Cmd {
 		if !ok {
 			return nil
 		}
-		return FoundMsg{gen: gen, matches: matches}
+		return FoundMsg{search: latest, gen: gen, matches: matches}
 	}
 }
 
@@ -158,14 +158,16 @@ func find(q string, cands []Candidate, latest *atomic.Int64, gen int64) (matches
 
 // FoundMsg brings the matches of a query searched in the background.
 type FoundMsg struct {
+	search  *atomic.Int64 // the counter of the dialog that asked
 	gen     int64
 	matches fuzzy.Matches
 }
 
 // Found takes the matches of a background search, unless a later query
-// has replaced it.
+// has replaced it or they were asked for by a dialog closed since (their
+// indexes are into its candidates).
 func (m *Model) Found(msg FoundMsg) {
-	if msg.gen != m.search.Load() {
+	if msg.search != m.search || msg.gen != m.search.Load() {
 		return
 	}
 	m.matches, m.cursor, m.searching = msg.matches, 0, false

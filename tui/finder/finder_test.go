@@ -146,3 +146,18 @@ func TestSmallCanvasesMatchAtOnce(t *testing.T) {
 		t.Fatalf("%d matches", len(m.matches))
 	}
 }
+
+// TestMatchesForAClosedDialogAreDropped: a search that finished just
+// before its dialog closed must not fill the next dialog, whose queries
+// count from the start again.
+func TestMatchesForAClosedDialogAreDropped(t *testing.T) {
+	old := newDialog(manyCandidates(2*findChunk), 1000)
+	msg := typeQuery(t, old, "t-9")().(FoundMsg)
+	old.Update(tea.KeyMsg{Type: tea.KeyEsc})
+	m := newDialog(manyCandidates(100), 10)
+	typeQuery(t, m, "t-1") // as many keys: the same query number as msg
+	m.Found(msg)
+	if !m.Searching() {
+		t.Fatal("the new dialog took the closed one's matches")
+	}
+}
