@@ -64,6 +64,7 @@ type Model struct {
 	cands   []Candidate
 	input   textinput.Model
 	matches fuzzy.Matches
+	all     bool // the query is empty: every candidate matches, in order
 	cursor  int
 	width   int
 	height  int
@@ -108,7 +109,10 @@ func (m *Model) refilter() tea.Cmd {
 	q := m.input.Value()
 	gen := m.search.Add(1) // any search still running is no longer wanted
 	if q == "" || len(m.cands) < m.backgroundFrom {
-		m.matches, _ = find(q, m.cands, nil, 0)
+		m.matches, m.all = nil, q == ""
+		if !m.all {
+			m.matches, _ = find(q, m.cands, nil, 0)
+		}
 		m.cursor, m.searching = 0, false
 		return nil
 	}
@@ -127,18 +131,10 @@ func (m *Model) refilter() tea.Cmd {
 // two looks at whether its query is still the latest.
 const findChunk = 16_384
 
-// find is fuzzy.FindFrom(q, cands), or every candidate for an empty query.
-// With latest set, it gives up (ok false) as soon as latest is no longer
-// gen. Matching chunk by chunk and sorting once, stably, gives the order
-// FindFrom gives.
+// find is fuzzy.FindFrom(q, cands). With latest set, it gives up (ok
+// false) as soon as latest is no longer gen. Matching chunk by chunk and
+// sorting once, stably, gives the order FindFrom gives.
 func find(q string, cands []Candidate, latest *atomic.Int64, gen int64) (matches fuzzy.Matches, ok bool) {
-	if q == "" {
-		matches = make(fuzzy.Matches, len(cands))
-		for i := range cands {
-			matches[i] = fuzzy.Match{Str: cands[i].Text, Index: i}
-		}
-		return matches, true
-	}
 	if latest == nil {
 		return fuzzy.FindFrom(q, source(cands)), true
 	}
@@ -170,19 +166,33 @@ func (m *Model) Found(msg FoundMsg) {
 	if msg.search != m.search || msg.gen != m.search.Load() {
 		return
 	}
-	m.matches, m.cursor, m.searching = msg.matches, 0, false
+	m.matches, m.all, m.cursor, m.searching = msg.matches, false, 0, false
 }
 
 // Searching reports whether the latest query is still being matched.
 func (m *Model) Searching() bool { return m.searching }
 
 // Matches is the number of nodes that match.
-func (m *Model) Matches() int { return len(m.matches) }
+func (m *Model) Matches() int {
+	if m.all {
+		return len(m.cands)
+	}
+	return len(m.matches)
+}
+
+// match is the i-th match. An empty query lists every node without a
+// list of its own (a million nodes would make 60 MB of it).
+func (m *Model) match(i int) fuzzy.Match {
+	if m.all {
+		return fuzzy.Match{Str: m.cands[i].Text, Index: i}
+	}
+	return m.matches[i]
+}
 
 // Selected is the candidate under the cursor.
 func (m *Model) Selected() (Candidate, bool) {
-	if m.cursor < len(m.matches) {
-		return m.cands[m.matches[m.cursor].Index], true
+	if m.cursor < m.Matches() {
+		return m.cands[m.match(m.cursor).Index], true
 	}
 	return Candidate{}, false
 }
@@ -213,10 +223,10 @@ func (m *Model) Update(msg tea.Msg) (path string, closed bool, cmd tea.Cmd) {
 		m.cursor = max(m.cursor-1, 0)
 		return "", false, nil
 	case tea.KeyDown, tea.KeyCtrlN:
-		m.cursor = min(m.cursor+1, max(len(m.matches)-1, 0))
+		m.cursor = min(m.cursor+1, max(m.Matches()-1, 0))
 		return "", false, nil
 	case tea.KeyPgDown:
-		m.cursor = min(m.cursor+m.rows(), max(len(m.matches)-1, 0))
+		m.cursor = min(m.cursor+m.rows(), max(m.Matches()-1, 0))
 		return "", false, nil
 	case tea.KeyPgUp:
 		m.cursor = max(m.cursor-m.rows(), 0)
@@ -248,7 +258,7 @@ func (m *Model) View() string {
 	t := m.c.Theme
 	bw := m.boxWidth()
 	inner := bw - 4
-	count := strconv.Itoa(len(m.matches)) + " of " + strconv.Itoa(len(m.cands)) + " nodes"
+	count := strconv.Itoa(m.Matches()) + " of " + strconv.Itoa(len(m.cands)) + " nodes"
 	if m.searching {
 		count = "searching " + strconv.Itoa(len(m.cands)) + " nodes… (the list is the previous query's)"
 	}
@@ -258,8 +268,8 @@ func (m *Model) View() string {
 	if m.cursor >= rows {
 		start = m.cursor - rows + 1
 	}
-	for i := start; i < len(m.matches) && i < start+rows; i++ {
-		mt := m.matches[i]
+	for i := start; i < m.Matches() && i < start+rows; i++ {
+		mt := m.match(i)
 		c := m.cands[mt.Index]
 		kind := common.Fit(c.Kind, 6)
 		if i == m.cursor {

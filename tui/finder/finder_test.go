@@ -161,3 +161,35 @@ func TestMatchesForAClosedDialogAreDropped(t *testing.T) {
 		t.Fatal("the new dialog took the closed one's matches")
 	}
 }
+
+// TestAnEmptyQueryListsEveryNodeInOrder: the dialog opens, and comes back
+// after the query is erased, on every node in canvas order.
+func TestAnEmptyQueryListsEveryNodeInOrder(t *testing.T) {
+	cands := manyCandidates(300)
+	m := newDialog(cands, BackgroundFrom)
+	check := func(when string) {
+		t.Helper()
+		if m.Matches() != len(cands) || m.matches != nil {
+			t.Fatalf("%s: %d matches, want all %d without a list", when, m.Matches(), len(cands))
+		}
+		if c, _ := m.Selected(); c.Path != cands[0].Path {
+			t.Fatalf("%s: %s selected first", when, c.Path)
+		}
+		m.Update(tea.KeyMsg{Type: tea.KeyDown})
+		if c, _ := m.Selected(); c.Path != cands[1].Path {
+			t.Fatalf("%s: down selected %s", when, c.Path)
+		}
+		if v := m.View(); !strings.Contains(v, "300 of 300 nodes") || !strings.Contains(v, cands[2].Path) {
+			t.Fatalf("%s: the dialog shows\n%s", when, v)
+		}
+	}
+	check("opened")
+	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("t-29")})
+	if m.Matches() == len(cands) {
+		t.Fatal("a query matched every node")
+	}
+	for range 4 {
+		m.Update(tea.KeyMsg{Type: tea.KeyBackspace})
+	}
+	check("erased")
+}
