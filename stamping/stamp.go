@@ -644,8 +644,8 @@ func estimateSteps(c canvas.Value) int {
 		}
 		n++ // on_signature, or the start hook of a chain, group or chord
 		if opts, ok := d.LookupKey(canvas.KeyOptions).(*canvas.Dict); ok {
-			for _, key := range [...]string{"link", "link_error"} {
-				for _, l := range canvas.MaybeList(opts.Lookup(key)) {
+			for _, key := range [...]canvas.Key{canvas.KeyLink, canvas.KeyLinkError} {
+				for _, l := range canvas.MaybeList(opts.LookupKey(key)) {
 					n++ // on_callback, on_errback
 					walk(l, depth+1)
 				}
