@@ -158,16 +158,20 @@ func (m *Model) Update(msg tea.KeyMsg, sel []int, selNode outline.Node) (Result,
 		m.open(&helpDialog{c: m.c})
 		return Result{Handled: true}, nil
 	case key.Matches(msg, k.Insert):
-		m.open(newNamePrompt(m.c, forInsert, m.doc.TaskNames(m.names...), selNode.Path))
+		where, err := m.doc.InsertPlace(sel)
+		if err != nil {
+			where = "at " + selNode.Path // the dialog shows the error on enter
+		}
+		m.open(newNamePrompt(m.c, forInsert, m.doc.TaskNames(m.names...), where))
 	case key.Matches(msg, k.ChordBody):
 		if selNode.Kind() != "chord" {
 			return Result{Handled: true, Status: selNode.Path + " is a " + selNode.Kind() + ": s sets a chord's body (w wraps nodes in a chord)", Err: true}, nil
 		}
-		m.open(newNamePrompt(m.c, forBody, m.doc.TaskNames(m.names...), selNode.Path))
+		m.open(newNamePrompt(m.c, forBody, m.doc.TaskNames(m.names...), "the body of "+selNode.Path))
 	case key.Matches(msg, k.AddLink):
-		m.open(newNamePrompt(m.c, forLink, m.doc.TaskNames(m.names...), selNode.Path))
+		m.open(newNamePrompt(m.c, forLink, m.doc.TaskNames(m.names...), "a callback of "+selNode.Path))
 	case key.Matches(msg, k.AddErrback):
-		m.open(newNamePrompt(m.c, forErrback, m.doc.TaskNames(m.names...), selNode.Path))
+		m.open(newNamePrompt(m.c, forErrback, m.doc.TaskNames(m.names...), "an errback of "+selNode.Path))
 	case key.Matches(msg, k.Wrap):
 		what := selNode.Path
 		if len(m.marks) > 0 {

@@ -31,7 +31,7 @@ var purposeTitles = [...]string{"Insert task", "Chord body", "Add link", "Add er
 type namePrompt struct {
 	c       *common.Common
 	purpose purpose
-	where   string
+	where   string // where the task goes, e.g. "after $.tasks[0]"
 	names   []string
 	input   textinput.Model
 	matches fuzzy.Matches
@@ -127,7 +127,7 @@ func (d *namePrompt) FullHelp() [][]key.Binding { return [][]key.Binding{d.Short
 // View draws the dialog centered in its area.
 func (d *namePrompt) View() string {
 	t := d.c.Theme
-	body := []string{t.Muted.Render("at " + d.where), d.input.View()}
+	body := []string{t.Muted.Render(d.where), d.input.View()}
 	if d.err != "" {
 		body = append(body, t.Error.Render("✗ "+d.err))
 	} else {

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/stampede-dev/stampede/canvas"
+	"github.com/stampede-dev/stampede/tui/outline"
 )
 
 func sig(t *testing.T, name string) *canvas.Dict {
@@ -223,4 +224,85 @@ func TestAFailedEditLeavesTheCanvasAsItWas(t *testing.T) {
 			t.Errorf("%s: the snapshot changed (%d edits)", name, d.Edits())
 		}
 	}
+}
+
+// TestInsertPlaceSaysWhereInsertPutsTheTask checks the insert dialog's
+// text against where Insert then puts the task, for each kind of node.
+func TestInsertPlaceSaysWhereInsertPutsTheTask(t *testing.T) {
+	// chain(a, b), a with a callback
+	chainOfTwo := func(t *testing.T) *Doc {
+		d := newEmpty(t)
+		for _, n := range []string{"proj.a", "proj.b"} {
+			_, err := d.Insert(nil, n)
+			must(t, err)
+		}
+		must(t, d.Link([]int{0}, "proj.log", false))
+		return d
+	}
+	// chain(a, group(b, c))
+	endsInGroup := func(t *testing.T) *Doc {
+		d := newEmpty(t)
+		for _, n := range []string{"proj.a", "proj.b", "proj.c"} {
+			_, err := d.Insert(nil, n)
+			must(t, err)
+		}
+		must(t, d.Wrap([][]int{{1}, {2}}, WrapGroup))
+		return d
+	}
+	// chord([a, b]) with no body
+	chordOfTwo := func(t *testing.T) *Doc {
+		d := newEmpty(t)
+		for _, n := range []string{"proj.a", "proj.b"} {
+			_, err := d.Insert(nil, n)
+			must(t, err)
+		}
+		must(t, d.Wrap([][]int{{0}, {1}}, WrapChord))
+		return d
+	}
+	lone := func(t *testing.T) *Doc {
+		d, err := NewDoc(sig(t, "proj.a"), false)
+		must(t, err)
+		return d
+	}
+	for _, c := range []struct {
+		name  string
+		build func(*testing.T) *Doc
+		sel   []int
+		place string
+		lands string // where the new task is afterwards
+	}{
+		{"a chain", chainOfTwo, nil, "at the end of $, as $ | task", "$.tasks[2]"},
+		{"a task of a chain", chainOfTwo, []int{1}, "after $.tasks[1]", "$.tasks[2]"},
+		{"a callback", chainOfTwo, []int{0, 0}, "after $.tasks[0].link[0]", "$.tasks[0].link[1]"},
+		{"a chain ending in a group", endsInGroup, nil, "at the end of $, as $ | task", "$.tasks[1].body"},
+		{"a group", endsInGroup, []int{1}, "at the end of $.tasks[1]", "$.tasks[1].tasks[2]"},
+		{"a chord", chordOfTwo, []int{0}, "at the end of the header of $.tasks[0]", "$.tasks[0].header[2]"},
+		{"a lone task", lone, nil, "after $, as $ | task", "$.tasks[1]"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			d := c.build(t)
+			place, err := d.InsertPlace(c.sel)
+			must(t, err)
+			if place != c.place {
+				t.Errorf("InsertPlace(%v) = %q, want %q", c.sel, place, c.place)
+			}
+			_, err = d.Insert(c.sel, "proj.new")
+			must(t, err)
+			if got := pathsOf(d.Root(), "proj.new"); len(got) != 1 || got[0] != c.lands {
+				t.Errorf("Insert put proj.new at %v, want %s", got, c.lands)
+			}
+		})
+	}
+}
+
+// pathsOf is the path of every node of root that is a task called name.
+func pathsOf(root *canvas.Dict, name string) []string {
+	var out []string
+	outline.Walk(outline.RootNode(root), func(n outline.Node) bool {
+		if outline.TaskName(n.Value) == name {
+			out = append(out, n.Path)
+		}
+		return true
+	})
+	return out
 }

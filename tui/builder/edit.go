@@ -308,7 +308,8 @@ func (d *Doc) Insert(idx []int, name string) ([]int, error) {
 		if err != nil {
 			return nil, err
 		}
-		if isContainer(nd) && (p.isRoot() || p.node().Role != outline.Link && p.node().Role != outline.Errback) {
+		switch insertionAt(p, nd) {
+		case appendMember:
 			items := members(nd)
 			if nd.Class() == canvas.Chain && len(items) > 0 {
 				sel = idx
@@ -320,8 +321,7 @@ func (d *Doc) Insert(idx []int, name string) ([]int, error) {
 			}
 			sel = idx // lastIfNamed finds the new member
 			return replace(root, p, c)
-		}
-		if p.inList() {
+		case afterNode:
 			sel = nextSibling(idx)
 			return insertAfter(root, p, sig)
 		}
@@ -332,6 +332,53 @@ func (d *Doc) Insert(idx []int, name string) ([]int, error) {
 		sel = lastIfNamed(d.root, sel, name)
 	}
 	return sel, err
+}
+
+// insertion is where Insert puts a new task.
+type insertion int
+
+const (
+	appendMember insertion = iota // at the end of a chain, group or chord header
+	afterNode                     // after the node, in the list it belongs to
+	orNode                        // node | task, for a node in no list
+)
+
+// insertionAt is where Insert puts a task when the node at p, nd, is
+// selected. A chain, group or chord held as a callback or errback is one
+// node of that list: the task goes after it, not into it.
+func insertionAt(p place, nd *canvas.Dict) insertion {
+	switch {
+	case isContainer(nd) && (p.isRoot() || p.node().Role != outline.Link && p.node().Role != outline.Errback):
+		return appendMember
+	case p.inList():
+		return afterNode
+	}
+	return orNode
+}
+
+// InsertPlace says where Insert would put a task with the node at idx
+// selected, for the dialog that asks for its name; an error when Insert
+// would fail there.
+func (d *Doc) InsertPlace(idx []int) (string, error) {
+	p, nd, err := locateDict(d.root, idx)
+	if err != nil {
+		return "", err
+	}
+	at := p.node().Path
+	switch insertionAt(p, nd) {
+	case appendMember:
+		switch {
+		case nd.Class() == canvas.Chord:
+			return "at the end of the header of " + at, nil
+		case nd.Class() == canvas.Chain && len(members(nd)) > 0:
+			// a chain ending in a group makes a chord of them, as | does
+			return "at the end of " + at + ", as " + at + " | task", nil
+		}
+		return "at the end of " + at, nil
+	case afterNode:
+		return "after " + at, nil
+	}
+	return "after " + at + ", as " + at + " | task", nil
 }
 
 // lastIfNamed is the last child of the node at idx when it is a task
