@@ -166,6 +166,9 @@ func (t *translator) super(toks []token, i int) ([]otok, int, error) {
 		if m == nil || cls == nil {
 			return nil, 0, errAt(tk, "RuntimeError: super(): no arguments (super() works only in a method)")
 		}
+		if m.decorator != "" {
+			return nil, 0, unsupportedAt(tk, "super() in a @"+m.decorator)
+		}
 		return []otok{{"_super(", tk.line, tk.col}, {m.self, tk.line, tk.col}, {", " + strconv.Quote(cls.name) + ")", tk.line, tk.col}}, end - i, nil
 	case len(args) == 2 && len(args[0]) == 1 && args[0][0].kind == kName:
 		obj, err := t.expr(args[1])

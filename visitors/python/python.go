@@ -7,13 +7,14 @@
 // of uuid, celery, celery.canvas, typing, json and logging names (mapped to
 // host values, or kept for isinstance() and annotations); classes deriving
 // from StampingVisitor (or from another visitor class of the file), with
-// methods taking self, class attributes, `self.attr` state set in __init__
+// methods taking self (or nothing under @staticmethod, the class under
+// @classmethod), class attributes, `self.attr` state set in __init__
 // or in hooks, super() calls reaching Celery's default hooks; annotations;
 // **headers; str(uuid4()) and uuid4().hex; f-strings with conversions and
 // format specs; "...".format(...); `is`/`is not`; {**a, **b}; generator
 // arguments; raise and assert; plus everything Starlark accepts. Anything
-// else (while, try, with, decorators, global, imports of other modules, …)
-// is an error naming the line and the construct.
+// else (while, try, with, other decorators, global, imports of other
+// modules, …) is an error naming the line and the construct.
 package python
 
 import (

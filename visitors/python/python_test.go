@@ -362,7 +362,11 @@ func TestUnsupportedPythonIsNamedWithItsLine(t *testing.T) {
 	top := []struct{ name, src, want string }{
 		{"import of another module", "import os\n", "v.py:1:8: unsupported Python construct: import of os (a visitor can import only from uuid, celery, celery.canvas, typing, json and logging)"},
 		{"from-import of another module", "from celery.result import AsyncResult\n", "v.py:1:6: unsupported Python construct: from celery.result import AsyncResult (a visitor can import only from uuid, celery, celery.canvas, typing, json and logging)"},
-		{"decorator", head[:len(head)-len("    def on_signature(self, sig, **headers):\n")] + "    @staticmethod\n    def on_signature(sig, **headers):\n        return {}\n", "v.py:4:5: unsupported Python construct: decorator (@staticmethod, @property, … are not supported)"},
+		{"decorator", head[:len(head)-len("    def on_signature(self, sig, **headers):\n")] + "    @property\n    def on_signature(self):\n        return {}\n", "v.py:4:5: unsupported Python construct: decorator (only @staticmethod and @classmethod are supported on a method)"},
+		{"decorator without a def", head[:len(head)-len("    def on_signature(self, sig, **headers):\n")] + "    @staticmethod\n    x = 1\n", "v.py:4:6: syntax error: @staticmethod must be followed by a def"},
+		{"decorator at the end of a class", head + "        return {}\n    @classmethod\n", "v.py:6:6: syntax error: @classmethod must be followed by a def"},
+		{"super() in a static method", head + "        return {}\n    @staticmethod\n    def f(x):\n        return super().f(x)\n", "v.py:8:16: unsupported Python construct: super() in a @staticmethod"},
+		{"a decorated __init__", head + "        return {}\n    @classmethod\n    def __init__(cls):\n        pass\n", "v.py:7:9: unsupported Python construct: @classmethod on __init__"},
 		{"class not deriving from StampingVisitor", "class Config:\n    x = 1\n", "v.py:1:7: unsupported Python construct: class Config does not derive from StampingVisitor (only visitor classes are supported)"},
 		{"multiple inheritance", "from celery.canvas import StampingVisitor\nclass M:\n    pass\n", "v.py:2:7: unsupported Python construct: class M does not derive from StampingVisitor (only visitor classes are supported)"},
 		{"nested class", head + "        class Inner(StampingVisitor):\n            pass\n", "v.py:5:9: unsupported Python construct: class definition inside a function or block"},
@@ -617,6 +621,71 @@ class Reuse(StampingVisitor):
 	} {
 		if got := canvas.MustEncode(tasks[i].(*canvas.Dict).Lookup("options")); got != want {
 			t.Errorf("task %d options %s\nwant %s", i, got, want)
+		}
+	}
+}
+
+// TestStaticAndClassMethodsBindAsInPython runs a visitor whose helpers and
+// hooks are @staticmethod and @classmethod, overridden in a subclass and
+// reached through self, the class, a base class and super(). The stamps
+// are what Celery 5.6.2 stamped with the same file under Python.
+func TestStaticAndClassMethodsBindAsInPython(t *testing.T) {
+	v := compile(t, "deco.py", `from celery.canvas import StampingVisitor
+
+
+class Base(StampingVisitor):
+    prefix = "base"
+
+    @staticmethod
+    def short(name):
+        return name.split(".")[-1]
+
+    @classmethod
+    def tag(cls, name):
+        return cls.prefix + ":" + Base.short(name)
+
+    def on_signature(self, sig, **headers):
+        return {"tag": self.tag(sig.name), "short": self.short(sig.name)}
+
+
+class Child(Base):
+    prefix = "child"
+
+    @staticmethod
+    def short(name):
+        return name.upper()
+
+    def on_signature(self, sig, **headers):
+        out = super().on_signature(sig, **headers)
+        out["via_class"] = Child.tag(sig.name)
+        out["base_short"] = Base.short(sig.name)
+        out["super_short"] = super().short(sig.name)
+        out["cls_name"] = self.who()
+        return out
+
+    @classmethod
+    def who(cls):
+        return cls.__name__
+
+    @staticmethod
+    def on_callback(callback, **headers):
+        return {"cb": Base.short(callback.name)}
+
+    @classmethod
+    def on_errback(cls, errback, **headers):
+        return {"eb": cls.prefix}
+`)
+	_, ls := stamp(t, v)
+	want := map[string]map[string]string{
+		"t-1": {"tag": "child:add", "short": "PROJ.ADD", "via_class": "child:add", "base_short": "add", "super_short": "add", "cls_name": "Child"},
+		"t-2": {"tag": "child:log", "short": "PROJ.LOG", "via_class": "child:log", "base_short": "log", "super_short": "log", "cls_name": "Child", "cb": "log"},
+		"t-3": {"tag": "child:err", "short": "PROJ.ERR", "via_class": "child:err", "base_short": "err", "super_short": "err", "cls_name": "Child", "eb": "child"},
+	}
+	for id, stamps := range want {
+		for k, w := range stamps {
+			if got := ls[id].Lookup(k); got != w {
+				t.Errorf("%s: %s = %v, want %q", id, k, got, w)
+			}
 		}
 	}
 }

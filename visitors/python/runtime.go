@@ -23,12 +23,14 @@ import (
 // repr, format and print, and the modules a visitor may import.
 
 // pyClass is a visitor class: its methods (Starlark functions taking self
-// first), its class attributes and its base (nil: StampingVisitor).
+// first, cls for a @classmethod, neither for a @staticmethod), its class
+// attributes and its base (nil: StampingVisitor).
 type pyClass struct {
-	name    string
-	base    *pyClass
-	methods map[string]*starlark.Function
-	attrs   map[string]starlark.Value
+	name      string
+	base      *pyClass
+	methods   map[string]*starlark.Function
+	attrs     map[string]starlark.Value
+	decorated map[string]string // method name → "staticmethod" or "classmethod"
 }
 
 var (
@@ -53,7 +55,7 @@ func (c *pyClass) Attr(name string) (starlark.Value, error) {
 			return v, nil
 		}
 		if f, ok := k.methods[name]; ok {
-			return f, nil
+			return methodValue(f, k.decorated[name], nil, c, c.name+"."+name), nil
 		}
 	}
 	return nil, starlark.NoSuchAttrError(fmt.Sprintf("type object '%s' has no attribute '%s'", c.name, name))
@@ -90,12 +92,35 @@ func sortedKeys(m map[string]bool) []string {
 
 // method finds a method in c or its bases.
 func (c *pyClass) method(name string) *starlark.Function {
+	f, _ := c.lookup(name)
+	return f
+}
+
+// lookup is the method name of the class or its nearest base that defines
+// it, with its decorator ("" for a plain method).
+func (c *pyClass) lookup(name string) (*starlark.Function, string) {
 	for k := c; k != nil; k = k.base {
 		if f, ok := k.methods[name]; ok {
-			return f
+			return f, k.decorated[name]
 		}
 	}
-	return nil
+	return nil, ""
+}
+
+// methodValue is what reading method f gives: through an instance (self)
+// a plain method bound to it, through the class (self nil) the function
+// itself; a @classmethod bound to cls, the class it is read through; a
+// @staticmethod the function itself either way.
+func methodValue(f *starlark.Function, decorator string, self *instance, cls *pyClass, name string) starlark.Value {
+	switch {
+	case decorator == "staticmethod":
+		return f
+	case decorator == "classmethod":
+		return bind(cls, f, name)
+	case self == nil:
+		return f
+	}
+	return bind(self, f, name)
 }
 
 // instance is the visitor object: `self`.
@@ -122,8 +147,8 @@ func (o *instance) Attr(name string) (starlark.Value, error) {
 	if v, ok := o.attrs[name]; ok {
 		return v, nil
 	}
-	if f := o.cls.method(name); f != nil {
-		return bind(o, f, o.cls.name+"."+name), nil
+	if f, d := o.cls.lookup(name); f != nil {
+		return methodValue(f, d, o, o.cls, o.cls.name+"."+name), nil
 	}
 	for k := o.cls; k != nil; k = k.base {
 		if v, ok := k.attrs[name]; ok {
@@ -186,8 +211,8 @@ func (s *superProxy) AttrNames() []string   { return nil }
 // Attr finds a method of the base classes, down to StampingVisitor.
 func (s *superProxy) Attr(name string) (starlark.Value, error) {
 	if b := s.from.base; b != nil {
-		if f := b.method(name); f != nil {
-			return bind(s.self, f, b.name+"."+name), nil
+		if f, d := b.lookup(name); f != nil {
+			return methodValue(f, d, s.self, s.self.cls, b.name+"."+name), nil
 		}
 		for k := b; k != nil; k = k.base {
 			if v, ok := k.attrs[name]; ok {
@@ -588,11 +613,14 @@ func builtinImport(_ *starlark.Thread, b *starlark.Builtin, args starlark.Tuple,
 func builtinClass(_ *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var name string
 	var base starlark.Value
-	var methods, attrs *starlark.Dict
-	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 4, &name, &base, &methods, &attrs); err != nil {
+	var methods, attrs, decorated *starlark.Dict
+	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 5, &name, &base, &methods, &attrs, &decorated); err != nil {
 		return nil, err
 	}
-	c := &pyClass{name: name, methods: map[string]*starlark.Function{}, attrs: map[string]starlark.Value{}}
+	c := &pyClass{name: name, methods: map[string]*starlark.Function{}, attrs: map[string]starlark.Value{}, decorated: map[string]string{}}
+	for _, kv := range decorated.Items() {
+		c.decorated[string(kv[0].(starlark.String))] = string(kv[1].(starlark.String))
+	}
 	if bc, ok := base.(*pyClass); ok {
 		c.base = bc
 	}

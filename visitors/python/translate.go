@@ -36,6 +36,12 @@ type classInfo struct {
 	defs      map[string][2]int // method name → position of its def
 	attrs     []string
 	bodyShift int // columns removed from its body's lines
+
+	// decorated is the methods defined under @staticmethod or
+	// @classmethod, by name; pending is such a decorator whose def has
+	// not come yet.
+	decorated map[string]string
+	pending   *token
 }
 
 // hasMethod reports whether the class or a user base defines method m, and
@@ -69,8 +75,9 @@ type block struct {
 	body       int // the body lines' indentation (-1: not seen yet)
 	header     token
 	cls        *classInfo
-	self       string // a method's first parameter
+	self       string // a method's first parameter ("" for a @staticmethod)
 	method     bool
+	decorator  string // a method's @staticmethod or @classmethod
 	headerText string
 }
 
@@ -240,14 +247,17 @@ func (t *translator) defineClass(c *classInfo) {
 	if c.base != nil {
 		base = "__class_" + c.base.name
 	}
-	var ms, as []string
+	var ms, as, ds []string
 	for _, m := range c.methods {
 		ms = append(ms, strconv.Quote(m)+": "+c.name+"__"+m)
+		if d, ok := c.decorated[m]; ok {
+			ds = append(ds, strconv.Quote(m)+": "+strconv.Quote(d))
+		}
 	}
 	for _, a := range c.attrs {
 		as = append(as, strconv.Quote(a)+": "+c.name+"__"+a)
 	}
-	t.gen([2]int{c.line, c.col}, fmt.Sprintf("__class_%s = _class(%q, %s, {%s}, {%s})", c.name, c.name, base, strings.Join(ms, ", "), strings.Join(as, ", ")))
+	t.gen([2]int{c.line, c.col}, fmt.Sprintf("__class_%s = _class(%q, %s, {%s}, {%s}, {%s})", c.name, c.name, base, strings.Join(ms, ", "), strings.Join(as, ", "), strings.Join(ds, ", ")))
 }
 
 func (t *translator) indentError(at token, msg string) error {
@@ -586,7 +596,7 @@ func (t *translator) classHeader(ln logical) (bool, error) {
 	if _, dup := t.byName[name.text]; dup {
 		return false, unsupportedAt(name, "a second class named "+name.text)
 	}
-	c := &classInfo{name: name.text, line: kw.line, col: kw.col, defs: map[string][2]int{}}
+	c := &classInfo{name: name.text, line: kw.line, col: kw.col, defs: map[string][2]int{}, decorated: map[string]string{}}
 	switch {
 	case len(bases) == 0:
 		return false, unsupportedAt(name, "class "+name.text+" does not derive from StampingVisitor (only visitor classes are supported)")
@@ -648,11 +658,18 @@ func (t *translator) classBodyLine(ln logical, c *classInfo) (bool, error) {
 	toks := ln.toks
 	first := toks[0]
 	c.bodyShift = t.stack[len(t.stack)-1].body
+	if c.pending != nil && !first.is("def") {
+		return false, errAt(*c.pending, "syntax error: @%s must be followed by a def", c.pending.text)
+	}
 	switch {
 	case first.is("def"):
 		return t.defLine(ln, c, "")
 	case first.is("@"):
-		return false, unsupportedAt(first, "decorator (@staticmethod, @property, … are not supported)")
+		if len(toks) != 2 || toks[1].kind != kName || toks[1].text != "staticmethod" && toks[1].text != "classmethod" {
+			return false, unsupportedAt(first, "decorator (only @staticmethod and @classmethod are supported on a method)")
+		}
+		c.pending = &toks[1]
+		return false, nil
 	case first.is("pass") && len(toks) == 1, first.is("...") && len(toks) == 1:
 		return false, nil
 	case first.kind == kString && len(toks) == 1:
@@ -718,14 +735,28 @@ func (t *translator) defLine(ln logical, c *classInfo, _ string) (bool, error) {
 		return false, err
 	}
 	fname := name.text
+	decorator := ""
 	if c != nil {
-		if selfName == "" {
-			return false, unsupportedAt(name, "method "+name.text+" without a self parameter (@staticmethod)")
+		if c.pending != nil {
+			decorator, c.pending = c.pending.text, nil
+		}
+		switch {
+		case decorator != "" && name.text == "__init__":
+			return false, unsupportedAt(name, "@"+decorator+" on __init__")
+		case decorator == "staticmethod":
+			selfName = "" // the first parameter is an argument like the others
+		case selfName == "":
+			return false, unsupportedAt(name, "method "+name.text+" without a self parameter (a static method needs @staticmethod)")
 		}
 		if _, dup := c.defs[name.text]; !dup {
 			c.methods = append(c.methods, name.text)
 		}
 		c.defs[name.text] = [2]int{kw.line, kw.col}
+		if decorator != "" {
+			c.decorated[name.text] = decorator
+		} else {
+			delete(c.decorated, name.text)
+		}
 		fname = c.name + "__" + name.text
 	}
 	out := []otok{{"def", kw.line, kw.col}, {fname, name.line, name.col}, {"(", toks[2].line, toks[2].col}}
@@ -733,7 +764,7 @@ func (t *translator) defLine(ln logical, c *classInfo, _ string) (bool, error) {
 	out = append(out, otok{")", toks[end].line, toks[end].col}, otok{":", toks[colon].line, toks[colon].col})
 	blk := block{kind: bDef, indent: ln.indent, body: -1, header: kw}
 	if c != nil {
-		blk.method, blk.self, blk.cls = true, selfName, nil
+		blk.method, blk.self, blk.cls, blk.decorator = true, selfName, nil, decorator
 		// the method's body is still "in" the class for indentation
 	}
 	inline := toks[colon+1:]
@@ -741,7 +772,7 @@ func (t *translator) defLine(ln logical, c *classInfo, _ string) (bool, error) {
 		// one-line body: def f(self): return 1
 		saved := t.stack
 		if c != nil {
-			t.stack = append(t.stack, block{kind: bDef, method: true, self: selfName, cls: nil, indent: ln.indent})
+			t.stack = append(t.stack, block{kind: bDef, method: true, self: selfName, cls: nil, indent: ln.indent, decorator: decorator})
 		}
 		body, err := t.simpleStatements(inline)
 		t.stack = saved
@@ -1051,6 +1082,9 @@ func indexTopFrom(toks []token, sep string, from int) int {
 func (t *translator) finish(want string) (*program, error) {
 	p := &program{file: t.file, e: t.e, classes: t.classes, generated: t.gens, funcNames: map[string]string{}}
 	for _, c := range t.classes {
+		if c.pending != nil {
+			return nil, errAt(*c.pending, "syntax error: @%s must be followed by a def", c.pending.text)
+		}
 		for _, m := range c.methods {
 			p.funcNames[c.name+"__"+m] = c.name + "." + m
 		}
@@ -1100,7 +1134,15 @@ func (t *translator) finish(want string) (*program, error) {
 		p.defined[h] = true
 		at := owner.defs[h.String()]
 		gen(at, fmt.Sprintf("def %s(sig, **headers):", h))
-		gen(at, fmt.Sprintf("    return %s__%s(__self, sig, **headers)", owner.name, h))
+		// visitor.hook(sig, **headers), as Celery calls it
+		switch owner.decorated[h.String()] {
+		case "staticmethod":
+			gen(at, fmt.Sprintf("    return %s__%s(sig, **headers)", owner.name, h))
+		case "classmethod":
+			gen(at, fmt.Sprintf("    return %s__%s(__class_%s, sig, **headers)", owner.name, h, chosen.name))
+		default:
+			gen(at, fmt.Sprintf("    return %s__%s(__self, sig, **headers)", owner.name, h))
+		}
 	}
 	p.src = e.b.String()
 	return p, nil
