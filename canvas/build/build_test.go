@@ -212,6 +212,29 @@ canvas = signature(back).set(text=text, indented=json.dumps({"a": [1]}, indent=2
 	}
 }
 
+// TestJSONDumpsTakesPythonsOptions checks json.dumps of a signature with
+// the text Celery 5.6.2 and Python 3 gave for the same calls.
+func TestJSONDumpsTakesPythonsOptions(t *testing.T) {
+	c := run(t, `
+add = task("proj.add")
+s = add.s("\u00e9", 1).set(queue="q")
+canvas = add.s(json.dumps(s, sort_keys=True), json.dumps(s, ensure_ascii=False, separators=(",", ":")))
+`)
+	args := c.Lookup("args").(*canvas.List).Items()
+	want := []string{
+		`{"args": ["\u00e9", 1], "immutable": false, "kwargs": {}, "options": {"queue": "q"}, "subtask_type": null, "task": "proj.add"}`,
+		`{"task":"proj.add","args":["é",1],"kwargs":{},"options":{"queue":"q"},"subtask_type":null,"immutable":false}`,
+	}
+	for i, w := range want {
+		if args[i] != w {
+			t.Errorf("json.dumps call %d:\n got %s\nwant %s", i+1, args[i], w)
+		}
+	}
+	if e := runErr(t, "canvas = signature(json.dumps([1], indent=2, sorted=True))\n"); !strings.Contains(e.Msg, "unexpected keyword argument 'sorted'") {
+		t.Errorf("an unknown keyword: %v", e)
+	}
+}
+
 func TestBudgetAndCancel(t *testing.T) {
 	_, err := build.Run("loop.star", []byte("x = 0\nwhile True:\n    x += 1\n"), &build.Options{MaxSteps: 10000})
 	var e *build.Error

@@ -360,28 +360,15 @@ func (r *runState) visitor(args starlark.Tuple, kwargs []starlark.Tuple) (starla
 }
 
 // jsonModule is Python's json module as far as canvases need it: dumps
-// writes exactly what json.dumps writes, loads reads what json.loads reads.
+// writes exactly what json.dumps writes (its options too), loads reads
+// what json.loads reads.
 func (r *runState) jsonModule() *starlarkstruct.Module {
 	dumps := starlark.NewBuiltin("dumps", func(_ *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-		b, err := params{fn: "dumps", names: []string{"obj", "indent"}, required: 1}.bind(args, kwargs)
+		text, err := script.PyDumps(args, kwargs, r.conv.peek)
 		if err != nil {
 			return nil, err
 		}
-		v, err := r.conv.peek(b.vals[0])
-		if err != nil {
-			return nil, err
-		}
-		indent := -1
-		if b.given(1) && b.vals[1] != starlark.None {
-			if indent, err = starlark.AsInt32(b.vals[1]); err != nil {
-				return nil, err
-			}
-		}
-		data, err := canvas.Encode(v, indent)
-		if err != nil {
-			return nil, err
-		}
-		return starlark.String(data), nil
+		return starlark.String(text), nil
 	})
 	loads := starlark.NewBuiltin("loads", func(_ *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		b, err := params{fn: "loads", names: []string{"s"}, required: 1}.bind(args, kwargs)

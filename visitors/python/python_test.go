@@ -689,3 +689,68 @@ class Child(Base):
 		}
 	}
 }
+
+// TestJSONDumpsMatchesPython checks json.dumps with its options against
+// the text Python 3 gives for the same call.
+func TestJSONDumpsMatchesPython(t *testing.T) {
+	cases := []struct{ call, want string }{
+		{`{"b": 1, "a": [1, 2.5, None, True]}`, "{\"b\": 1, \"a\": [1, 2.5, null, true]}"},
+		{`{"b": 1, "a": [1, 2.5, None, True]}, sort_keys=True`, "{\"a\": [1, 2.5, null, true], \"b\": 1}"},
+		{`{"b": 1, "a": [1, {"c": "d"}]}, indent=2`, "{\n  \"b\": 1,\n  \"a\": [\n    1,\n    {\n      \"c\": \"d\"\n    }\n  ]\n}"},
+		{`{"b": 1, "a": [1, {"c": "d"}]}, indent="\t"`, "{\n\t\"b\": 1,\n\t\"a\": [\n\t\t1,\n\t\t{\n\t\t\t\"c\": \"d\"\n\t\t}\n\t]\n}"},
+		{`{"b": 1, "a": [1]}, indent=0`, "{\n\"b\": 1,\n\"a\": [\n1\n]\n}"},
+		{`{"b": 1, "a": [1, 2]}, separators=(",", ":")`, "{\"b\":1,\"a\":[1,2]}"},
+		{`["\u00e9\u2713\U0001F600\x7f\x01\n\t\"\\ /"]`, "[\"\\u00e9\\u2713\\ud83d\\ude00\\u007f\\u0001\\n\\t\\\"\\\\ /\"]"},
+		{`["\u00e9\u2713\U0001F600\x7f\x01\n\t\"\\ /"], ensure_ascii=False`, "[\"\u00e9\u2713\U0001F600\u007f\\u0001\\n\\t\\\"\\\\ /\"]"},
+		{`{2: "a", 2.5: "b", False: "c", None: "d"}`, "{\"2\": \"a\", \"2.5\": \"b\", \"false\": \"c\", \"null\": \"d\"}"},
+		{`{10: 1, 9: 2}, sort_keys=True`, "{\"9\": 2, \"10\": 1}"},
+		{`[float("nan"), float("inf"), -float("inf")]`, "[NaN, Infinity, -Infinity]"},
+		{`{"a": [], "b": {}}, indent=2`, "{\n  \"a\": [],\n  \"b\": {}\n}"},
+		{`(1, 2)`, "[1, 2]"},
+		{`2 * 1180591620717411303424`, "2361183241434822606848"},
+		{`[1e16, 0.1, 1.0, -0.0, 1e-07, 123456789.125]`, "[1e+16, 0.1, 1.0, -0.0, 1e-07, 123456789.125]"},
+		{`{"a": [1, 2]}, indent=2, separators=(", ", ": ")`, "{\n  \"a\": [\n    1, \n    2\n  ]\n}"},
+		{`{(1, 2): 1, "x": 2}, skipkeys=True`, "{\"x\": 2}"},
+		{`{"z": {"b": 2, "a": 1}, "y": [{"d": 4, "c": 3}]}, sort_keys=True, indent=1`, "{\n \"y\": [\n  {\n   \"c\": 3,\n   \"d\": 4\n  }\n ],\n \"z\": {\n  \"a\": 1,\n  \"b\": 2\n }\n}"},
+		{`{"task": sig.name, "id": sig.id}, sort_keys=True`, "{\"id\": \"t-1\", \"task\": \"proj.add\"}"},
+		{`sig.args`, "[1, 2]"},
+		{`["\u00e9"], ensure_ascii=False, indent=1, allow_nan=False`, "[\n \"\u00e9\"\n]"},
+		{`{"args": sig.args, "kw": sig.kwargs}, indent=1`, "{\n \"args\": [\n  1,\n  2\n ],\n \"kw\": {}\n}"},
+	}
+	var src strings.Builder
+	src.WriteString("import json\nfrom celery.canvas import StampingVisitor\n\nclass Dumps(StampingVisitor):\n    def on_signature(self, sig, **headers):\n        return {\"out\": [\n")
+	for _, c := range cases {
+		src.WriteString("            json.dumps(" + c.call + "),\n")
+	}
+	src.WriteString("        ]}\n")
+	_, ls := stamp(t, compile(t, "dumps.py", src.String()))
+	got := ls["t-1"].Lookup("out").(*canvas.List).Items()
+	for i, c := range cases {
+		if got[i] != c.want {
+			t.Errorf("json.dumps(%s)\n got %q\nwant %q", c.call, got[i], c.want)
+		}
+	}
+
+	failing := []struct{ call, want string }{
+		{`[float("nan")], allow_nan=False`, "ValueError: Out of range float values are not JSON compliant"},
+		{`{(1, 2): 1}`, "TypeError: keys must be str, int, float, bool or None, not tuple"},
+		{`{"a": 1, 2: 3}, sort_keys=True`, "TypeError: '<' not supported between instances of"},
+		{`[1], indent=2, sorted=True`, "TypeError: dumps() got an unexpected keyword argument 'sorted'"},
+		{`[1], default=str`, "json.dumps(default=...)"},
+		{`headers`, ""}, // a dict: fine
+		{`self`, "TypeError: Object of type Dumps is not JSON serializable"},
+		{`{"l": l}`, "ValueError: Circular reference detected"},
+	}
+	for _, c := range failing {
+		t.Run(c.call, func(t *testing.T) {
+			v := compile(t, "dumps.py", "import json\nfrom celery.canvas import StampingVisitor\n\nclass Dumps(StampingVisitor):\n    def on_signature(self, sig, **headers):\n        l = []\n        l.append(l)\n        return {\"out\": json.dumps("+c.call+")}\n")
+			_, err := stamping.Stamp(workflow(t), stamping.Options{Visitor: v})
+			switch {
+			case c.want == "" && err != nil:
+				t.Errorf("error %v, want none", err)
+			case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
+				t.Errorf("error = %v\nwant one saying %q", err, c.want)
+			}
+		})
+	}
+}

@@ -554,23 +554,6 @@ var (
 	}}
 )
 
-// jsonDumps is json.dumps(obj) with Python's default separators.
-func jsonDumps(_ *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	var x starlark.Value
-	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &x); err != nil {
-		return nil, err
-	}
-	v, err := script.FromStarlark(x)
-	if err != nil {
-		return nil, fmt.Errorf("TypeError: Object of type %s is not JSON serializable", pyType(x))
-	}
-	out, err := canvas.Encode(v, -1)
-	if err != nil {
-		return nil, err
-	}
-	return starlark.String(out), nil
-}
-
 // predeclared is what a translated Python visitor sees besides the
 // Starlark visitor names (state, uuid4, json).
 func predeclared(module string) starlark.StringDict {
