@@ -198,8 +198,9 @@ func (t *translator) bracket(toks []token, open, end int) ([]otok, error) {
 		if err != nil {
 			return nil, err
 		}
-		if indexTop(inner, "for") >= 0 && indexTop(inner, ",") < 0 {
-			// a generator expression: Starlark has list comprehensions
+		if f := indexTop(inner, "for"); f >= 0 && indexTop(inner[:f], ",") < 0 {
+			// a generator expression (`for k, v in …` may follow): Starlark
+			// has list comprehensions
 			body = wrap(body, "[", "]")
 		}
 		return wrap(body, "(", ")"), nil

@@ -754,3 +754,35 @@ func TestJSONDumpsMatchesPython(t *testing.T) {
 		})
 	}
 }
+
+// TestGeneratorArgumentsUnpackTuples runs generator arguments whose for
+// clause unpacks pairs (`",".join(k for k, _ in items)`), which were read
+// as two arguments. The stamps are Celery 5.6.2's for the same file.
+func TestGeneratorArgumentsUnpackTuples(t *testing.T) {
+	v := compile(t, "gen.py", `from celery.canvas import StampingVisitor
+
+
+class Gen(StampingVisitor):
+    def on_chord_header_start(self, sig, **headers):
+        return {"zone": "eu", "tier": 2}
+
+    def on_signature(self, sig, **headers):
+        return {
+            "inherited": ",".join(k for k, _ in sorted(headers.items()) if k != "stamped_headers"),
+            "pairs": dict((k, v * 2) for k, v in [("a", 1), ("b", 2)]),
+            "dot": sum(x * y for x, y in zip([1, 2], [3, 4])),
+        }
+`)
+	_, ls := stamp(t, v)
+	for id, inherited := range map[string]string{"t-1": "", "t-5": "tier,zone", "t-7": "tier,zone"} {
+		got := canvas.MustEncode(canvas.DictOf(canvas.Plain, []canvas.Pair{
+			{Key: canvas.K("inherited"), Val: ls[id].Lookup("inherited")},
+			{Key: canvas.K("pairs"), Val: ls[id].Lookup("pairs")},
+			{Key: canvas.K("dot"), Val: ls[id].Lookup("dot")},
+		}))
+		want := `{"inherited": "` + inherited + `", "pairs": {"a": 2, "b": 4}, "dot": 11}`
+		if got != want {
+			t.Errorf("%s: %s\nwant %s", id, got, want)
+		}
+	}
+}
