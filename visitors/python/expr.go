@@ -44,6 +44,25 @@ func (t *translator) expr(toks []token) ([]otok, error) {
 				i = end
 				continue
 			}
+			// "literal" % args: Python's printf-style formatting, which
+			// Starlark's % has only without flags, width and precision.
+			if end := percentOperand(toks, i, j); end > 0 {
+				lit, err := t.expr(toks[i:j])
+				if err != nil {
+					return nil, err
+				}
+				args, err := t.expr(toks[j+1 : end])
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, otok{"_percent(", tk.line, tk.col})
+				out = append(out, lit...)
+				out = append(out, otok{",", toks[j].line, toks[j].col})
+				out = append(out, args...)
+				out = append(out, otok{")", 0, 0})
+				i = end - 1
+				continue
+			}
 			var pieces [][]otok
 			for k := i; k < j; k++ {
 				p, err := t.stringLiteral(toks[k])
@@ -402,4 +421,63 @@ func (t *translator) fstring(tk token, parts []fpart) ([]otok, error) {
 		}
 	}
 	return append(out, otok{")", 0, 0}), nil
+}
+
+// percentOperand finds `"literal" % operand` with the literal at
+// toks[i:j]: it returns the end of the operand (the token after it), or 0
+// when toks[j] is not % or the literal is not %'s whole left operand (a
+// term such as `x * "a" % y` groups as (x * "a") % y).
+func percentOperand(toks []token, i, j int) int {
+	if j >= len(toks) || !toks[j].is("%") || splitLiteral(toks[i]).bytes {
+		return 0 // bytes % args stays Starlark's
+	}
+	if i > 0 {
+		switch toks[i-1].text {
+		case "*", "/", "//", "%", "@", "**", ".":
+			return 0
+		}
+	}
+	k := j + 1
+	for k < len(toks) && (toks[k].is("-") || toks[k].is("+") || toks[k].is("~")) {
+		k++
+	}
+	if k >= len(toks) {
+		return 0
+	}
+	switch {
+	case toks[k].kind == kString:
+		for k < len(toks) && toks[k].kind == kString {
+			k++
+		}
+	case toks[k].kind == kNumber:
+		k++
+	case toks[k].kind == kName && !pyKeywords[toks[k].text] || toks[k].is("None") || toks[k].is("True") || toks[k].is("False"):
+		k++
+	case toks[k].is("(") || toks[k].is("[") || toks[k].is("{"):
+		end := matching(toks, k)
+		if end < 0 {
+			return 0
+		}
+		k = end + 1
+	default:
+		return 0
+	}
+	for k < len(toks) {
+		switch {
+		case toks[k].is(".") && k+1 < len(toks) && toks[k+1].kind == kName:
+			k += 2
+		case toks[k].is("(") || toks[k].is("["):
+			end := matching(toks, k)
+			if end < 0 {
+				return 0
+			}
+			k = end + 1
+		default:
+			if toks[k].is("**") {
+				return 0 // binds tighter than %: left to Starlark (and its error)
+			}
+			return k
+		}
+	}
+	return k
 }

@@ -378,6 +378,9 @@ func formatFloat(f float64, sp spec) (string, error) {
 				prec = 1
 			}
 			digits = strconv.FormatFloat(a, 'g', prec, 64)
+			if sp.alt {
+				digits = keepZeros(digits, prec)
+			}
 		default:
 			if prec < 0 {
 				digits = pyFloat(a)
@@ -386,6 +389,9 @@ func formatFloat(f float64, sp spec) (string, error) {
 					prec = 1
 				}
 				digits = strconv.FormatFloat(a, 'g', prec, 64)
+				if sp.alt {
+					digits = keepZeros(digits, prec)
+				}
 				if !strings.ContainsAny(digits, ".e") {
 					digits += ".0"
 				}
@@ -410,6 +416,27 @@ func formatFloat(f float64, sp spec) (string, error) {
 		digits = group(digits[:end], 3, sp.grouping) + digits[end:]
 	}
 	return pad(signOf(neg, sp), digits, sp, '>'), nil
+}
+
+// keepZeros is digits, a %g result, with the trailing zeros that '#'
+// keeps: prec significant digits and a decimal point ("2" → "2.00000").
+func keepZeros(digits string, prec int) string {
+	mant, exp := digits, ""
+	if i := strings.IndexByte(digits, 'e'); i >= 0 {
+		mant, exp = digits[:i], digits[i:]
+	}
+	sig := strings.TrimLeft(strings.Replace(mant, ".", "", 1), "0")
+	n := len(sig)
+	if n == 0 {
+		n = 1 // zero is one digit
+	}
+	if !strings.Contains(mant, ".") {
+		mant += "."
+	}
+	if n < prec {
+		mant += strings.Repeat("0", prec-n)
+	}
+	return mant + exp
 }
 
 // group inserts sep every n digits from the right.

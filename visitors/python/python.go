@@ -11,7 +11,8 @@
 // @classmethod), class attributes, `self.attr` state set in __init__
 // or in hooks, super() calls reaching Celery's default hooks; annotations;
 // **headers; str(uuid4()) and uuid4().hex; f-strings with conversions and
-// format specs; "...".format(...); `is`/`is not`; {**a, **b}; generator
+// format specs; "...".format(...) and "..." % args as Python formats
+// them; `is`/`is not`; {**a, **b}; generator
 // arguments; raise and assert; plus everything Starlark accepts. Anything
 // else (while, try, with, other decorators, global, imports of other
 // modules, …) is an error naming the line and the construct.

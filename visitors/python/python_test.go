@@ -786,3 +786,85 @@ class Gen(StampingVisitor):
 		}
 	}
 }
+
+// TestPercentFormattingMatchesPython checks "literal" % args, and its
+// errors, against the text and the messages Python 3 gives.
+func TestPercentFormattingMatchesPython(t *testing.T) {
+	cases := []struct{ expr, want string }{
+		{`"%5.2f|%-8.3f|%08.2f|%+.1e|%E|%g|%G|%.3g|%#g|%F" % (3.14159, -2.5, -3.14159, 12345.678, 0.000123, 1e20, 1e-10, 2.0, 2.0, float("inf"))`, " 3.14|-2.500  |-0003.14|+1.2e+04|1.230000E-04|1e+20|1E-10|2|2.00000|INF"},
+		{`"%d|%i|%u|%5d|%-5d|%05d|%+05d|% d|%.3d|%8.3d|%-+6d" % (42, -7, 3, 42, 42, -42, 42, 42, 7, -7, 5)`, "42|-7|3|   42|42   |-0042|+0042| 42|007|    -007|+5    "},
+		{`"%x|%X|%#x|%#X|%o|%#o|%#08x|%-#8o|%x" % (255, 255, 255, 255, 8, 8, 255, 8, -255)`, "ff|FF|0xff|0XFF|10|0o10|0x0000ff|0o10    |-ff"},
+		{`"%s|%5s|%-5s|%.2s|%05s|%r|%a|%s" % ("ab", "ab", "ab", "abc", "ab", "é", "é", None)`, "ab|   ab|ab   |ab|   ab|'é'|'\\xe9'|None"},
+		{`"%s %s %s" % (True, [1, "a"], {"k": (1, 2)})`, "True [1, 'a'] {'k': (1, 2)}"},
+		{`"%d|%d|%x" % (3.99, -3.99, True)`, "3|-3|1"},
+		{`"%(name)s has %(n)03d %(unit)s" % {"name": "q", "n": 7, "unit": "items"}`, "q has 007 items"},
+		{`"%s" % {"a": 1}`, "{'a': 1}"},
+		{`"%s" % (1,)`, "1"},
+		{`"%*d|%-*d|%.*f" % (5, 42, 4, 7, 2, 3.14159)`, "   42|7   |3.14"},
+		{`"%c%c|%5c" % (65, "é", "z")`, "Aé|    z"},
+		{`"100%% %s" % "done"`, "100% done"},
+		{`"%ld %hd %Lf" % (1, 2, 3.5)`, "1 2 3.500000"},
+		{`"%#g|%#.3g|%#g|%#g|%#G|%#.0g" % (2.0, 1e20, 0.0001, 0.0, 1e-10, 5.0)`, "2.00000|1.00e+20|0.000100000|0.00000|1.00000E-10|5."},
+		{`format(2.0, "#.3") + "|" + format(0.5, "#g") + "|" + f"{2.0:#g}"`, "2.00|0.500000|2.00000"},
+		{`str(10 % 7) + "|" + str(len("ab") % 2)`, "3|0"},
+	}
+	var src strings.Builder
+	src.WriteString("from celery.canvas import StampingVisitor\n\nclass Pct(StampingVisitor):\n    def on_signature(self, sig, **headers):\n        return {\"out\": [\n")
+	for _, c := range cases {
+		src.WriteString("            " + c.expr + ",\n")
+	}
+	src.WriteString("        ]}\n")
+	_, ls := stamp(t, compile(t, "pct.py", src.String()))
+	got := ls["t-1"].Lookup("out").(*canvas.List).Items()
+	for i, c := range cases {
+		if got[i] != c.want {
+			t.Errorf("%s\n got %q\nwant %q", c.expr, got[i], c.want)
+		}
+	}
+
+	failing := []struct{ expr, want string }{
+		{`"%d" % "3"`, "TypeError: %d format: a real number is required, not str"},
+		{`"%x" % 3.5`, "TypeError: %x format: an integer is required, not float"},
+		{`"%s %s" % (1,)`, "TypeError: not enough arguments for format string"},
+		{`"%s" % (1, 2)`, "TypeError: not all arguments converted during string formatting"},
+		{`"%(a)s" % (1,)`, "TypeError: format requires a mapping"},
+		{`"%(a)s" % {"b": 1}`, "KeyError: 'a'"},
+		{`"%q" % 1`, "ValueError: unsupported format character 'q' (0x71) at index 1"},
+		{`"abc %" % ()`, "ValueError: incomplete format"},
+		{`"%c" % "ab"`, "TypeError: %c requires int or char"},
+		{`"%f" % "x"`, "TypeError: must be real number, not str"},
+		{`"%d" % float("nan")`, "ValueError: cannot convert float NaN to integer"},
+	}
+	for _, c := range failing {
+		t.Run(c.expr, func(t *testing.T) {
+			v := compile(t, "pct.py", "from celery.canvas import StampingVisitor\n\nclass Pct(StampingVisitor):\n    def on_signature(self, sig, **headers):\n        return {\"out\": "+c.expr+"}\n")
+			_, err := stamping.Stamp(workflow(t), stamping.Options{Visitor: v})
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("error = %v\nwant one saying %q", err, c.want)
+			}
+		})
+	}
+}
+
+// TestLoggingFormatsItsArgumentsAsPython checks that logger.info(msg,
+// *args) formats with Python's %, flags and width included.
+func TestLoggingFormatsItsArgumentsAsPython(t *testing.T) {
+	v := compile(t, "logs.py", `import logging
+from celery.canvas import StampingVisitor
+
+log = logging.getLogger("stamps")
+
+
+class Logs(StampingVisitor):
+    def on_signature(self, sig, **headers):
+        log.info("%-6s took %.2f s (%03d%%)", sig.id, 1.23456, 7)
+        log.warning("%(id)s done", {"id": sig.id})
+        return {}
+`)
+	var out []string
+	v.Print = func(msg string) { out = append(out, msg) }
+	stamp(t, v)
+	if len(out) < 2 || out[0] != "INFO stamps: t-2    took 1.23 s (007%)" || out[1] != "WARNING stamps: t-2 done" {
+		t.Errorf("printed %q", out[:min(len(out), 2)])
+	}
+}

@@ -426,11 +426,11 @@ func (l *logger) Attr(name string) (starlark.Value, error) {
 			if len(args) == 2 {
 				rest = args[1]
 			}
-			s, err := starlark.Binary(syntax.PERCENT, starlark.String(msg), rest)
+			s, err := pyPercent(msg, rest)
 			if err != nil {
 				return nil, err
 			}
-			msg = pyStr(s)
+			msg = s
 		}
 		printLine(thread, level+" "+l.name+": "+msg)
 		return starlark.None, nil
@@ -565,6 +565,7 @@ func predeclared(module string) starlark.StringDict {
 		"_new":         starlark.NewBuiltin("__init__", builtinNew),
 		"_super":       starlark.NewBuiltin("super", builtinSuper),
 		"_pyformat":    starlark.NewBuiltin("format", builtinPyFormat),
+		"_percent":     starlark.NewBuiltin("%", builtinPercent),
 		"_str_format":  starlark.NewBuiltin("str.format", builtinStrFormat),
 		"_merge_dicts": starlark.NewBuiltin("dict", builtinMergeDicts),
 		"_raise":       starlark.NewBuiltin("raise", builtinRaise),
