@@ -120,7 +120,7 @@ func (t *translator) expr(toks []token) ([]otok, error) {
 				return nil, unsupportedAt(tk, "Ellipsis (...) as a value")
 			case "**", "**=":
 				if tk.text == "**=" || i > 0 && !(toks[i-1].is(",") || toks[i-1].is("(") || toks[i-1].is("lambda")) {
-					return nil, unsupportedAt(tk, "the ** power operator (use math.pow from load(\"math.star\", \"math\"))")
+					return nil, unsupportedAt(tk, "the ** power operator (use pow(x, y))")
 				}
 				out = append(out, otok{"**", tk.line, tk.col})
 			case "!":

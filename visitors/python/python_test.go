@@ -345,7 +345,7 @@ func TestUnsupportedPythonIsNamedWithItsLine(t *testing.T) {
 		{"try", "        try:\n            return {}\n        except KeyError:\n            return {}\n", "v.py:5:9: unsupported Python construct: try statement (exceptions cannot be caught in a visitor)"},
 		{"with", "        with open('x') as f:\n            return {}\n", "v.py:5:9: unsupported Python construct: with statement"},
 		{"global", "        global counter\n        return {}\n", "v.py:5:9: unsupported Python construct: global statement (keep state in self.attr or state)"},
-		{"power operator", "        return {'n': 2 ** 8}\n", `v.py:5:24: unsupported Python construct: the ** power operator (use math.pow from load("math.star", "math"))`},
+		{"power operator", "        return {'n': 2 ** 8}\n", `v.py:5:24: unsupported Python construct: the ** power operator (use pow(x, y))`},
 		{"walrus", "        if (n := 3):\n            return {}\n", "v.py:5:15: unsupported Python construct: assignment expression :="},
 		{"open()", "        return {'f': open('x')}\n", "v.py:5:22: unsupported Python construct: open() (no file, network or code access in a visitor)"},
 		{"yield", "        yield {}\n", "v.py:5:9: unsupported Python construct: yield (generators)"},
@@ -866,5 +866,64 @@ class Logs(StampingVisitor):
 	stamp(t, v)
 	if len(out) < 2 || out[0] != "INFO stamps: t-2    took 1.23 s (007%)" || out[1] != "WARNING stamps: t-2 done" {
 		t.Errorf("printed %q", out[:min(len(out), 2)])
+	}
+}
+
+// TestNumberBuiltinsMatchPython checks hex, oct, bin, divmod, pow and
+// callable, and their errors, against what Python 3 gives.
+func TestNumberBuiltinsMatchPython(t *testing.T) {
+	cases := []struct{ expr, want string }{
+		{`hex(255)`, "'0xff'"},
+		{`hex(-255)`, "'-0xff'"},
+		{`oct(8)`, "'0o10'"},
+		{`bin(5)`, "'0b101'"},
+		{`hex(True)`, "'0x1'"},
+		{`divmod(7, 2)`, "(3, 1)"},
+		{`divmod(-7, 2)`, "(-4, 1)"},
+		{`divmod(7.5, 2)`, "(3.0, 1.5)"},
+		{`divmod(-7.5, 2)`, "(-4.0, 0.5)"},
+		{`divmod(True, 2)`, "(0, 1)"},
+		{`pow(2, 10)`, "1024"},
+		{`pow(2, -1)`, "0.5"},
+		{`pow(2.0, 3)`, "8.0"},
+		{`pow(2, 3, 5)`, "3"},
+		{`pow(3, -1, 7)`, "5"},
+		{`pow(2, 3, -5)`, "-2"},
+		{`pow(-2, 3)`, "-8"},
+		{`pow(2, 100)`, "1267650600228229401496703205376"},
+		{`callable(len)`, "True"},
+		{`callable(3)`, "False"},
+	}
+	var src strings.Builder
+	src.WriteString("from celery.canvas import StampingVisitor\n\nclass Num(StampingVisitor):\n    def on_signature(self, sig, **headers):\n        return {\"out\": [\n")
+	for _, c := range cases {
+		src.WriteString("            repr(" + c.expr + "),\n")
+	}
+	src.WriteString("        ]}\n")
+	_, ls := stamp(t, compile(t, "num.py", src.String()))
+	got := ls["t-1"].Lookup("out").(*canvas.List).Items()
+	for i, c := range cases {
+		if got[i] != c.want {
+			t.Errorf("repr(%s) = %q, want %q", c.expr, got[i], c.want)
+		}
+	}
+	failing := []struct{ expr, want string }{
+		{`hex(1.5)`, "TypeError: 'float' object cannot be interpreted as an integer"},
+		{`divmod(1, 0)`, "ZeroDivisionError: integer division or modulo by zero"},
+		{`divmod(1.0, 0)`, "ZeroDivisionError: float divmod()"},
+		{`pow(0.0, -1)`, "ZeroDivisionError: 0.0 cannot be raised to a negative power"},
+		{`pow(2, 3, 0)`, "ValueError: pow() 3rd argument cannot be 0"},
+		{`pow(2.0, 3, 5)`, "TypeError: pow() 3rd argument not allowed unless all arguments are integers"},
+		{`pow(10.0, 400)`, "OverflowError: (34, 'Numerical result out of range')"},
+		{`pow(3, 10_000_000)`, "OverflowError: pow() result would have over"},
+	}
+	for _, c := range failing {
+		t.Run(c.expr, func(t *testing.T) {
+			v := compile(t, "num.py", "from celery.canvas import StampingVisitor\n\nclass Num(StampingVisitor):\n    def on_signature(self, sig, **headers):\n        return {\"out\": "+c.expr+"}\n")
+			_, err := stamping.Stamp(workflow(t), stamping.Options{Visitor: v})
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("error = %v\nwant one saying %q", err, c.want)
+			}
+		})
 	}
 }

@@ -578,6 +578,12 @@ func predeclared(module string) starlark.StringDict {
 		"setattr":      starlark.NewBuiltin("setattr", builtinSetattr),
 		"sum":          starlark.NewBuiltin("sum", builtinSum),
 		"round":        starlark.NewBuiltin("round", builtinRound),
+		"hex":          starlark.NewBuiltin("hex", builtinIntText),
+		"oct":          starlark.NewBuiltin("oct", builtinIntText),
+		"bin":          starlark.NewBuiltin("bin", builtinIntText),
+		"divmod":       starlark.NewBuiltin("divmod", builtinDivmod),
+		"pow":          starlark.NewBuiltin("pow", builtinPow),
+		"callable":     starlark.NewBuiltin("callable", builtinCallable),
 		"object":       &marker{"builtins", "object"},
 	}
 	for _, n := range exceptionNames {
