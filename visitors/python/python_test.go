@@ -350,6 +350,7 @@ func TestUnsupportedPythonIsNamedWithItsLine(t *testing.T) {
 		{"open()", "        return {'f': open('x')}\n", "v.py:5:22: unsupported Python construct: open() (no file, network or code access in a visitor)"},
 		{"yield", "        yield {}\n", "v.py:5:9: unsupported Python construct: yield (generators)"},
 		{"lambda default in class", "        del headers['x']\n", "v.py:5:9: unsupported Python construct: del statement"},
+		{"starred target", "        first, *rest = [1, 2]\n", "v.py:5:16: unsupported Python construct: starred assignment target (first, *rest = …): use slicing, as in first, rest = xs[0], xs[1:]"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -925,5 +926,35 @@ func TestNumberBuiltinsMatchPython(t *testing.T) {
 				t.Errorf("error = %v\nwant one saying %q", err, c.want)
 			}
 		})
+	}
+}
+
+// TestChainedAssignmentAssignsOneValue runs `a = b = value`, which gives
+// both targets the same object, as Celery 5.6.2 ran the same file.
+func TestChainedAssignmentAssignsOneValue(t *testing.T) {
+	v := compile(t, "chain.py", `from celery.canvas import StampingVisitor
+
+
+class V(StampingVisitor):
+    def __init__(self):
+        self.a = self.b = []
+        self.n = 0
+
+    def on_signature(self, sig, **headers):
+        x = y = sig.id
+        self.a.append(x)
+        d = {}
+        d["k"] = d["j"] = len(self.b)
+        f = lambda v=1: v + 1
+        return {"x": x, "y": y, "same": self.a is self.b, "d": d, "f": f()}
+`)
+	_, ls := stamp(t, v)
+	for id, n := range map[string]string{"t-1": "3", "t-13": "12"} {
+		o := ls[id]
+		got := canvas.MustEncode(canvas.NewList(o.Lookup("x"), o.Lookup("y"), o.Lookup("same"), o.Lookup("d"), o.Lookup("f")))
+		want := `["` + id + `", "` + id + `", true, {"k": ` + n + `, "j": ` + n + `}, 2]`
+		if got != want {
+			t.Errorf("%s: %s, want %s", id, got, want)
+		}
 	}
 }

@@ -1017,7 +1017,80 @@ func (t *translator) simple(toks []token) ([]otok, error) {
 			return append(out, val...), nil
 		}
 	}
+	if parts := assignmentParts(toks); len(parts) > 1 {
+		for _, target := range parts[:len(parts)-1] {
+			if star := starredTarget(target); star != nil {
+				return nil, unsupportedAt(*star, "starred assignment target (first, *rest = …): use slicing, as in first, rest = xs[0], xs[1:]")
+			}
+		}
+		if len(parts) > 2 {
+			return t.chainedAssignment(parts)
+		}
+	}
 	return t.expr(toks)
+}
+
+// assignmentParts splits an assignment statement at its top-level '='
+// signs: the targets, then the value. A statement that is not an
+// assignment (or holds a lambda, whose defaults use '=') is one part.
+func assignmentParts(toks []token) [][]token {
+	depth := 0
+	for _, tk := range toks {
+		switch {
+		case tk.is("(") || tk.is("[") || tk.is("{"):
+			depth++
+		case tk.is(")") || tk.is("]") || tk.is("}"):
+			depth--
+		case depth == 0 && tk.is("lambda"):
+			return [][]token{toks}
+		}
+	}
+	return splitTop(toks, "=")
+}
+
+// starredTarget is the '*' of a `*name` in an assignment target, or nil.
+func starredTarget(target []token) *token {
+	depth := 0
+	for i, tk := range target {
+		switch {
+		case tk.is("(") || tk.is("["):
+			depth++
+		case tk.is(")") || tk.is("]"):
+			depth--
+		case tk.is("*") && (i == 0 || target[i-1].is(",") || target[i-1].is("(") || target[i-1].is("[")):
+			return &target[i]
+		}
+	}
+	return nil
+}
+
+// chainedAssignment is `a = b = value`: Python evaluates value once and
+// assigns it to each target from left to right, which Starlark writes
+// as `__chained = value; a = __chained; b = __chained` on the same line.
+func (t *translator) chainedAssignment(parts [][]token) ([]otok, error) {
+	last := parts[len(parts)-1]
+	if len(last) == 0 {
+		return nil, errAt(parts[0][0], "syntax error: invalid syntax")
+	}
+	val, err := t.expr(last)
+	if err != nil {
+		return nil, err
+	}
+	at := last[0]
+	out := append([]otok{{"__chained", at.line, at.col}, {"=", at.line, at.col}}, val...)
+	for _, target := range parts[:len(parts)-1] {
+		if len(target) == 0 {
+			return nil, errAt(at, "syntax error: invalid syntax")
+		}
+		tg, err := t.expr(target)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, otok{";", 0, 0})
+		out = append(out, tg...)
+		out = append(out, otok{"=", target[0].line, target[0].col}, otok{"__chained", at.line, at.col})
+	}
+	return out, nil
 }
 
 // matching is the index of the bracket closing toks[open], or -1.
