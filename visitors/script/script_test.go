@@ -125,6 +125,22 @@ def on_signature(sig, **headers):
 	}
 }
 
+// TestSigReadsAsTheDictASignatureIs checks the dict methods and the
+// parent_id and root_id properties a Celery Signature has; under Celery
+// 5.6.2 the same hook stamped t-1 with the same values.
+func TestSigReadsAsTheDictASignatureIs(t *testing.T) {
+	v := compile(t, "dict.star", `
+def on_signature(sig, **headers):
+    return {"d": [sig.get("immutable"), sig.get("nope", 5), sig.get("args"), sig.parent_id, sig.root_id,
+                  sorted(sig.keys()), [k for k, v in sig.items() if v == None], len(sig.values())]}
+`)
+	got := canvas.MustEncode(stampedOptions(t, v, "t-1").Lookup("d"))
+	want := `[false, 5, [1, 2], null, null, ["args", "immutable", "kwargs", "options", "subtask_type", "task"], ["subtask_type"], 6]`
+	if got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}
+
 func TestJSONModuleAndLoadAllowList(t *testing.T) {
 	v := compile(t, "json.star", `
 load("json.star", j = "json")

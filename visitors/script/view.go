@@ -44,8 +44,8 @@ var (
 
 // sigAttrs are the attributes of sig, sorted (dir(sig)).
 var sigAttrs = []string{
-	"args", "body", "depth", "errbacks", "header", "id", "immutable", "kind", "kwargs",
-	"links", "name", "options", "owner", "path", "subtask_type", "task", "tasks",
+	"args", "body", "depth", "errbacks", "get", "header", "id", "immutable", "items", "keys", "kind", "kwargs",
+	"links", "name", "options", "owner", "parent_id", "path", "root_id", "subtask_type", "task", "tasks", "values",
 }
 
 func (s *sigValue) String() string {
@@ -110,6 +110,8 @@ func (s *sigValue) Attr(name string) (starlark.Value, error) {
 		return &sigValue{visitors.Target{Value: t.Owner, Path: t.Parent, Depth: t.Parent.Depth(), Parent: t.Parent.Parent()}}, nil
 	case "tasks", "header", "links", "errbacks":
 		return s.children(name), nil
+	case "get", "keys", "values", "items":
+		return s.dictMethod(name), nil
 	case "body":
 		d, ok := t.Value.(*canvas.Dict)
 		if !ok || visitors.Kind(d) != "chord" {
@@ -140,8 +142,46 @@ func (s *sigValue) Attr(name string) (starlark.Value, error) {
 	switch name {
 	case "task", "args", "kwargs", "options", "subtask_type", "immutable":
 		return toStarlark(d.Lookup(name)), nil
+	case "parent_id", "root_id": // Celery's options.parent_id, options.root_id
+		return toStarlark(lookup(d, "options", name)), nil
 	}
 	return nil, nil // no such attribute
+}
+
+// dictMethod is sig.get, sig.keys, sig.values or sig.items: a Signature is
+// a dict, and these read it as the JSON view sig["task"] reads.
+func (s *sigValue) dictMethod(name string) *starlark.Builtin {
+	return starlark.NewBuiltin(name, func(_ *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		d, _ := s.t.Value.(*canvas.Dict)
+		if name == "get" {
+			var key, dflt starlark.Value = nil, starlark.None
+			if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &key, &dflt); err != nil {
+				return nil, err
+			}
+			if v, found, _ := s.Get(key); found {
+				return v, nil
+			}
+			return dflt, nil
+		}
+		if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0); err != nil {
+			return nil, err
+		}
+		var out []starlark.Value
+		if d != nil {
+			for _, p := range d.Pairs() {
+				k := starlark.String(p.Key.String())
+				switch name {
+				case "keys":
+					out = append(out, k)
+				case "values":
+					out = append(out, toStarlark(p.Val))
+				default:
+					out = append(out, starlark.Tuple{k, toStarlark(p.Val)})
+				}
+			}
+		}
+		return starlark.NewList(out), nil
+	})
 }
 
 // lookup is d[k1][k2]…, or nil when a step is missing or not a dict.
