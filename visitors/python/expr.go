@@ -12,8 +12,34 @@ import (
 // way once the Python-only forms are rewritten).
 func (t *translator) expr(toks []token) ([]otok, error) {
 	var out []otok
+	primary := 0 // where in out the primary expression being written began
 	for i := 0; i < len(toks); i++ {
 		tk := toks[i]
+		if startsPrimary(toks, i) {
+			primary = len(out)
+		}
+		// x.sort(), s.zfill(3) and the other methods Python's str, list
+		// and dict have and Starlark's lack: _method(x, "sort", …).
+		if tk.is(".") && i+2 < len(toks) && toks[i+1].kind == kName && pyOnlyMethods[toks[i+1].text] && toks[i+2].is("(") && primary < len(out) {
+			end := matching(toks, i+2)
+			if end < 0 {
+				return nil, errAt(toks[i+2], "syntax error: '(' was never closed")
+			}
+			recv := append([]otok(nil), out[primary:]...)
+			call := append([]otok{{"_method(", tk.line, tk.col}}, recv...)
+			call = append(call, otok{", " + strconv.Quote(toks[i+1].text), toks[i+1].line, toks[i+1].col})
+			if end > i+3 {
+				args, err := t.expr(toks[i+3 : end])
+				if err != nil {
+					return nil, err
+				}
+				call = append(call, otok{",", 0, 0})
+				call = append(call, args...)
+			}
+			out = append(out[:primary], append(call, otok{")", toks[end].line, toks[end].col})...)
+			i = end
+			continue
+		}
 		switch tk.kind {
 		case kString:
 			j := i
@@ -480,4 +506,44 @@ func percentOperand(toks []token, i, j int) int {
 		}
 	}
 	return k
+}
+
+// pyOnlyMethods are the methods of Python's str, list and dict that
+// Starlark's lack; a call of one goes through _method, which runs
+// Python's for those types and calls the attribute itself on anything
+// else (a visitor's own copy() method, say).
+var pyOnlyMethods = map[string]bool{
+	"sort": true, "reverse": true, "copy": true, "count": true,
+	"zfill": true, "ljust": true, "rjust": true, "center": true, "swapcase": true,
+}
+
+// startsPrimary reports whether toks[i] begins a primary expression (an
+// atom, which attribute references, calls and subscripts may follow)
+// rather than continuing one.
+func startsPrimary(toks []token, i int) bool {
+	tk := toks[i]
+	afterAtom := i > 0 && endsAtom(toks[i-1])
+	switch {
+	case tk.kind == kString:
+		return !(i > 0 && toks[i-1].kind == kString) && !(i > 0 && toks[i-1].is("."))
+	case tk.kind == kNumber:
+		return true
+	case tk.kind == kName:
+		return !(i > 0 && toks[i-1].is(".")) && (!pyKeywords[tk.text] || tk.text == "None" || tk.text == "True" || tk.text == "False")
+	case tk.is("(") || tk.is("[") || tk.is("{"):
+		return !afterAtom
+	}
+	return false
+}
+
+// endsAtom reports whether tk can end a primary, so that a bracket after
+// it is a call or a subscript.
+func endsAtom(tk token) bool {
+	switch tk.kind {
+	case kString, kNumber:
+		return true
+	case kName:
+		return !pyKeywords[tk.text] || tk.text == "None" || tk.text == "True" || tk.text == "False"
+	}
+	return tk.is(")") || tk.is("]") || tk.is("}")
 }

@@ -958,3 +958,48 @@ class V(StampingVisitor):
 		}
 	}
 }
+
+// TestMethodsStarlarkLacks runs list.sort, reverse, copy and count,
+// dict.copy (a view's too), str.zfill, ljust, rjust, center and swapcase,
+// and a visitor's own copy(), as Celery 5.6.2 ran the same file.
+func TestMethodsStarlarkLacks(t *testing.T) {
+	v := compile(t, "meth.py", `from celery.canvas import StampingVisitor
+
+
+class V(StampingVisitor):
+    def __init__(self):
+        self.seen = []
+
+    def copy(self):
+        return "own copy"
+
+    def on_signature(self, sig, **headers):
+        self.seen.append(sig.id)
+        xs = [3, 1, 2]
+        xs.sort()
+        ys = ["b", "A", "c"]
+        ys.sort(key=lambda s: s.lower(), reverse=True)
+        zs = xs.copy()
+        zs.reverse()
+        opts = sig.options.copy()
+        d = {"a": 1}.copy()
+        return {
+            "xs": xs, "ys": ys, "zs": zs, "n": [1, 2, 1].count(1), "sc": "abca".count("a"),
+            "pad": ["7".zfill(3), "-7".zfill(4), "ab".ljust(4, "."), "ab".rjust(4), "ab".center(5, "*"), "ab".center(6), "aBc".swapcase()],
+            "opts": sorted(opts.keys()), "d": d, "own": self.copy(), "seen": len(self.seen.copy()),
+            "chain": str(len(sig.id)).zfill(4) + "|" + f"{sig.name}".rjust(10, "_"),
+        }
+`)
+	_, ls := stamp(t, v)
+	o := ls["t-1"]
+	var got []string
+	for _, k := range []string{"xs", "ys", "zs", "n", "sc", "pad", "opts", "d", "own", "seen", "chain"} {
+		got = append(got, k+"="+canvas.MustEncode(o.Lookup(k)))
+	}
+	want := `xs=[1, 2, 3] ys=["c", "b", "A"] zs=[3, 2, 1] n=2 sc=2 ` +
+		`pad=["007", "-007", "ab..", "  ab", "**ab*", "  ab  ", "AbC"] opts=["link", "link_error", "task_id"] ` +
+		`d={"a": 1} own="own copy" seen=3 chain="0003|__proj.add"`
+	if s := strings.Join(got, " "); s != want {
+		t.Errorf("got  %s\nwant %s", s, want)
+	}
+}

@@ -566,6 +566,7 @@ func predeclared(module string) starlark.StringDict {
 		"_super":       starlark.NewBuiltin("super", builtinSuper),
 		"_pyformat":    starlark.NewBuiltin("format", builtinPyFormat),
 		"_percent":     starlark.NewBuiltin("%", builtinPercent),
+		"_method":      starlark.NewBuiltin("method", builtinMethod),
 		"_str_format":  starlark.NewBuiltin("str.format", builtinStrFormat),
 		"_merge_dicts": starlark.NewBuiltin("dict", builtinMergeDicts),
 		"_raise":       starlark.NewBuiltin("raise", builtinRaise),
