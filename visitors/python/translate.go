@@ -448,7 +448,7 @@ func (t *translator) importLine(ln logical) error {
 			if len(part) == 0 {
 				return errAt(first, "syntax error: invalid import")
 			}
-			mod, rest, err := dottedName(part)
+			mod, rest, err := dottedName(part, first)
 			if err != nil {
 				return err
 			}
@@ -467,7 +467,7 @@ func (t *translator) importLine(ln logical) error {
 			}
 		}
 	} else {
-		mod, rest, err := dottedName(toks[1:])
+		mod, rest, err := dottedName(toks[1:], first)
 		if err != nil {
 			return err
 		}
@@ -516,13 +516,14 @@ func (t *translator) importLine(ln logical) error {
 	return nil
 }
 
-// dottedName reads a.b.c from the start of toks.
-func dottedName(toks []token) (string, []token, error) {
-	if len(toks) == 0 || toks[0].kind != kName {
-		if len(toks) > 0 {
-			return "", nil, errAt(toks[0], "syntax error: expected a module name")
-		}
-		return "", nil, fmt.Errorf("expected a module name")
+// dottedName reads a.b.c from the start of toks, which follow the token
+// after (the place to blame when they are empty).
+func dottedName(toks []token, after token) (string, []token, error) {
+	if len(toks) == 0 {
+		return "", nil, errAt(after, "syntax error: expected a module name after '%s'", after.text)
+	}
+	if toks[0].kind != kName {
+		return "", nil, errAt(toks[0], "syntax error: expected a module name")
 	}
 	name := toks[0].text
 	i := 1
@@ -625,7 +626,7 @@ func (t *translator) classHeader(ln logical) (bool, error) {
 // baseClass resolves the base of a class: StampingVisitor (nil) or a
 // visitor class defined earlier in the file.
 func (t *translator) baseClass(b []token) (*classInfo, error) {
-	name, rest, err := dottedName(b)
+	name, rest, err := dottedName(b, b[0])
 	if err != nil || len(rest) > 0 {
 		if len(rest) > 0 && rest[0].is("=") {
 			return nil, unsupportedAt(b[0], "class keyword arguments (metaclass=…)")
