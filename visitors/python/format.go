@@ -21,6 +21,8 @@ func pyStr(v starlark.Value) string {
 		return string(x)
 	case *uuidValue:
 		return x.String()
+	case *dtValue:
+		return x.iso(" ", "auto")
 	}
 	return pyRepr(v)
 }
@@ -55,6 +57,8 @@ func writeRepr(b *strings.Builder, v starlark.Value, depth int) {
 		b.WriteString(quote(string(x)))
 	case *uuidValue:
 		b.WriteString("UUID('" + x.String() + "')")
+	case *dtValue:
+		b.WriteString(x.repr())
 	case starlark.Tuple:
 		b.WriteByte('(')
 		for i, it := range x {

@@ -4,8 +4,9 @@
 // run on the script host, and every error points at the Python file's lines.
 //
 // The Python accepted is what visitors are written in: `from … import …`
-// of uuid, celery, celery.canvas, typing, json and logging names (mapped to
-// host values, or kept for isinstance() and annotations); classes deriving
+// of uuid, time, datetime, celery, celery.canvas, typing, json and logging
+// names (mapped to host values, or kept for isinstance() and annotations);
+// classes deriving
 // from StampingVisitor (or from another visitor class of the file), with
 // methods taking self (or nothing under @staticmethod, the class under
 // @classmethod), class attributes, `self.attr` state set in __init__

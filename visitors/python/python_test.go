@@ -361,8 +361,8 @@ func TestUnsupportedPythonIsNamedWithItsLine(t *testing.T) {
 		})
 	}
 	top := []struct{ name, src, want string }{
-		{"import of another module", "import os\n", "v.py:1:8: unsupported Python construct: import of os (a visitor can import only from uuid, celery, celery.canvas, typing, json and logging)"},
-		{"from-import of another module", "from celery.result import AsyncResult\n", "v.py:1:6: unsupported Python construct: from celery.result import AsyncResult (a visitor can import only from uuid, celery, celery.canvas, typing, json and logging)"},
+		{"import of another module", "import os\n", "v.py:1:8: unsupported Python construct: import of os (a visitor can import only from uuid, time, datetime, celery, celery.canvas, typing, json and logging)"},
+		{"from-import of another module", "from celery.result import AsyncResult\n", "v.py:1:6: unsupported Python construct: from celery.result import AsyncResult (a visitor can import only from uuid, time, datetime, celery, celery.canvas, typing, json and logging)"},
 		{"decorator", head[:len(head)-len("    def on_signature(self, sig, **headers):\n")] + "    @property\n    def on_signature(self):\n        return {}\n", "v.py:4:5: unsupported Python construct: decorator (only @staticmethod and @classmethod are supported on a method)"},
 		{"decorator without a def", head[:len(head)-len("    def on_signature(self, sig, **headers):\n")] + "    @staticmethod\n    x = 1\n", "v.py:4:6: syntax error: @staticmethod must be followed by a def"},
 		{"decorator at the end of a class", head + "        return {}\n    @classmethod\n", "v.py:6:6: syntax error: @classmethod must be followed by a def"},
@@ -1001,5 +1001,62 @@ class V(StampingVisitor):
 		`d={"a": 1} own="own copy" seen=3 chain="0003|__proj.add"`
 	if s := strings.Join(got, " "); s != want {
 		t.Errorf("got  %s\nwant %s", s, want)
+	}
+}
+
+// TestTimeAndDatetime runs the clock a visitor may stamp with. The fixed
+// values are what Python 3 printed for the same calls (in UTC and in
+// America/New_York alike); a datetime stamped as it is becomes its
+// isoformat(), as a canvas has no datetime.
+func TestTimeAndDatetime(t *testing.T) {
+	v := compile(t, "clock.py", `import time
+from datetime import datetime, timezone
+
+from celery.canvas import StampingVisitor
+
+
+class Clock(StampingVisitor):
+    def on_signature(self, sig, **headers):
+        now = datetime.now(timezone.utc)
+        fixed = datetime.fromtimestamp(1700000000.123456, tz=timezone.utc)
+        return {
+            "live": [time.time() > 1.6e9, time.time_ns() > 1600000000000000000, time.monotonic() >= 0,
+                     now.isoformat()[-6:], now.tzinfo is not None, datetime.now().tzinfo is None,
+                     abs(datetime.utcnow().timestamp() - now.timestamp()) < 86400],
+            "fixed": [fixed.isoformat(), fixed.timestamp(), str(fixed), repr(fixed),
+                      fixed.strftime("%Y-%m-%d %H:%M:%S.%f %z %Z %a %A %b %B %j %p %I %y %w %%"),
+                      fixed.isoformat(timespec="seconds"), fixed.isoformat(" ", "milliseconds"),
+                      fixed.isoformat(timespec="minutes"), [fixed.year, fixed.month, fixed.day, fixed.hour, fixed.minute, fixed.second, fixed.microsecond],
+                      datetime.fromtimestamp(1700000000).timestamp(), repr(datetime.fromtimestamp(1700000040, timezone.utc))],
+            "raw": fixed,
+        }
+`)
+	_, ls := stamp(t, v)
+	o := ls["t-1"]
+	if got := canvas.MustEncode(o.Lookup("live")); got != `[true, true, true, "+00:00", true, true, true]` {
+		t.Errorf("live = %s", got)
+	}
+	want := `["2023-11-14T22:13:20.123456+00:00", 1700000000.123456, "2023-11-14 22:13:20.123456+00:00", ` +
+		`"datetime.datetime(2023, 11, 14, 22, 13, 20, 123456, tzinfo=datetime.timezone.utc)", ` +
+		`"2023-11-14 22:13:20.123456 +0000 UTC Tue Tuesday Nov November 318 PM 10 23 2 %", ` +
+		`"2023-11-14T22:13:20+00:00", "2023-11-14 22:13:20.123+00:00", "2023-11-14T22:13+00:00", ` +
+		`[2023, 11, 14, 22, 13, 20, 123456], 1700000000.0, "datetime.datetime(2023, 11, 14, 22, 14, tzinfo=datetime.timezone.utc)"]`
+	if got := canvas.MustEncode(o.Lookup("fixed")); got != want {
+		t.Errorf("fixed:\n got %s\nwant %s", got, want)
+	}
+	if got := o.Lookup("raw"); got != "2023-11-14T22:13:20.123456+00:00" {
+		t.Errorf("a datetime stamp is %#v, want its isoformat()", got)
+	}
+	for _, c := range []struct{ src, want string }{
+		{"from datetime import timedelta\n", "v.py:1:22: unsupported Python construct: from datetime import timedelta (datetime and timezone are available)"},
+		{"from time import sleep\n", "v.py:1:18: unsupported Python construct: from time import sleep (time, time_ns and monotonic are available)"},
+	} {
+		if _, err := python.Compile("v.py", []byte(c.src+"from celery.canvas import StampingVisitor\nclass V(StampingVisitor):\n    def on_signature(self, sig, **headers):\n        return {}\n"), ""); err == nil || err.Error() != c.want {
+			t.Errorf("error = %v\nwant    %s", err, c.want)
+		}
+	}
+	bad := compile(t, "v.py", "from datetime import datetime\nfrom celery.canvas import StampingVisitor\nclass V(StampingVisitor):\n    def on_signature(self, sig, **headers):\n        return {\"x\": datetime.utcnow().strftime(\"%c\")}\n")
+	if _, err := stamping.Stamp(workflow(t), stamping.Options{Visitor: bad}); err == nil || !strings.Contains(err.Error(), "strftime directive %c is not supported") {
+		t.Errorf("strftime(%%c): %v", err)
 	}
 }

@@ -523,6 +523,10 @@ func moduleValue(module string) (*pyModule, error) {
 		return loggingModule, nil
 	case "celery.utils.log":
 		return celeryLog, nil
+	case "time":
+		return timeModule, nil
+	case "datetime":
+		return datetimeModule, nil
 	}
 	return nil, fmt.Errorf("ModuleNotFoundError: No module named '%s'", module)
 }

@@ -534,12 +534,12 @@ func dottedName(toks []token, after token) (string, []token, error) {
 	return name, toks[i:], nil
 }
 
-const allowedImports = " (a visitor can import only from uuid, celery, celery.canvas, typing, json and logging)"
+const allowedImports = " (a visitor can import only from uuid, time, datetime, celery, celery.canvas, typing, json and logging)"
 
 // moduleAllowed reports whether a visitor may import from module.
 func moduleAllowed(module string) bool {
 	switch module {
-	case "uuid", "celery", "celery.canvas", "typing", "json", "logging", "__future__", "celery.utils.log":
+	case "uuid", "time", "datetime", "celery", "celery.canvas", "typing", "json", "logging", "__future__", "celery.utils.log":
 		return true
 	}
 	return false
@@ -555,6 +555,16 @@ func checkImport(b binding, at token) error {
 		return unsupportedAt(at, "from uuid import "+b.name+" (only uuid4 is available)")
 	case "celery", "celery.canvas", "typing", "json", "logging", "__future__":
 		return nil
+	case "time":
+		if b.name == "" || b.name == "time" || b.name == "time_ns" || b.name == "monotonic" {
+			return nil
+		}
+		return unsupportedAt(at, "from time import "+b.name+" (time, time_ns and monotonic are available)")
+	case "datetime":
+		if b.name == "" || b.name == "datetime" || b.name == "timezone" {
+			return nil
+		}
+		return unsupportedAt(at, "from datetime import "+b.name+" (datetime and timezone are available)")
 	case "celery.utils.log":
 		if b.name == "" || b.name == "get_task_logger" || b.name == "get_logger" {
 			return nil
