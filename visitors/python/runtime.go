@@ -315,7 +315,9 @@ func (u *uuidValue) Truth() starlark.Bool  { return true }
 func (u *uuidValue) Hash() (uint32, error) { return starlark.String(u.u.String()).Hash() }
 func (u *uuidValue) AttrNames() []string   { return []string{"hex", "int", "urn", "version"} }
 
-// CanvasValue is the uuid's string form, as kombu serialises a UUID.
+// CanvasValue is the uuid's string form: a canvas is JSON, which has no
+// UUID (kombu 5.6's own serializer wraps one in a {"__type__": "uuid"}
+// envelope that only kombu reads back).
 func (u *uuidValue) CanvasValue() canvas.Value { return u.u.String() }
 
 // Attr is uuid.hex, .int, .urn or .version.
