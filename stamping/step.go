@@ -157,7 +157,7 @@ func (r *run) call(h visitors.Hook, obj canvas.Value, at node, headers *canvas.D
 }
 
 func (r *run) callHook(h visitors.Hook, obj canvas.Value, at node, headers *canvas.Dict, nested bool) (canvas.Value, error) {
-	target := visitors.Target{Value: obj, Path: at.path, Depth: at.path.Depth(), Parent: at.path.Parent(), Owner: at.owner, Log: r.log}
+	target := visitors.Target{Value: obj, Path: at.path, Depth: at.path.Depth(), Parent: at.path.Parent(), Owner: at.owner, Root: r.trace.Root, Log: r.log}
 	if r.untraced && r.calling == 0 {
 		// Only the calls in progress are kept: the last one is where an
 		// error is reported.

@@ -66,6 +66,7 @@ type Target struct {
 	Depth  int          // nesting depth of the node (the root is 0)
 	Parent Path         // the enclosing chain, group or chord, or the signature a link hangs from
 	Owner  canvas.Value // the object at Parent (nil at the root)
+	Root   canvas.Value // the canvas being stamped, where At finds any ancestor
 
 	// Log, when the run is recorded, is the mutation log of the canvas.
 	// A visitor that changes the canvas the way Celery's default

@@ -284,7 +284,7 @@ func chordHeaderDefault(thread *starlark.Thread, self *instance, h visitors.Hook
 		}
 	}
 	p := t.Path.Field("header")
-	view := script.NewSig(visitors.Target{Value: header, Path: p, Depth: p.Depth(), Parent: t.Path, Owner: chord, Log: t.Log})
+	view := script.NewSig(visitors.Target{Value: header, Path: p, Depth: p.Depth(), Parent: t.Path, Owner: chord, Root: t.Root, Log: t.Log})
 	fn, err := self.Attr(next)
 	if err != nil {
 		return nil, err

@@ -125,6 +125,34 @@ def on_signature(sig, **headers):
 	}
 }
 
+// TestOwnersLeadToTheRoot walks sig.owner up from every signature: each
+// step is the enclosing node, up to the root, for nodes in a group inside
+// a chord's header and in a group that is a chain's callback.
+func TestOwnersLeadToTheRoot(t *testing.T) {
+	v := compile(t, "up.star", `
+def on_signature(sig, **headers):
+    ids = []
+    o = sig.owner
+    for _ in range(20):
+        if o == None:
+            break
+        ids.append("%s:%s" % (o.kind, o.id))
+        o = o.owner
+    return {"up": " ".join(ids)}
+`)
+	for id, want := range map[string]string{
+		"t-1":  "chain:t-0",
+		"t-2":  "signature:t-1 chain:t-0",
+		"t-7":  "group:t-6 chord:t-4 chain:t-0",
+		"t-10": "signature:t-9 chord:t-4 chain:t-0",
+		"t-15": "group:t-14 chain:t-11 chain:t-0",
+	} {
+		if got := stampedOptions(t, v, id).Lookup("up"); got != want {
+			t.Errorf("%s: owners %v, want %q", id, got, want)
+		}
+	}
+}
+
 // TestSigReadsAsTheDictASignatureIs checks the dict methods and the
 // parent_id and root_id properties a Celery Signature has; under Celery
 // 5.6.2 the same hook stamped t-1 with the same values.

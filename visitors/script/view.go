@@ -107,7 +107,12 @@ func (s *sigValue) Attr(name string) (starlark.Value, error) {
 		if t.Owner == nil {
 			return starlark.None, nil
 		}
-		return &sigValue{visitors.Target{Value: t.Owner, Path: t.Parent, Depth: t.Parent.Depth(), Parent: t.Parent.Parent()}}, nil
+		// the owner's own owner is found from the root, by its path
+		var up canvas.Value
+		if !t.Parent.IsRoot() && t.Root != nil {
+			up = visitors.At(t.Root, t.Parent.Parent())
+		}
+		return &sigValue{visitors.Target{Value: t.Owner, Path: t.Parent, Depth: t.Parent.Depth(), Parent: t.Parent.Parent(), Owner: up, Root: t.Root}}, nil
 	case "tasks", "header", "links", "errbacks":
 		return s.children(name), nil
 	case "get", "keys", "values", "items":
@@ -122,7 +127,7 @@ func (s *sigValue) Attr(name string) (starlark.Value, error) {
 			return starlark.None, nil
 		}
 		p := t.Path.Field("body")
-		return &sigValue{visitors.Target{Value: body, Path: p, Depth: p.Depth(), Parent: t.Path, Owner: d}}, nil
+		return &sigValue{visitors.Target{Value: body, Path: p, Depth: p.Depth(), Parent: t.Path, Owner: d, Root: t.Root}}, nil
 	}
 	d, ok := t.Value.(*canvas.Dict)
 	if !ok {
@@ -291,7 +296,7 @@ func (l *sigList) Index(i int) starlark.Value {
 	if l.step == "" && !l.owner.Path.IsRoot() {
 		owner, parent = l.owner.Owner, l.owner.Parent
 	}
-	return &sigValue{visitors.Target{Value: l.items[i], Path: p, Depth: p.Depth(), Parent: parent, Owner: owner}}
+	return &sigValue{visitors.Target{Value: l.items[i], Path: p, Depth: p.Depth(), Parent: parent, Owner: owner, Root: l.owner.Root}}
 }
 
 type sigIter struct {
