@@ -53,9 +53,10 @@ func Compile(filename string, src []byte, class string) (*script.Visitor, error)
 	}
 	module := strings.TrimSuffix(filepath.Base(filename), filepath.Ext(filename))
 	v, err := script.CompileWith(filename, []byte(p.src), script.Options{
-		Name:           p.chosen.name,
-		Predeclared:    predeclared(module),
-		File:           &syntax.FileOptions{Set: true, TopLevelControl: true, GlobalReassign: true},
+		Name:        p.chosen.name,
+		Predeclared: predeclared(module),
+		// while loops end by the step budget, as for loops do
+		File:           &syntax.FileOptions{Set: true, TopLevelControl: true, GlobalReassign: true, While: true},
 		MutableGlobals: true,
 		Positions:      p.position,
 		FuncName:       p.funcName,

@@ -341,7 +341,7 @@ func TestSeveralClassesNeedAChoice(t *testing.T) {
 func TestUnsupportedPythonIsNamedWithItsLine(t *testing.T) {
 	head := "from celery.canvas import StampingVisitor\n\nclass V(StampingVisitor):\n    def on_signature(self, sig, **headers):\n"
 	cases := []struct{ name, body, want string }{
-		{"while loop", "        while True:\n            pass\n", "v.py:5:9: unsupported Python construct: while loop (a hook must finish: loop with for … in range(n))"},
+		{"else after a loop", "        for x in []:\n            pass\n        else:\n            pass\n", "v.py:7:9: unsupported Python construct: else after a for or while loop"},
 		{"try", "        try:\n            return {}\n        except KeyError:\n            return {}\n", "v.py:5:9: unsupported Python construct: try statement (exceptions cannot be caught in a visitor)"},
 		{"with", "        with open('x') as f:\n            return {}\n", "v.py:5:9: unsupported Python construct: with statement"},
 		{"global", "        global counter\n        return {}\n", "v.py:5:9: unsupported Python construct: global statement (keep state in self.attr or state)"},
@@ -1058,5 +1058,37 @@ class Clock(StampingVisitor):
 	bad := compile(t, "v.py", "from datetime import datetime\nfrom celery.canvas import StampingVisitor\nclass V(StampingVisitor):\n    def on_signature(self, sig, **headers):\n        return {\"x\": datetime.utcnow().strftime(\"%c\")}\n")
 	if _, err := stamping.Stamp(workflow(t), stamping.Options{Visitor: bad}); err == nil || !strings.Contains(err.Error(), "strftime directive %c is not supported") {
 		t.Errorf("strftime(%%c): %v", err)
+	}
+}
+
+// TestWhileLoopsRunUnderTheBudget runs while loops (Python gives "2626"
+// for the digits of 1000 in base 7) and one that never ends, which stops
+// at the hook's step budget as an endless for loop does.
+func TestWhileLoopsRunUnderTheBudget(t *testing.T) {
+	v := compile(t, "loops.py", `from celery.canvas import StampingVisitor
+
+
+class Loops(StampingVisitor):
+    def on_signature(self, sig, **headers):
+        n, digits = 1000, []
+        while n:
+            n, d = divmod(n, 7)
+            digits.append(str(d))
+            if len(digits) > 10:
+                break
+        owners, o = 0, sig.owner
+        while o is not None:
+            owners, o = owners + 1, o.owner
+        return {"base7": "".join(reversed(digits)), "owners": owners}
+`)
+	_, ls := stamp(t, v)
+	if got := canvas.MustEncode(canvas.NewList(ls["t-7"].Lookup("base7"), ls["t-7"].Lookup("owners"))); got != `["2626", 3]` {
+		t.Errorf("t-7: %s", got)
+	}
+	endless := compile(t, "endless.py", "from celery.canvas import StampingVisitor\n\nclass E(StampingVisitor):\n    def on_signature(self, sig, **headers):\n        while True:\n            pass\n")
+	endless.Budget = 10_000
+	_, err := stamping.Stamp(workflow(t), stamping.Options{Visitor: endless})
+	if err == nil || !strings.Contains(err.Error(), "endless.py:4:5: on_signature used up its budget of 10000 steps") {
+		t.Errorf("an endless while loop: %v", err)
 	}
 }

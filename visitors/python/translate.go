@@ -103,6 +103,7 @@ type translator struct {
 	stack   []block
 	flat    bool           // the file had no indentation and was re-indented
 	gens    map[int][2]int // generated output line → the user position it serves
+	loopAt  map[int]bool   // indentations whose last compound statement was a loop
 }
 
 // perr is an error at a position of the Python file.
@@ -123,7 +124,6 @@ func unsupportedAt(t token, what string) error {
 
 // python keywords that are not Starlark's, and what to call them in errors.
 var notStarlark = map[string]string{
-	"while":    "while loop (a hook must finish: loop with for … in range(n))",
 	"try":      "try statement (exceptions cannot be caught in a visitor)",
 	"except":   "except clause (exceptions cannot be caught in a visitor)",
 	"finally":  "finally clause",
@@ -872,10 +872,19 @@ func (t *translator) compound(ln logical, kw string) (bool, error) {
 	toks := ln.toks
 	first := toks[0]
 	switch kw {
-	case "if", "elif", "for", "else":
+	case "if", "elif", "for", "while", "else":
 	default:
 		return false, unsupportedAt(first, notStarlark[kw])
 	}
+	// Python's for … else and while … else run the else when the loop
+	// ends without break; Starlark has no such clause.
+	if kw == "else" && t.loopAt[ln.indent] {
+		return false, unsupportedAt(first, "else after a for or while loop")
+	}
+	if t.loopAt == nil {
+		t.loopAt = map[int]bool{}
+	}
+	t.loopAt[ln.indent] = kw == "for" || kw == "while"
 	colon := headerColon(toks)
 	if colon < 0 {
 		return false, errAt(first, "syntax error: expected ':'")
