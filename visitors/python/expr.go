@@ -144,11 +144,27 @@ func (t *translator) expr(toks []token) ([]otok, error) {
 				return nil, errAt(tk, "syntax error: '->' outside a def")
 			case "...":
 				return nil, unsupportedAt(tk, "Ellipsis (...) as a value")
-			case "**", "**=":
-				if tk.text == "**=" || i > 0 && !(toks[i-1].is(",") || toks[i-1].is("(") || toks[i-1].is("lambda")) {
-					return nil, unsupportedAt(tk, "the ** power operator (use pow(x, y))")
+			case "**=":
+				return nil, unsupportedAt(tk, "**= (write x = pow(x, y))")
+			case "**":
+				if i == 0 || toks[i-1].is(",") || toks[i-1].is("(") || toks[i-1].is("lambda") {
+					out = append(out, otok{"**", tk.line, tk.col}) // **kwargs
+					break
 				}
-				out = append(out, otok{"**", tk.line, tk.col})
+				// x ** y: Starlark has no power operator; pow() is Python's.
+				end := powerOperand(toks, i+1)
+				if end == 0 || !endsAtom(toks[i-1]) || primary >= len(out) {
+					return nil, unsupportedAt(tk, "this use of the ** power operator (write pow(x, y))")
+				}
+				right, err := t.expr(toks[i+1 : end])
+				if err != nil {
+					return nil, err
+				}
+				call := append([]otok{{"_pow(", tk.line, tk.col}}, out[primary:]...)
+				call = append(call, otok{",", tk.line, tk.col})
+				call = append(call, right...)
+				out = append(out[:primary], append(call, otok{")", 0, 0})...)
+				i = end - 1
 			case "!":
 				return nil, errAt(tk, "syntax error: invalid syntax")
 			default:
@@ -463,7 +479,25 @@ func percentOperand(toks []token, i, j int) int {
 			return 0
 		}
 	}
-	k := j + 1
+	return powerOperand(toks, j+1) // ** binds tighter than %
+}
+
+// powerOperand is the end of the right operand of a ** whose operand
+// starts at toks[k]: a unary operand, itself raised to a power when
+// another ** follows (x ** y ** z is x ** (y ** z)); 0 when there is
+// none.
+func powerOperand(toks []token, k int) int {
+	end := operandEnd(toks, k)
+	for end > 0 && end < len(toks) && toks[end].is("**") {
+		end = operandEnd(toks, end+1)
+	}
+	return end
+}
+
+// operandEnd is the end of the operand starting at toks[k] (unary signs,
+// an atom and its trailers: .name, calls and subscripts), or 0 when none
+// starts there.
+func operandEnd(toks []token, k int) int {
 	for k < len(toks) && (toks[k].is("-") || toks[k].is("+") || toks[k].is("~")) {
 		k++
 	}
@@ -499,9 +533,6 @@ func percentOperand(toks []token, i, j int) int {
 			}
 			k = end + 1
 		default:
-			if toks[k].is("**") {
-				return 0 // binds tighter than %: left to Starlark (and its error)
-			}
 			return k
 		}
 	}

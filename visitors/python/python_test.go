@@ -345,7 +345,7 @@ func TestUnsupportedPythonIsNamedWithItsLine(t *testing.T) {
 		{"try", "        try:\n            return {}\n        except KeyError:\n            return {}\n", "v.py:5:9: unsupported Python construct: try statement (exceptions cannot be caught in a visitor)"},
 		{"with", "        with open('x') as f:\n            return {}\n", "v.py:5:9: unsupported Python construct: with statement"},
 		{"global", "        global counter\n        return {}\n", "v.py:5:9: unsupported Python construct: global statement (keep state in self.attr or state)"},
-		{"power operator", "        return {'n': 2 ** 8}\n", `v.py:5:24: unsupported Python construct: the ** power operator (use pow(x, y))`},
+		{"augmented power", "        n = 2\n        n **= 8\n", `v.py:6:11: unsupported Python construct: **= (write x = pow(x, y))`},
 		{"walrus", "        if (n := 3):\n            return {}\n", "v.py:5:15: unsupported Python construct: assignment expression :="},
 		{"open()", "        return {'f': open('x')}\n", "v.py:5:22: unsupported Python construct: open() (no file, network or code access in a visitor)"},
 		{"yield", "        yield {}\n", "v.py:5:9: unsupported Python construct: yield (generators)"},
@@ -1090,5 +1090,31 @@ class Loops(StampingVisitor):
 	_, err := stamping.Stamp(workflow(t), stamping.Options{Visitor: endless})
 	if err == nil || !strings.Contains(err.Error(), "endless.py:4:5: on_signature used up its budget of 10000 steps") {
 		t.Errorf("an endless while loop: %v", err)
+	}
+}
+
+// TestPowerOperator runs x ** y in the places Python allows it, with its
+// precedence (-2 ** 2 is -4, 2 ** 3 ** 2 is 512, ** before * and %), even
+// where a local named pow hides the built-in; Python 3 gives the same
+// list.
+func TestPowerOperator(t *testing.T) {
+	v := compile(t, "pw.py", `from celery.canvas import StampingVisitor
+
+
+class P(StampingVisitor):
+    base = 2
+
+    def on_signature(self, sig, **headers):
+        n = len(sig.id)
+        pow = None
+        xs = [3, 4]
+        return {"p": [2 ** 10, 2 ** -1, -2 ** 2, (-2) ** 2, 2 ** 3 ** 2, 3 * 2 ** 2 + 1, self.base ** n,
+                      xs[0] ** xs[1], len(sig.name) ** 2, 2.0 ** 0.5, 10 ** -2, "%d" % 2 ** 5, f"{2 ** 8}",
+                      max(2 ** 3, 3 ** 2), [i ** 2 for i in range(4)], (1 + 1) ** (1 + 2)]}
+`)
+	_, ls := stamp(t, v)
+	want := `[1024, 0.5, -4, 4, 512, 13, 8, 81, 64, 1.4142135623730951, 0.01, "32", "256", 9, [0, 1, 4, 9], 8]`
+	if got := canvas.MustEncode(ls["t-1"].Lookup("p")); got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
 	}
 }

@@ -573,6 +573,7 @@ func predeclared(module string) starlark.StringDict {
 		"_pyformat":    starlark.NewBuiltin("format", builtinPyFormat),
 		"_percent":     starlark.NewBuiltin("%", builtinPercent),
 		"_method":      starlark.NewBuiltin("method", builtinMethod),
+		"_pow":         starlark.NewBuiltin("pow", builtinPow), // x ** y, which a local pow cannot shadow
 		"_str_format":  starlark.NewBuiltin("str.format", builtinStrFormat),
 		"_merge_dicts": starlark.NewBuiltin("dict", builtinMergeDicts),
 		"_raise":       starlark.NewBuiltin("raise", builtinRaise),
