@@ -300,5 +300,5 @@ func fromTime(t time.Time, tz starlark.Value) (starlark.Value, error) {
 	case utc:
 		return &dtValue{t: t.UTC(), aware: true}, nil
 	}
-	return nil, fmt.Errorf("TypeError: tzinfo argument must be None or of a tzinfo subclass, not type '%s' (a visitor has timezone.utc)", pyType(tz))
+	return nil, fmt.Errorf("TypeError: tzinfo argument must be None or of a tzinfo subclass, not type '%s' (a visitor has timezone.utc)", script.PyType(tz))
 }

@@ -11,6 +11,8 @@ import (
 
 	"go.starlark.net/starlark"
 
+	"github.com/stampede-dev/stampede/visitors/script"
+
 	"github.com/stampede-dev/stampede/canvas"
 )
 
@@ -127,6 +129,33 @@ func pyFloat(f float64) string {
 	return canvas.FormatFloat(f)
 }
 
+// writeRuneEscape writes r as Python's repr and ascii() escape a
+// character: \xXX, \uXXXX or \UXXXXXXXX.
+func writeRuneEscape(b *strings.Builder, r rune) {
+	switch {
+	case r <= 0xff:
+		fmt.Fprintf(b, `\x%02x`, r)
+	case r <= 0xffff:
+		fmt.Fprintf(b, `\u%04x`, r)
+	default:
+		fmt.Fprintf(b, `\U%08x`, r)
+	}
+}
+
+// asciiEscape is Python's ascii() of a repr: every character past "~"
+// escaped too.
+func asciiEscape(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r < 0x7f {
+			b.WriteRune(r)
+		} else {
+			writeRuneEscape(&b, r)
+		}
+	}
+	return b.String()
+}
+
 // quote is Python's repr of a string.
 func quote(s string) string {
 	q := byte('\'')
@@ -149,15 +178,11 @@ func quote(s string) string {
 		case r == '\t':
 			b.WriteString(`\t`)
 		case r < 0x20 || r == 0x7f:
-			fmt.Fprintf(&b, `\x%02x`, r)
+			writeRuneEscape(&b, r)
 		case r < 0x80 || unicode.IsPrint(r):
 			b.WriteRune(r)
-		case r <= 0xff:
-			fmt.Fprintf(&b, `\x%02x`, r)
-		case r <= 0xffff:
-			fmt.Fprintf(&b, `\u%04x`, r)
 		default:
-			fmt.Fprintf(&b, `\U%08x`, r)
+			writeRuneEscape(&b, r)
 		}
 	}
 	b.WriteByte(q)
@@ -269,18 +294,7 @@ func pyFormat(v starlark.Value, s string) (string, error) {
 	case starlark.Float:
 		return formatFloat(float64(x), sp)
 	}
-	return "", fmt.Errorf("TypeError: unsupported format string passed to %s.__format__", pyType(v))
-}
-
-// pyType is the Python type name of a value.
-func pyType(v starlark.Value) string {
-	switch v.(type) {
-	case starlark.NoneType:
-		return "NoneType"
-	case starlark.String:
-		return "str"
-	}
-	return v.Type()
+	return "", fmt.Errorf("TypeError: unsupported format string passed to %s.__format__", script.PyType(v))
 }
 
 func formatString(s string, sp spec) (string, error) {
@@ -490,8 +504,10 @@ func pad(sign, body string, sp spec, dflt byte) string {
 // convert applies an f-string or str.format conversion (!r, !s, !a).
 func convert(v starlark.Value, conv string) starlark.Value {
 	switch conv {
-	case "r", "a":
+	case "r":
 		return starlark.String(pyRepr(v))
+	case "a":
+		return starlark.String(asciiEscape(pyRepr(v)))
 	case "s":
 		return starlark.String(pyStr(v))
 	}
@@ -547,14 +563,14 @@ func strFormat(thread *starlark.Thread, format string, args starlark.Tuple, kwar
 				rest = rest[1+end:]
 				h, ok := v.(starlark.HasAttrs)
 				if !ok {
-					return nil, fmt.Errorf("AttributeError: '%s' object has no attribute '%s'", pyType(v), attr)
+					return nil, fmt.Errorf("AttributeError: '%s' object has no attribute '%s'", script.PyType(v), attr)
 				}
 				x, err := h.Attr(attr)
 				if err != nil {
 					return nil, err
 				}
 				if x == nil {
-					return nil, fmt.Errorf("AttributeError: '%s' object has no attribute '%s'", pyType(v), attr)
+					return nil, fmt.Errorf("AttributeError: '%s' object has no attribute '%s'", script.PyType(v), attr)
 				}
 				v = x
 				continue
@@ -665,5 +681,5 @@ func getItem(v, k starlark.Value) (starlark.Value, error) {
 		}
 		return x.Index(i), nil
 	}
-	return nil, fmt.Errorf("TypeError: '%s' object is not subscriptable", pyType(v))
+	return nil, fmt.Errorf("TypeError: '%s' object is not subscriptable", script.PyType(v))
 }

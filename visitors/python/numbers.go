@@ -7,6 +7,8 @@ import (
 
 	"go.starlark.net/starlark"
 	"go.starlark.net/syntax"
+
+	"github.com/stampede-dev/stampede/visitors/script"
 )
 
 // Python's number built-ins that Starlark lacks: hex, oct, bin, divmod,
@@ -24,7 +26,7 @@ func builtinIntText(_ *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 	}
 	n, ok := intOf(x)
 	if !ok {
-		return nil, fmt.Errorf("TypeError: '%s' object cannot be interpreted as an integer", pyType(x))
+		return nil, fmt.Errorf("TypeError: '%s' object cannot be interpreted as an integer", script.PyType(x))
 	}
 	base, prefix := 16, "0x"
 	switch b.Name() {
@@ -63,7 +65,7 @@ func builtinDivmod(_ *starlark.Thread, b *starlark.Builtin, args starlark.Tuple,
 	_, okx := floatOf(x)
 	fy, oky := floatOf(y)
 	if !okx || !oky {
-		return nil, fmt.Errorf("TypeError: unsupported operand type(s) for divmod(): '%s' and '%s'", pyType(x), pyType(y))
+		return nil, fmt.Errorf("TypeError: unsupported operand type(s) for divmod(): '%s' and '%s'", script.PyType(x), script.PyType(y))
 	}
 	_, xInt := intOf(x)
 	_, yInt := intOf(y)
@@ -135,7 +137,7 @@ func builtinPow(_ *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kw
 	fx, okx := floatOf(x)
 	fy, oky := floatOf(y)
 	if !okx || !oky {
-		return nil, fmt.Errorf("TypeError: unsupported operand type(s) for ** or pow(): '%s' and '%s'", pyType(x), pyType(y))
+		return nil, fmt.Errorf("TypeError: unsupported operand type(s) for ** or pow(): '%s' and '%s'", script.PyType(x), script.PyType(y))
 	}
 	if fx == 0 && fy < 0 {
 		return nil, fmt.Errorf("ZeroDivisionError: 0.0 cannot be raised to a negative power")

@@ -8,6 +8,8 @@ import (
 	"unicode/utf8"
 
 	"go.starlark.net/starlark"
+
+	"github.com/stampede-dev/stampede/visitors/script"
 )
 
 // Python's printf-style string formatting, "%5.2f|%-8s|%#x" % args, which
@@ -232,7 +234,7 @@ func (f percentSpec) format(conv byte, v starlark.Value) (string, error) {
 	case 'e', 'E', 'f', 'F', 'g', 'G':
 		x, ok := floatOf(v)
 		if !ok {
-			return "", fmt.Errorf("TypeError: must be real number, not %s", pyType(v))
+			return "", fmt.Errorf("TypeError: must be real number, not %s", script.PyType(v))
 		}
 		prec := f.precision
 		if prec < 0 {
@@ -293,14 +295,10 @@ func (f percentSpec) pad(head, body string, numeric bool) string {
 // percentInt is the integer a %d, %x or %o conversion writes: %d takes a
 // float too (truncated), %x and %o only integers.
 func percentInt(conv byte, v starlark.Value) (*big.Int, error) {
+	if n, ok := intOf(v); ok {
+		return n, nil
+	}
 	switch x := v.(type) {
-	case starlark.Int:
-		return x.BigInt(), nil
-	case starlark.Bool:
-		if x {
-			return big.NewInt(1), nil
-		}
-		return big.NewInt(0), nil
 	case starlark.Float:
 		if conv == 'x' || conv == 'X' || conv == 'o' {
 			return nil, fmt.Errorf("TypeError: %%%c format: an integer is required, not float", conv)
@@ -316,9 +314,9 @@ func percentInt(conv byte, v starlark.Value) (*big.Int, error) {
 		return n, nil
 	}
 	if conv == 'x' || conv == 'X' || conv == 'o' {
-		return nil, fmt.Errorf("TypeError: %%%c format: an integer is required, not %s", conv, pyType(v))
+		return nil, fmt.Errorf("TypeError: %%%c format: an integer is required, not %s", conv, script.PyType(v))
 	}
-	return nil, fmt.Errorf("TypeError: %%%c format: a real number is required, not %s", conv, pyType(v))
+	return nil, fmt.Errorf("TypeError: %%%c format: a real number is required, not %s", conv, script.PyType(v))
 }
 
 // floatOf is float(v) for a number.
@@ -336,23 +334,4 @@ func floatOf(v starlark.Value) (float64, bool) {
 		return 0, true
 	}
 	return 0, false
-}
-
-// asciiEscape is Python's ascii() of a repr: every character past "~" as
-// \xXX, \uXXXX or \UXXXXXXXX.
-func asciiEscape(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r < 0x7f:
-			b.WriteRune(r)
-		case r <= 0xff:
-			fmt.Fprintf(&b, `\x%02x`, r)
-		case r <= 0xffff:
-			fmt.Fprintf(&b, `\u%04x`, r)
-		default:
-			fmt.Fprintf(&b, `\U%08x`, r)
-		}
-	}
-	return b.String()
 }

@@ -694,66 +694,41 @@ class Child(Base):
 // TestJSONDumpsMatchesPython checks json.dumps with its options against
 // the text Python 3 gives for the same call.
 func TestJSONDumpsMatchesPython(t *testing.T) {
-	cases := []struct{ call, want string }{
-		{`{"b": 1, "a": [1, 2.5, None, True]}`, "{\"b\": 1, \"a\": [1, 2.5, null, true]}"},
-		{`{"b": 1, "a": [1, 2.5, None, True]}, sort_keys=True`, "{\"a\": [1, 2.5, null, true], \"b\": 1}"},
-		{`{"b": 1, "a": [1, {"c": "d"}]}, indent=2`, "{\n  \"b\": 1,\n  \"a\": [\n    1,\n    {\n      \"c\": \"d\"\n    }\n  ]\n}"},
-		{`{"b": 1, "a": [1, {"c": "d"}]}, indent="\t"`, "{\n\t\"b\": 1,\n\t\"a\": [\n\t\t1,\n\t\t{\n\t\t\t\"c\": \"d\"\n\t\t}\n\t]\n}"},
-		{`{"b": 1, "a": [1]}, indent=0`, "{\n\"b\": 1,\n\"a\": [\n1\n]\n}"},
-		{`{"b": 1, "a": [1, 2]}, separators=(",", ":")`, "{\"b\":1,\"a\":[1,2]}"},
-		{`["\u00e9\u2713\U0001F600\x7f\x01\n\t\"\\ /"]`, "[\"\\u00e9\\u2713\\ud83d\\ude00\\u007f\\u0001\\n\\t\\\"\\\\ /\"]"},
-		{`["\u00e9\u2713\U0001F600\x7f\x01\n\t\"\\ /"], ensure_ascii=False`, "[\"\u00e9\u2713\U0001F600\u007f\\u0001\\n\\t\\\"\\\\ /\"]"},
-		{`{2: "a", 2.5: "b", False: "c", None: "d"}`, "{\"2\": \"a\", \"2.5\": \"b\", \"false\": \"c\", \"null\": \"d\"}"},
-		{`{10: 1, 9: 2}, sort_keys=True`, "{\"9\": 2, \"10\": 1}"},
-		{`[float("nan"), float("inf"), -float("inf")]`, "[NaN, Infinity, -Infinity]"},
-		{`{"a": [], "b": {}}, indent=2`, "{\n  \"a\": [],\n  \"b\": {}\n}"},
-		{`(1, 2)`, "[1, 2]"},
-		{`2 * 1180591620717411303424`, "2361183241434822606848"},
-		{`[1e16, 0.1, 1.0, -0.0, 1e-07, 123456789.125]`, "[1e+16, 0.1, 1.0, -0.0, 1e-07, 123456789.125]"},
-		{`{"a": [1, 2]}, indent=2, separators=(", ", ": ")`, "{\n  \"a\": [\n    1, \n    2\n  ]\n}"},
-		{`{(1, 2): 1, "x": 2}, skipkeys=True`, "{\"x\": 2}"},
-		{`{"z": {"b": 2, "a": 1}, "y": [{"d": 4, "c": 3}]}, sort_keys=True, indent=1`, "{\n \"y\": [\n  {\n   \"c\": 3,\n   \"d\": 4\n  }\n ],\n \"z\": {\n  \"a\": 1,\n  \"b\": 2\n }\n}"},
-		{`{"task": sig.name, "id": sig.id}, sort_keys=True`, "{\"id\": \"t-1\", \"task\": \"proj.add\"}"},
-		{`sig.args`, "[1, 2]"},
-		{`["\u00e9"], ensure_ascii=False, indent=1, allow_nan=False`, "[\n \"\u00e9\"\n]"},
-		{`{"args": sig.args, "kw": sig.kwargs}, indent=1`, "{\n \"args\": [\n  1,\n  2\n ],\n \"kw\": {}\n}"},
-	}
-	var src strings.Builder
-	src.WriteString("import json\nfrom celery.canvas import StampingVisitor\n\nclass Dumps(StampingVisitor):\n    def on_signature(self, sig, **headers):\n        return {\"out\": [\n")
-	for _, c := range cases {
-		src.WriteString("            json.dumps(" + c.call + "),\n")
-	}
-	src.WriteString("        ]}\n")
-	_, ls := stamp(t, compile(t, "dumps.py", src.String()))
-	got := ls["t-1"].Lookup("out").(*canvas.List).Items()
-	for i, c := range cases {
-		if got[i] != c.want {
-			t.Errorf("json.dumps(%s)\n got %q\nwant %q", c.call, got[i], c.want)
-		}
-	}
+	hookValues(t, "import json", []hookError{
+		{`json.dumps({"b": 1, "a": [1, 2.5, None, True]})`, "{\"b\": 1, \"a\": [1, 2.5, null, true]}"},
+		{`json.dumps({"b": 1, "a": [1, 2.5, None, True]}, sort_keys=True)`, "{\"a\": [1, 2.5, null, true], \"b\": 1}"},
+		{`json.dumps({"b": 1, "a": [1, {"c": "d"}]}, indent=2)`, "{\n  \"b\": 1,\n  \"a\": [\n    1,\n    {\n      \"c\": \"d\"\n    }\n  ]\n}"},
+		{`json.dumps({"b": 1, "a": [1, {"c": "d"}]}, indent="\t")`, "{\n\t\"b\": 1,\n\t\"a\": [\n\t\t1,\n\t\t{\n\t\t\t\"c\": \"d\"\n\t\t}\n\t]\n}"},
+		{`json.dumps({"b": 1, "a": [1]}, indent=0)`, "{\n\"b\": 1,\n\"a\": [\n1\n]\n}"},
+		{`json.dumps({"b": 1, "a": [1, 2]}, separators=(",", ":"))`, "{\"b\":1,\"a\":[1,2]}"},
+		{`json.dumps(["\u00e9\u2713\U0001F600\x7f\x01\n\t\"\\ /"])`, "[\"\\u00e9\\u2713\\ud83d\\ude00\\u007f\\u0001\\n\\t\\\"\\\\ /\"]"},
+		{`json.dumps(["\u00e9\u2713\U0001F600\x7f\x01\n\t\"\\ /"], ensure_ascii=False)`, "[\"\u00e9\u2713\U0001F600\u007f\\u0001\\n\\t\\\"\\\\ /\"]"},
+		{`json.dumps({2: "a", 2.5: "b", False: "c", None: "d"})`, "{\"2\": \"a\", \"2.5\": \"b\", \"false\": \"c\", \"null\": \"d\"}"},
+		{`json.dumps({10: 1, 9: 2}, sort_keys=True)`, "{\"9\": 2, \"10\": 1}"},
+		{`json.dumps([float("nan"), float("inf"), -float("inf")])`, "[NaN, Infinity, -Infinity]"},
+		{`json.dumps({"a": [], "b": {}}, indent=2)`, "{\n  \"a\": [],\n  \"b\": {}\n}"},
+		{`json.dumps((1, 2))`, "[1, 2]"},
+		{`json.dumps(2 * 1180591620717411303424)`, "2361183241434822606848"},
+		{`json.dumps([1e16, 0.1, 1.0, -0.0, 1e-07, 123456789.125])`, "[1e+16, 0.1, 1.0, -0.0, 1e-07, 123456789.125]"},
+		{`json.dumps({"a": [1, 2]}, indent=2, separators=(", ", ": "))`, "{\n  \"a\": [\n    1, \n    2\n  ]\n}"},
+		{`json.dumps({(1, 2): 1, "x": 2}, skipkeys=True)`, "{\"x\": 2}"},
+		{`json.dumps({"z": {"b": 2, "a": 1}, "y": [{"d": 4, "c": 3}]}, sort_keys=True, indent=1)`, "{\n \"y\": [\n  {\n   \"c\": 3,\n   \"d\": 4\n  }\n ],\n \"z\": {\n  \"a\": 1,\n  \"b\": 2\n }\n}"},
+		{`json.dumps({"task": sig.name, "id": sig.id}, sort_keys=True)`, "{\"id\": \"t-1\", \"task\": \"proj.add\"}"},
+		{`json.dumps(sig.args)`, "[1, 2]"},
+		{`json.dumps(["\u00e9"], ensure_ascii=False, indent=1, allow_nan=False)`, "[\n \"\u00e9\"\n]"},
+		{`json.dumps({"args": sig.args, "kw": sig.kwargs}, indent=1)`, "{\n \"args\": [\n  1,\n  2\n ],\n \"kw\": {}\n}"},
+	})
 
-	failing := []struct{ call, want string }{
-		{`[float("nan")], allow_nan=False`, "ValueError: Out of range float values are not JSON compliant"},
-		{`{(1, 2): 1}`, "TypeError: keys must be str, int, float, bool or None, not tuple"},
-		{`{"a": 1, 2: 3}, sort_keys=True`, "TypeError: '<' not supported between instances of"},
-		{`[1], indent=2, sorted=True`, "TypeError: dumps() got an unexpected keyword argument 'sorted'"},
-		{`[1], default=str`, "json.dumps(default=...)"},
-		{`headers`, ""}, // a dict: fine
-		{`self`, "TypeError: Object of type Dumps is not JSON serializable"},
-		{`{"l": l}`, "ValueError: Circular reference detected"},
-	}
-	for _, c := range failing {
-		t.Run(c.call, func(t *testing.T) {
-			v := compile(t, "dumps.py", "import json\nfrom celery.canvas import StampingVisitor\n\nclass Dumps(StampingVisitor):\n    def on_signature(self, sig, **headers):\n        l = []\n        l.append(l)\n        return {\"out\": json.dumps("+c.call+")}\n")
-			_, err := stamping.Stamp(workflow(t), stamping.Options{Visitor: v})
-			switch {
-			case c.want == "" && err != nil:
-				t.Errorf("error %v, want none", err)
-			case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
-				t.Errorf("error = %v\nwant one saying %q", err, c.want)
-			}
-		})
-	}
+	hookErrors(t, "import json", "l = []; l.append(l)", []hookError{
+		{`json.dumps([float("nan")], allow_nan=False)`, "ValueError: Out of range float values are not JSON compliant"},
+		{`json.dumps({(1, 2): 1})`, "TypeError: keys must be str, int, float, bool or None, not tuple"},
+		{`json.dumps({"a": 1, 2: 3}, sort_keys=True)`, "TypeError: '<' not supported between instances of"},
+		{`json.dumps([1], indent=2, sorted=True)`, "TypeError: dumps() got an unexpected keyword argument 'sorted'"},
+		{`json.dumps([1], default=str)`, "json.dumps(default=...)"},
+		{`json.dumps(headers)`, ""}, // a dict: fine
+		{`json.dumps(self)`, "TypeError: Object of type Hook is not JSON serializable"},
+		{`json.dumps({"l": l})`, "ValueError: Circular reference detected"},
+	})
 }
 
 // TestGeneratorArgumentsUnpackTuples runs generator arguments whose for
@@ -791,7 +766,7 @@ class Gen(StampingVisitor):
 // TestPercentFormattingMatchesPython checks "literal" % args, and its
 // errors, against the text and the messages Python 3 gives.
 func TestPercentFormattingMatchesPython(t *testing.T) {
-	cases := []struct{ expr, want string }{
+	hookValues(t, "", []hookError{
 		{`"%5.2f|%-8.3f|%08.2f|%+.1e|%E|%g|%G|%.3g|%#g|%F" % (3.14159, -2.5, -3.14159, 12345.678, 0.000123, 1e20, 1e-10, 2.0, 2.0, float("inf"))`, " 3.14|-2.500  |-0003.14|+1.2e+04|1.230000E-04|1e+20|1E-10|2|2.00000|INF"},
 		{`"%d|%i|%u|%5d|%-5d|%05d|%+05d|% d|%.3d|%8.3d|%-+6d" % (42, -7, 3, 42, 42, -42, 42, 42, 7, -7, 5)`, "42|-7|3|   42|42   |-0042|+0042| 42|007|    -007|+5    "},
 		{`"%x|%X|%#x|%#X|%o|%#o|%#08x|%-#8o|%x" % (255, 255, 255, 255, 8, 8, 255, 8, -255)`, "ff|FF|0xff|0XFF|10|0o10|0x0000ff|0o10    |-ff"},
@@ -808,22 +783,10 @@ func TestPercentFormattingMatchesPython(t *testing.T) {
 		{`"%#g|%#.3g|%#g|%#g|%#G|%#.0g" % (2.0, 1e20, 0.0001, 0.0, 1e-10, 5.0)`, "2.00000|1.00e+20|0.000100000|0.00000|1.00000E-10|5."},
 		{`format(2.0, "#.3") + "|" + format(0.5, "#g") + "|" + f"{2.0:#g}"`, "2.00|0.500000|2.00000"},
 		{`str(10 % 7) + "|" + str(len("ab") % 2)`, "3|0"},
-	}
-	var src strings.Builder
-	src.WriteString("from celery.canvas import StampingVisitor\n\nclass Pct(StampingVisitor):\n    def on_signature(self, sig, **headers):\n        return {\"out\": [\n")
-	for _, c := range cases {
-		src.WriteString("            " + c.expr + ",\n")
-	}
-	src.WriteString("        ]}\n")
-	_, ls := stamp(t, compile(t, "pct.py", src.String()))
-	got := ls["t-1"].Lookup("out").(*canvas.List).Items()
-	for i, c := range cases {
-		if got[i] != c.want {
-			t.Errorf("%s\n got %q\nwant %q", c.expr, got[i], c.want)
-		}
-	}
+		{`f"{'é✓'!a}|{[chr(127)]!a}|{'é'!r}"`, "'\\xe9\\u2713'|['\\x7f']|'é'"},
+	})
 
-	failing := []struct{ expr, want string }{
+	hookErrors(t, "", "", []hookError{
 		{`"%d" % "3"`, "TypeError: %d format: a real number is required, not str"},
 		{`"%x" % 3.5`, "TypeError: %x format: an integer is required, not float"},
 		{`"%s %s" % (1,)`, "TypeError: not enough arguments for format string"},
@@ -835,16 +798,7 @@ func TestPercentFormattingMatchesPython(t *testing.T) {
 		{`"%c" % "ab"`, "TypeError: %c requires int or char"},
 		{`"%f" % "x"`, "TypeError: must be real number, not str"},
 		{`"%d" % float("nan")`, "ValueError: cannot convert float NaN to integer"},
-	}
-	for _, c := range failing {
-		t.Run(c.expr, func(t *testing.T) {
-			v := compile(t, "pct.py", "from celery.canvas import StampingVisitor\n\nclass Pct(StampingVisitor):\n    def on_signature(self, sig, **headers):\n        return {\"out\": "+c.expr+"}\n")
-			_, err := stamping.Stamp(workflow(t), stamping.Options{Visitor: v})
-			if err == nil || !strings.Contains(err.Error(), c.want) {
-				t.Errorf("error = %v\nwant one saying %q", err, c.want)
-			}
-		})
-	}
+	})
 }
 
 // TestLoggingFormatsItsArgumentsAsPython checks that logger.info(msg,
@@ -873,42 +827,30 @@ class Logs(StampingVisitor):
 // TestNumberBuiltinsMatchPython checks hex, oct, bin, divmod, pow and
 // callable, and their errors, against what Python 3 gives.
 func TestNumberBuiltinsMatchPython(t *testing.T) {
-	cases := []struct{ expr, want string }{
-		{`hex(255)`, "'0xff'"},
-		{`hex(-255)`, "'-0xff'"},
-		{`oct(8)`, "'0o10'"},
-		{`bin(5)`, "'0b101'"},
-		{`hex(True)`, "'0x1'"},
-		{`divmod(7, 2)`, "(3, 1)"},
-		{`divmod(-7, 2)`, "(-4, 1)"},
-		{`divmod(7.5, 2)`, "(3.0, 1.5)"},
-		{`divmod(-7.5, 2)`, "(-4.0, 0.5)"},
-		{`divmod(True, 2)`, "(0, 1)"},
-		{`pow(2, 10)`, "1024"},
-		{`pow(2, -1)`, "0.5"},
-		{`pow(2.0, 3)`, "8.0"},
-		{`pow(2, 3, 5)`, "3"},
-		{`pow(3, -1, 7)`, "5"},
-		{`pow(2, 3, -5)`, "-2"},
-		{`pow(-2, 3)`, "-8"},
-		{`pow(2, 100)`, "1267650600228229401496703205376"},
-		{`callable(len)`, "True"},
-		{`callable(3)`, "False"},
-	}
-	var src strings.Builder
-	src.WriteString("from celery.canvas import StampingVisitor\n\nclass Num(StampingVisitor):\n    def on_signature(self, sig, **headers):\n        return {\"out\": [\n")
-	for _, c := range cases {
-		src.WriteString("            repr(" + c.expr + "),\n")
-	}
-	src.WriteString("        ]}\n")
-	_, ls := stamp(t, compile(t, "num.py", src.String()))
-	got := ls["t-1"].Lookup("out").(*canvas.List).Items()
-	for i, c := range cases {
-		if got[i] != c.want {
-			t.Errorf("repr(%s) = %q, want %q", c.expr, got[i], c.want)
-		}
-	}
-	failing := []struct{ expr, want string }{
+	hookValues(t, "", []hookError{
+		{`repr(hex(255))`, "'0xff'"},
+		{`repr(hex(-255))`, "'-0xff'"},
+		{`repr(oct(8))`, "'0o10'"},
+		{`repr(bin(5))`, "'0b101'"},
+		{`repr(hex(True))`, "'0x1'"},
+		{`repr(divmod(7, 2))`, "(3, 1)"},
+		{`repr(divmod(-7, 2))`, "(-4, 1)"},
+		{`repr(divmod(7.5, 2))`, "(3.0, 1.5)"},
+		{`repr(divmod(-7.5, 2))`, "(-4.0, 0.5)"},
+		{`repr(divmod(True, 2))`, "(0, 1)"},
+		{`repr(pow(2, 10))`, "1024"},
+		{`repr(pow(2, -1))`, "0.5"},
+		{`repr(pow(2.0, 3))`, "8.0"},
+		{`repr(pow(2, 3, 5))`, "3"},
+		{`repr(pow(3, -1, 7))`, "5"},
+		{`repr(pow(2, 3, -5))`, "-2"},
+		{`repr(pow(-2, 3))`, "-8"},
+		{`repr(pow(2, 100))`, "1267650600228229401496703205376"},
+		{`repr(callable(len))`, "True"},
+		{`repr(callable(3))`, "False"},
+	})
+
+	hookErrors(t, "", "", []hookError{
 		{`hex(1.5)`, "TypeError: 'float' object cannot be interpreted as an integer"},
 		{`divmod(1, 0)`, "ZeroDivisionError: integer division or modulo by zero"},
 		{`divmod(1.0, 0)`, "ZeroDivisionError: float divmod()"},
@@ -917,12 +859,46 @@ func TestNumberBuiltinsMatchPython(t *testing.T) {
 		{`pow(2.0, 3, 5)`, "TypeError: pow() 3rd argument not allowed unless all arguments are integers"},
 		{`pow(10.0, 400)`, "OverflowError: (34, 'Numerical result out of range')"},
 		{`pow(3, 10_000_000)`, "OverflowError: pow() result would have over"},
+	})
+}
+
+// hookError is an expression a hook returns, and the error the stamp must
+// end with ("" for none) or, for hookValues, the string it must give.
+type hookError struct{ expr, want string }
+
+// hookValues stamps the workflow with one visitor whose on_signature
+// returns every case's expression, and checks the string each gave for
+// t-1; imports go at the top of its file.
+func hookValues(t *testing.T, imports string, cases []hookError) {
+	t.Helper()
+	var src strings.Builder
+	src.WriteString(imports + "\nfrom celery.canvas import StampingVisitor\n\nclass Hook(StampingVisitor):\n    def on_signature(self, sig, **headers):\n        return {\"out\": [\n")
+	for _, c := range cases {
+		src.WriteString("            " + c.expr + ",\n")
 	}
-	for _, c := range failing {
+	src.WriteString("        ]}\n")
+	_, ls := stamp(t, compile(t, "v.py", src.String()))
+	got := ls["t-1"].Lookup("out").(*canvas.List).Items()
+	for i, c := range cases {
+		if got[i] != c.want {
+			t.Errorf("%s\n got %q\nwant %q", c.expr, got[i], c.want)
+		}
+	}
+}
+
+// hookErrors stamps the workflow, for each case, with a visitor whose
+// on_signature runs pre (one line) and returns {"out": expr}; imports go
+// at the top of its file.
+func hookErrors(t *testing.T, imports, pre string, cases []hookError) {
+	t.Helper()
+	for _, c := range cases {
 		t.Run(c.expr, func(t *testing.T) {
-			v := compile(t, "num.py", "from celery.canvas import StampingVisitor\n\nclass Num(StampingVisitor):\n    def on_signature(self, sig, **headers):\n        return {\"out\": "+c.expr+"}\n")
-			_, err := stamping.Stamp(workflow(t), stamping.Options{Visitor: v})
-			if err == nil || !strings.Contains(err.Error(), c.want) {
+			src := imports + "\nfrom celery.canvas import StampingVisitor\n\nclass Hook(StampingVisitor):\n    def on_signature(self, sig, **headers):\n        " + pre + "\n        return {\"out\": " + c.expr + "}\n"
+			_, err := stamping.Stamp(workflow(t), stamping.Options{Visitor: compile(t, "v.py", src)})
+			switch {
+			case c.want == "" && err != nil:
+				t.Errorf("error %v, want none", err)
+			case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
 				t.Errorf("error = %v\nwant one saying %q", err, c.want)
 			}
 		})

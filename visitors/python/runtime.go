@@ -263,7 +263,7 @@ func chordHeaderDefault(thread *starlark.Thread, self *instance, h visitors.Hook
 	t, ok := script.SigTarget(sig)
 	chord, isDict := t.Value.(*canvas.Dict)
 	if !ok || !isDict {
-		return nil, fmt.Errorf("AttributeError: StampingVisitor.%s needs the chord it was given (got %s)", h, pyType(sig))
+		return nil, fmt.Errorf("AttributeError: StampingVisitor.%s needs the chord it was given (got %s)", h, script.PyType(sig))
 	}
 	header, err := canvas.Tasks(chord)
 	if err != nil {
@@ -735,7 +735,7 @@ func builtinMergeDicts(_ *starlark.Thread, b *starlark.Builtin, args starlark.Tu
 	for _, a := range args {
 		m, ok := a.(starlark.IterableMapping)
 		if !ok {
-			return nil, fmt.Errorf("TypeError: '%s' object is not a mapping", pyType(a))
+			return nil, fmt.Errorf("TypeError: '%s' object is not a mapping", script.PyType(a))
 		}
 		for _, kv := range m.Items() {
 			if err := out.SetKey(kv[0], kv[1]); err != nil {
@@ -883,7 +883,7 @@ func isInstance(obj, classinfo starlark.Value) (bool, error) {
 			return t == "dict" || kind != "" && kind != "list", nil
 		}
 	}
-	return false, fmt.Errorf("TypeError: isinstance() arg 2 must be a type, a tuple of types, or a union (got %s)", pyType(classinfo))
+	return false, fmt.Errorf("TypeError: isinstance() arg 2 must be a type, a tuple of types, or a union (got %s)", script.PyType(classinfo))
 }
 
 func builtinSetattr(_ *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
@@ -894,7 +894,7 @@ func builtinSetattr(_ *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 	}
 	o, ok := obj.(starlark.HasSetField)
 	if !ok {
-		return nil, fmt.Errorf("AttributeError: '%s' object has no attribute '%s' (it is read-only)", pyType(obj), name)
+		return nil, fmt.Errorf("AttributeError: '%s' object has no attribute '%s' (it is read-only)", script.PyType(obj), name)
 	}
 	return starlark.None, o.SetField(name, v)
 }
@@ -927,7 +927,7 @@ func builtinRound(_ *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, 
 	}
 	f, ok := starlark.AsFloat(x)
 	if !ok {
-		return nil, fmt.Errorf("TypeError: type %s doesn't define __round__ method", pyType(x))
+		return nil, fmt.Errorf("TypeError: type %s doesn't define __round__ method", script.PyType(x))
 	}
 	_, isInt := x.(starlark.Int)
 	if nd == starlark.None {

@@ -48,7 +48,7 @@ func PyDumps(args starlark.Tuple, kwargs []starlark.Tuple, other func(starlark.V
 				n, _ := x.Int64()
 				indent = canvas.PyIndent(int(max(min(n, 1<<20), -1)))
 			default:
-				return "", pyErr("TypeError", "can't multiply sequence by non-int of type '%s' (indent is None, an int or a str)", pyTypeName(v))
+				return "", pyErr("TypeError", "can't multiply sequence by non-int of type '%s' (indent is None, an int or a str)", PyType(v))
 			}
 		case "separators":
 			separators = v
@@ -84,8 +84,8 @@ func pyErr(class, format string, a ...any) error {
 	return &canvas.PyError{Type: class, Msg: fmt.Sprintf(format, a...)}
 }
 
-// pyTypeName is the Python name of v's type.
-func pyTypeName(v starlark.Value) string {
+// PyType is the Python name of v's type (str, NoneType, list, …).
+func PyType(v starlark.Value) string {
 	switch v.(type) {
 	case starlark.NoneType:
 		return "NoneType"
@@ -171,7 +171,7 @@ func (c *dumpConverter) value(v starlark.Value, depth int) (canvas.Value, error)
 	// a sig view or another host value: its JSON, as a stamp holds it
 	cv, err := c.other(v)
 	if err != nil {
-		return nil, pyErr("TypeError", "Object of type %s is not JSON serializable", pyTypeName(v))
+		return nil, pyErr("TypeError", "Object of type %s is not JSON serializable", PyType(v))
 	}
 	if c.sortKeys {
 		cv = canvas.JSONCopy(cv) // sorted in place below
@@ -208,7 +208,7 @@ func (c *dumpConverter) key(k starlark.Value) (string, bool, error) {
 	if c.skipKeys {
 		return "", false, nil
 	}
-	return "", false, pyErr("TypeError", "keys must be str, int, float, bool or None, not %s", pyTypeName(k))
+	return "", false, pyErr("TypeError", "keys must be str, int, float, bool or None, not %s", PyType(k))
 }
 
 // sortItems is sorted(dct.items()) on the keys as they are: strings in
@@ -219,7 +219,7 @@ func sortItems(items []starlark.Tuple) error {
 	sort.SliceStable(items, func(a, b int) bool {
 		lt, e := starlark.Compare(syntax.LT, items[a][0], items[b][0])
 		if e != nil && err == nil {
-			err = pyErr("TypeError", "'<' not supported between instances of '%s' and '%s'", pyTypeName(items[a][0]), pyTypeName(items[b][0]))
+			err = pyErr("TypeError", "'<' not supported between instances of '%s' and '%s'", PyType(items[a][0]), PyType(items[b][0]))
 		}
 		return lt
 	})
