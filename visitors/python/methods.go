@@ -14,28 +14,32 @@ import (
 // Starlark's lack (pyOnlyMethods), and the attribute's own call for
 // anything else.
 func builtinMethod(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var name starlark.String
 	if len(args) < 2 {
 		return nil, fmt.Errorf("_method: want a receiver and a method name")
 	}
-	recv, name := args[0], string(args[1].(starlark.String))
+	if name, _ = args[1].(starlark.String); name == "" {
+		return nil, fmt.Errorf("_method: the method name must be a string")
+	}
+	recv := args[0]
 	rest := args[2:]
 	var out starlark.Value
 	var err error
 	handled := true
 	switch x := recv.(type) {
 	case *starlark.List:
-		out, err = listMethod(thread, x, name, rest, kwargs)
+		out, err = listMethod(thread, x, string(name), rest, kwargs)
 	case starlark.String:
-		out, handled, err = strMethod(string(x), name, rest, kwargs)
+		out, handled, err = strMethod(string(x), string(name), rest, kwargs)
 	case *starlark.Dict:
 		handled = name == "copy"
 		if handled {
-			out, err = copyDict(x.Items(), name, rest, kwargs)
+			out, err = copyDict(x.Items(), string(name), rest, kwargs)
 		}
 	case starlark.IterableMapping: // a read-only view of a canvas dict
 		handled = name == "copy"
 		if handled {
-			out, err = copyDict(x.Items(), name, rest, kwargs)
+			out, err = copyDict(x.Items(), string(name), rest, kwargs)
 		}
 	default:
 		handled = false
