@@ -227,7 +227,7 @@ func (t *translator) super(toks []token, i int) ([]otok, int, error) {
 		if m == nil || cls == nil {
 			return nil, 0, errAt(tk, "RuntimeError: super(): no arguments (super() works only in a method)")
 		}
-		if m.decorator != "" {
+		if m.decorator == "staticmethod" || m.decorator == "classmethod" {
 			return nil, 0, unsupportedAt(tk, "super() in a @"+m.decorator)
 		}
 		return []otok{{"_super(", tk.line, tk.col}, {m.self, tk.line, tk.col}, {", " + strconv.Quote(cls.name) + ")", tk.line, tk.col}}, end - i, nil

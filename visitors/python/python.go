@@ -9,7 +9,7 @@
 // classes deriving
 // from StampingVisitor (or from another visitor class of the file), with
 // methods taking self (or nothing under @staticmethod, the class under
-// @classmethod), class attributes, `self.attr` state set in __init__
+// @classmethod), @property getters, class attributes, `self.attr` state set in __init__
 // or in hooks, super() calls reaching Celery's default hooks; annotations;
 // **headers; str(uuid4()) and uuid4().hex; f-strings with conversions and
 // format specs; "...".format(...) and "..." % args as Python formats

@@ -100,6 +100,10 @@ log = logging.getLogger(__name__)
 class Base(StampingVisitor):
     prefix = "base"
 
+    @property
+    def upper_prefix(self):
+        return self.prefix.upper()
+
     @staticmethod
     def short(name):
         return name.split(".")[-1]
@@ -122,6 +126,7 @@ class Child(Base):
 
     def on_signature(self, sig, **headers):
         out = super().on_signature(sig, **headers)
+        out["u"] = self.upper_prefix
         out["f"] = f"{sig.name!r:>12}|{divmod(7, 2)}|{pow(2, 10)}|{-2 ** 3 ** 2}|{hex(255)}"
         return out
 

@@ -363,7 +363,8 @@ func TestUnsupportedPythonIsNamedWithItsLine(t *testing.T) {
 	top := []struct{ name, src, want string }{
 		{"import of another module", "import os\n", "v.py:1:8: unsupported Python construct: import of os (a visitor can import only from uuid, time, datetime, celery, celery.canvas, typing, json and logging)"},
 		{"from-import of another module", "from celery.result import AsyncResult\n", "v.py:1:6: unsupported Python construct: from celery.result import AsyncResult (a visitor can import only from uuid, time, datetime, celery, celery.canvas, typing, json and logging)"},
-		{"decorator", head[:len(head)-len("    def on_signature(self, sig, **headers):\n")] + "    @property\n    def on_signature(self):\n        return {}\n", "v.py:4:5: unsupported Python construct: decorator (only @staticmethod and @classmethod are supported on a method)"},
+		{"decorator", head[:len(head)-len("    def on_signature(self, sig, **headers):\n")] + "    @cached\n    def on_signature(self):\n        return {}\n", "v.py:4:5: unsupported Python construct: decorator (only @staticmethod, @classmethod and @property are supported on a method)"},
+		{"property hook", head[:len(head)-len("    def on_signature(self, sig, **headers):\n")] + "    @property\n    def on_signature(self):\n        return {}\n", "v.py:5:9: unsupported Python construct: @property on the hook on_signature (Celery calls its hooks)"},
 		{"decorator without a def", head[:len(head)-len("    def on_signature(self, sig, **headers):\n")] + "    @staticmethod\n    x = 1\n", "v.py:4:6: syntax error: @staticmethod must be followed by a def"},
 		{"decorator at the end of a class", head + "        return {}\n    @classmethod\n", "v.py:6:6: syntax error: @classmethod must be followed by a def"},
 		{"super() in a static method", head + "        return {}\n    @staticmethod\n    def f(x):\n        return super().f(x)\n", "v.py:8:16: unsupported Python construct: super() in a @staticmethod"},
@@ -1092,5 +1093,47 @@ class P(StampingVisitor):
 	want := `[1024, 0.5, -4, 4, 512, 13, 8, 81, 64, 1.4142135623730951, 0.01, "32", "256", 9, [0, 1, 4, 9], 8]`
 	if got := canvas.MustEncode(ls["t-1"].Lookup("p")); got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}
+
+// TestPropertiesReadAsPython runs @property getters, one overridden and
+// reaching its base's through super(), and one that counts its reads;
+// Celery 5.6.2 stamped the same values with the same file. Setting one
+// fails as in Python.
+func TestPropertiesReadAsPython(t *testing.T) {
+	v := compile(t, "prop.py", `from celery.canvas import StampingVisitor
+
+
+class Base(StampingVisitor):
+    def __init__(self):
+        self._tenant = "acme"
+        self.calls = 0
+
+    @property
+    def tenant(self):
+        self.calls += 1
+        return self._tenant.upper()
+
+    @property
+    def label(self):
+        return "base"
+
+
+class Child(Base):
+    @property
+    def label(self):
+        return "child+" + super().label
+
+    def on_signature(self, sig, **headers):
+        return {"t": self.tenant, "l": self.label, "n": self.calls}
+`)
+	_, ls := stamp(t, v)
+	o := ls["t-1"]
+	if got := canvas.MustEncode(canvas.NewList(o.Lookup("t"), o.Lookup("l"), o.Lookup("n"))); got != `["ACME", "child+base", 3]` {
+		t.Errorf("t-1: %s", got)
+	}
+	set := compile(t, "set.py", "from celery.canvas import StampingVisitor\nclass V(StampingVisitor):\n    @property\n    def x(self):\n        return 1\n    def on_signature(self, sig, **headers):\n        self.x = 2\n        return {}\n")
+	if _, err := stamping.Stamp(workflow(t), stamping.Options{Visitor: set}); err == nil || !strings.Contains(err.Error(), "AttributeError: property 'x' of 'V' object has no setter") {
+		t.Errorf("setting a property: %v", err)
 	}
 }

@@ -30,7 +30,7 @@ type pyClass struct {
 	base      *pyClass
 	methods   map[string]*starlark.Function
 	attrs     map[string]starlark.Value
-	decorated map[string]string // method name → "staticmethod" or "classmethod"
+	decorated map[string]string // method name → "staticmethod", "classmethod" or "property"
 }
 
 var (
@@ -128,6 +128,11 @@ type instance struct {
 	cls   *pyClass
 	attrs map[string]starlark.Value
 	order []string
+
+	// thread is the one the instance was made on, which runs every hook
+	// of the stamp: a @property's getter runs on it, under the budget
+	// of the hook that reads it.
+	thread *starlark.Thread
 }
 
 var (
@@ -148,6 +153,9 @@ func (o *instance) Attr(name string) (starlark.Value, error) {
 		return v, nil
 	}
 	if f, d := o.cls.lookup(name); f != nil {
+		if d == "property" {
+			return o.property(f)
+		}
 		return methodValue(f, d, o, o.cls, o.cls.name+"."+name), nil
 	}
 	for k := o.cls; k != nil; k = k.base {
@@ -176,8 +184,19 @@ func (o *instance) AttrNames() []string {
 	return sortedKeys(seen)
 }
 
+// property runs a @property's getter.
+func (o *instance) property(getter *starlark.Function) (starlark.Value, error) {
+	if o.thread == nil {
+		return nil, fmt.Errorf("the property %s is read outside a stamp", getter.Name())
+	}
+	return starlark.Call(o.thread, getter, starlark.Tuple{o}, nil)
+}
+
 // SetField is self.attr = value.
 func (o *instance) SetField(name string, v starlark.Value) error {
+	if _, d := o.cls.lookup(name); d == "property" {
+		return fmt.Errorf("AttributeError: property '%s' of '%s' object has no setter", name, o.cls.name)
+	}
 	if _, ok := o.attrs[name]; !ok {
 		o.order = append(o.order, name)
 	}
@@ -212,6 +231,9 @@ func (s *superProxy) AttrNames() []string   { return nil }
 func (s *superProxy) Attr(name string) (starlark.Value, error) {
 	if b := s.from.base; b != nil {
 		if f, d := b.lookup(name); f != nil {
+			if d == "property" {
+				return s.self.property(f)
+			}
 			return methodValue(f, d, s.self, s.self.cls, b.name+"."+name), nil
 		}
 		for k := b; k != nil; k = k.base {
@@ -636,7 +658,7 @@ func (c *pyClass) Name() string { return c.name }
 
 // CallInternal is Class(...): a new instance, its __init__ run.
 func (c *pyClass) CallInternal(thread *starlark.Thread, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	o := &instance{cls: c, attrs: map[string]starlark.Value{}}
+	o := &instance{cls: c, attrs: map[string]starlark.Value{}, thread: thread}
 	if init := c.method("__init__"); init != nil {
 		all := append(starlark.Tuple{o}, args...)
 		if _, err := starlark.Call(thread, init, all, kwargs); err != nil {
@@ -654,7 +676,7 @@ func builtinNew(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 	if !ok {
 		return nil, fmt.Errorf("_new: not a class")
 	}
-	o := &instance{cls: c, attrs: map[string]starlark.Value{}}
+	o := &instance{cls: c, attrs: map[string]starlark.Value{}, thread: thread}
 	if init := c.method("__init__"); init != nil {
 		if _, err := starlark.Call(thread, init, starlark.Tuple{o}, nil); err != nil {
 			var ee *starlark.EvalError

@@ -37,8 +37,8 @@ type classInfo struct {
 	attrs     []string
 	bodyShift int // columns removed from its body's lines
 
-	// decorated is the methods defined under @staticmethod or
-	// @classmethod, by name; pending is such a decorator whose def has
+	// decorated is the methods defined under @staticmethod, @classmethod
+	// or @property, by name; pending is such a decorator whose def has
 	// not come yet.
 	decorated map[string]string
 	pending   *token
@@ -77,7 +77,7 @@ type block struct {
 	cls        *classInfo
 	self       string // a method's first parameter ("" for a @staticmethod)
 	method     bool
-	decorator  string // a method's @staticmethod or @classmethod
+	decorator  string // a method's @staticmethod, @classmethod or @property
 	headerText string
 }
 
@@ -676,8 +676,8 @@ func (t *translator) classBodyLine(ln logical, c *classInfo) (bool, error) {
 	case first.is("def"):
 		return t.defLine(ln, c, "")
 	case first.is("@"):
-		if len(toks) != 2 || toks[1].kind != kName || toks[1].text != "staticmethod" && toks[1].text != "classmethod" {
-			return false, unsupportedAt(first, "decorator (only @staticmethod and @classmethod are supported on a method)")
+		if len(toks) != 2 || toks[1].kind != kName || toks[1].text != "staticmethod" && toks[1].text != "classmethod" && toks[1].text != "property" {
+			return false, unsupportedAt(first, "decorator (only @staticmethod, @classmethod and @property are supported on a method)")
 		}
 		c.pending = &toks[1]
 		return false, nil
@@ -751,9 +751,12 @@ func (t *translator) defLine(ln logical, c *classInfo, _ string) (bool, error) {
 		if c.pending != nil {
 			decorator, c.pending = c.pending.text, nil
 		}
+		_, isHook := visitors.ParseHook(name.text)
 		switch {
 		case decorator != "" && name.text == "__init__":
 			return false, unsupportedAt(name, "@"+decorator+" on __init__")
+		case decorator == "property" && isHook:
+			return false, unsupportedAt(name, "@property on the hook "+name.text+" (Celery calls its hooks)")
 		case decorator == "staticmethod":
 			selfName = "" // the first parameter is an argument like the others
 		case selfName == "":
