@@ -1057,16 +1057,8 @@ func (t *translator) simple(toks []token) ([]otok, error) {
 // signs: the targets, then the value. A statement that is not an
 // assignment (or holds a lambda, whose defaults use '=') is one part.
 func assignmentParts(toks []token) [][]token {
-	depth := 0
-	for _, tk := range toks {
-		switch {
-		case tk.is("(") || tk.is("[") || tk.is("{"):
-			depth++
-		case tk.is(")") || tk.is("]") || tk.is("}"):
-			depth--
-		case depth == 0 && tk.is("lambda"):
-			return [][]token{toks}
-		}
+	if indexTop(toks, "lambda") >= 0 {
+		return [][]token{toks}
 	}
 	return splitTop(toks, "=")
 }

@@ -114,16 +114,8 @@ func (c *dumpConverter) value(v starlark.Value, depth int) (canvas.Value, error)
 		return nil, pyErr("RecursionError", "maximum recursion depth exceeded while encoding a JSON object")
 	}
 	switch x := v.(type) {
-	case starlark.NoneType:
-		return nil, nil
-	case starlark.Bool:
-		return bool(x), nil
-	case starlark.Int:
-		return canvas.Int(x.String()), nil
-	case starlark.Float:
-		return float64(x), nil
-	case starlark.String:
-		return string(x), nil
+	case starlark.NoneType, starlark.Bool, starlark.Int, starlark.Float, starlark.String:
+		return FromStarlark(v) // a scalar, as a hook's result holds it
 	case *starlark.List, starlark.Tuple:
 		if err := c.enter(v); err != nil {
 			return nil, err
