@@ -96,8 +96,8 @@ func (c *pyClass) method(name string) *starlark.Function {
 	return f
 }
 
-// lookup is the method name of the class or its nearest base that defines
-// it, with its decorator ("" for a plain method).
+// lookup finds the method name in the class or the nearest base that
+// defines it, and its decorator ("" for a plain method).
 func (c *pyClass) lookup(name string) (*starlark.Function, string) {
 	for k := c; k != nil; k = k.base {
 		if f, ok := k.methods[name]; ok {
