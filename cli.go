@@ -218,7 +218,7 @@ func panicSite(stack []byte) string {
 
 func cmdStamp(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("stamp", "CANVAS.json", stderr)
-	visitorName := fs.String("visitor", "", "visitor: a built-in name (see 'stampede visitors') or a .star script; empty = no visitor")
+	visitorName := fs.String("visitor", "", "visitor: a built-in name (see 'stampede visitors'), a .star script or a .py StampingVisitor file (FILE.py:CLASS(ARGS) picks the class and its arguments); empty = no visitor")
 	appendStamps := fs.Bool("append", false, "append_stamps=True: keep every value of a repeated stamp in a list")
 	headersJSON := fs.String("headers", "", `extra headers passed to stamp(**headers), as a JSON object, e.g. '{"origin": "cli"}'`)
 	tracePath := fs.String("trace", "", "write the trace here, one JSON line per hook call")

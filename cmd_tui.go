@@ -111,7 +111,7 @@ func cmdTUIOpen(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "Usage: stampede [CANVAS.json] [flags]\n\nOpens the stepping debugger on a canvas, or a recorded session (replay/FORMAT.md) in the ops mode.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
-	visitorName := fs.String("visitor", "monitoring-id", "visitor: a built-in name (see 'stampede visitors'), a .star script or a .py StampingVisitor file")
+	visitorName := fs.String("visitor", "monitoring-id", "visitor: a built-in name (see 'stampede visitors'), a .star script or a .py StampingVisitor file (FILE.py:CLASS(ARGS) picks the class and its arguments)")
 	appendStamps := fs.Bool("append", false, "append_stamps=True: keep every value of a repeated stamp in a list")
 	headersJSON := fs.String("headers", "", `extra headers passed to stamp(**headers), as a JSON object`)
 	themeName := fs.String("theme", "", "theme: "+strings.Join(themes.Names(), ", ")+", or a .json theme file (NO_COLOR forces mono)")

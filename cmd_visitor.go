@@ -26,8 +26,9 @@ func visitorUsage(w io.Writer) {
 	fmt.Fprint(w, `Usage:
   stampede visitor new NAME          write NAME.star, a commented starter script
   stampede visitor new NAME.py       write NAME.py, a starter StampingVisitor class
-  stampede visitor check FILE        compile FILE (.star, .py or FILE.py:CLASS) and
-                                     stamp the built-in sample with it
+  stampede visitor check FILE        compile FILE (.star, .py, FILE.py:CLASS or
+                                     FILE.py:CLASS(ARGS)) and stamp the built-in
+                                     sample with it
   stampede visitor check -starlark FILE.py
                                      also print the Starlark a Python file becomes
 

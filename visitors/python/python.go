@@ -23,6 +23,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"go.starlark.net/syntax"
@@ -116,11 +117,16 @@ func Resolve(spec, dir string) (visitors.Visitor, error) {
 	return Load(script.Find(file, dir), class)
 }
 
-// SplitSpec splits FILE.py:CLASS into the file and the class ("" when not
-// given).
+// SplitSpec splits FILE.py:CLASS, or FILE.py:CLASS(ARGS) for a visitor
+// made with arguments, into the file and the class with its arguments
+// ("" when not given).
 func SplitSpec(spec string) (file, class string) {
-	if i := strings.LastIndex(spec, ".py:"); i >= 0 && !strings.ContainsAny(spec[i+4:], `/\`) {
-		return spec[:i+3], spec[i+4:]
+	if m := classSpec.FindStringSubmatch(spec); m != nil {
+		return m[1], m[2]
 	}
 	return spec, ""
 }
+
+// classSpec is FILE.py:CLASS or FILE.py:CLASS(ARGS); the arguments may
+// hold anything, a path or another ".py:" included.
+var classSpec = regexp.MustCompile(`^(.*?\.py):([A-Za-z_][A-Za-z_0-9]*(?:\s*\(.*)?)$`)

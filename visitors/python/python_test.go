@@ -455,7 +455,7 @@ func TestPythonErrorsPointAtThePythonFile(t *testing.T) {
 	t.Run("__init__ that needs arguments", func(t *testing.T) {
 		v := compile(t, "v.py", head+"    def __init__(self, prefix):\n        self.prefix = prefix\n\n    def on_signature(self, sig, **headers):\n        return {}\n")
 		_, err := stamping.Stamp(workflow(t), stamping.Options{Visitor: v})
-		want := "v.py:3:1: TypeError: V() missing 1 argument (prefix): stampede creates the visitor as V(), so every __init__ parameter needs a default"
+		want := "v.py:3:1: TypeError: V() missing 1 argument (prefix): pass them as FILE.py:V(name=value, …) or give them defaults"
 		if err == nil || err.Error() != want {
 			t.Errorf("error = %v\nwant    %s", err, want)
 		}
@@ -1135,5 +1135,63 @@ class Child(Base):
 	set := compile(t, "set.py", "from celery.canvas import StampingVisitor\nclass V(StampingVisitor):\n    @property\n    def x(self):\n        return 1\n    def on_signature(self, sig, **headers):\n        self.x = 2\n        return {}\n")
 	if _, err := stamping.Stamp(workflow(t), stamping.Options{Visitor: set}); err == nil || !strings.Contains(err.Error(), "AttributeError: property 'x' of 'V' object has no setter") {
 		t.Errorf("setting a property: %v", err)
+	}
+}
+
+// TestVisitorMadeWithArguments names a visitor class with arguments for
+// its __init__, FILE.py:CLASS(ARGS), as Python code would construct it;
+// Celery 5.6.2 stamped the same values with Tenant(...) made in Python.
+func TestVisitorMadeWithArguments(t *testing.T) {
+	for spec, want := range map[string][2]string{
+		"dir/x.py:Cls":                  {"dir/x.py", "Cls"},
+		"x.py:Cls(a=1)":                 {"x.py", "Cls(a=1)"},
+		`x.py:Cls(url="a/b.py:c", n=2)`: {"x.py", `Cls(url="a/b.py:c", n=2)`},
+		`x.py:Cls("unclosed"`:           {"x.py", `Cls("unclosed"`},
+		"monitoring-id":                 {"monitoring-id", ""},
+		"odd.py:dir/v.py":               {"odd.py:dir/v.py", ""},
+	} {
+		if file, class := python.SplitSpec(spec); file != want[0] || class != want[1] {
+			t.Errorf("SplitSpec(%q) = %q, %q; want %q, %q", spec, file, class, want[0], want[1])
+		}
+	}
+	dir := t.TempDir()
+	src := `from celery.canvas import StampingVisitor
+
+DEFAULT_LEVEL = 3
+
+
+class Tenant(StampingVisitor):
+    def __init__(self, tenant, level=1, tags=None):
+        self.tenant = tenant
+        self.level = level
+        self.tags = tags or []
+
+    def on_signature(self, sig, **headers):
+        return {"tenant": self.tenant, "level": self.level, "tags": self.tags}
+`
+	if err := os.WriteFile(filepath.Join(dir, "args.py"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	v, err := python.Resolve(`args.py:Tenant("acme", level=DEFAULT_LEVEL * 2, tags=["a/b.py:c", {"k": (1, 2)}])`, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, ls := stamp(t, v)
+	o := ls["t-1"]
+	if got := canvas.MustEncode(canvas.NewList(o.Lookup("tenant"), o.Lookup("level"), o.Lookup("tags"))); got != `["acme", 6, ["a/b.py:c", {"k": [1, 2]}]]` {
+		t.Errorf("t-1: %s", got)
+	}
+	for spec, msg := range map[string]string{
+		"args.py:Tenant":           "args.py:6:1: TypeError: Tenant() missing 1 argument (tenant): pass them as FILE.py:Tenant(name=value, …) or give them defaults",
+		`args.py:Tenant("x"`:       `Tenant("x": the arguments to the class must end with ')'`,
+		`args.py:Tenant("x", z=1)`: `TypeError: Tenant() got an unexpected keyword argument "z"`,
+	} {
+		v, err := python.Resolve(spec, dir)
+		if err == nil {
+			_, err = stamping.Stamp(workflow(t), stamping.Options{Visitor: v})
+		}
+		if err == nil || !strings.Contains(script.Explain(err), msg) {
+			t.Errorf("%s: error %v, want one saying %q", spec, err, msg)
+		}
 	}
 }

@@ -672,22 +672,30 @@ func (c *pyClass) CallInternal(thread *starlark.Thread, args starlark.Tuple, kwa
 
 // builtinNew makes the visitor: Class(), running __init__.
 func builtinNew(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	c, ok := args[0].(*pyClass)
-	if !ok {
+	var c *pyClass
+	if len(args) > 0 {
+		c, _ = args[0].(*pyClass)
+	}
+	if c == nil {
 		return nil, fmt.Errorf("_new: not a class")
 	}
 	o := &instance{cls: c, attrs: map[string]starlark.Value{}, thread: thread}
 	if init := c.method("__init__"); init != nil {
-		if _, err := starlark.Call(thread, init, starlark.Tuple{o}, nil); err != nil {
+		if _, err := starlark.Call(thread, init, append(starlark.Tuple{o}, args[1:]...), kwargs); err != nil {
 			var ee *starlark.EvalError
 			prefix := "function " + init.Name() + " "
 			if errors.As(err, &ee) && strings.HasPrefix(ee.Msg, prefix) && (strings.Contains(ee.Msg, " missing ") || strings.Contains(ee.Msg, " argument")) {
 				// The arguments did not bind: say why, at the class.
-				return nil, fmt.Errorf("TypeError: %s() %s: stampede creates the visitor as %s(), so every __init__ parameter needs a default",
-					c.name, strings.TrimPrefix(ee.Msg, prefix), c.name)
+				msg := fmt.Sprintf("TypeError: %s() %s", c.name, strings.TrimPrefix(ee.Msg, prefix))
+				if strings.Contains(ee.Msg, " missing ") {
+					msg += fmt.Sprintf(": pass them as FILE.py:%s(name=value, …) or give them defaults", c.name)
+				}
+				return nil, errors.New(msg)
 			}
 			return nil, err
 		}
+	} else if len(args) > 1 || len(kwargs) > 0 {
+		return nil, fmt.Errorf("TypeError: %s() takes no arguments (it has no __init__)", c.name)
 	}
 	return o, nil
 }

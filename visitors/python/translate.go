@@ -1180,6 +1180,10 @@ func (t *translator) finish(want string) (*program, error) {
 	if len(t.classes) == 0 {
 		return nil, &perr{1, 1, "no visitor class: the file must define a class deriving from celery.canvas.StampingVisitor"}
 	}
+	want, args, err := splitCall(want)
+	if err != nil {
+		return nil, err
+	}
 	var chosen *classInfo
 	if want != "" {
 		chosen = t.byName[want]
@@ -1213,7 +1217,11 @@ func (t *translator) finish(want string) (*program, error) {
 	e.startLine(0, 0)
 	p.userEnd = e.line - 1
 	gen := t.gen
-	gen([2]int{chosen.line, chosen.col}, "__self = _new(__class_"+chosen.name+")")
+	newArgs, err := t.constructorArgs(args)
+	if err != nil {
+		return nil, err
+	}
+	gen([2]int{chosen.line, chosen.col}, "__self = _new(__class_"+chosen.name+newArgs+")")
 	for h := visitors.Hook(0); h < visitors.NumHooks; h++ {
 		owner := chosen.owner(h.String())
 		if owner == nil {
@@ -1284,4 +1292,44 @@ func (p *program) rewrite(msg string) string {
 		msg = strings.ReplaceAll(msg, "__class_"+c.name, c.name)
 	}
 	return msg
+}
+
+// splitCall splits CLASS(ARGS), how -visitor FILE.py:CLASS(ARGS) names a
+// visitor made with arguments, into the class and the argument text
+// (empty for a plain CLASS).
+func splitCall(want string) (class, args string, err error) {
+	open := strings.IndexByte(want, '(')
+	if open < 0 {
+		return want, "", nil
+	}
+	if !strings.HasSuffix(want, ")") {
+		return "", "", &perr{1, 1, fmt.Sprintf("%s: the arguments to the class must end with ')', as in Visitor(tenant=\"acme\")", want)}
+	}
+	return strings.TrimSpace(want[:open]), want[open+1 : len(want)-1], nil
+}
+
+// constructorArgs translates the arguments of CLASS(ARGS) into the text
+// that follows the class in the generated _new call (", tenant = ...").
+// They are Python expressions, evaluated after the file's top level, so
+// they may name its constants.
+func (t *translator) constructorArgs(args string) (string, error) {
+	if strings.TrimSpace(args) == "" {
+		return "", nil
+	}
+	lines, err := tokenize(args, 1, 1)
+	if err == nil && len(lines) != 1 {
+		err = fmt.Errorf("the arguments must be one line")
+	}
+	var out []otok
+	if err == nil {
+		out, err = t.expr(lines[0].toks)
+	}
+	if err != nil {
+		return "", &perr{1, 1, fmt.Sprintf("the visitor's arguments (%s): %v", args, err)}
+	}
+	var b strings.Builder
+	for _, o := range out {
+		b.WriteString(" " + o.text)
+	}
+	return "," + b.String(), nil
 }
