@@ -100,6 +100,10 @@ func writeRepr(b *strings.Builder, v starlark.Value, depth int) {
 		writeItems(b, x, depth)
 		b.WriteByte(']')
 	default:
+		if t, ok := script.SigTarget(v); ok { // str() and repr() of a signature are its call
+			b.WriteString(celeryRepr(t.Value))
+			return
+		}
 		b.WriteString(v.String())
 	}
 }

@@ -1195,3 +1195,76 @@ class Tenant(StampingVisitor):
 		}
 	}
 }
+
+// TestSignatureReprIsCeleryS prints repr() and str() of every node a
+// hook gets, on a canvas Celery 5.6.2 dumped (testdata/repr_canvas.json:
+// arguments of every kind, chords with a task or a chain as body, a
+// map, chunks, a group of a tuple, a task without a module), and on the
+// workflow. Every line is what Celery printed for the same visitor, but
+// for the id() an empty chain shows.
+func TestSignatureReprIsCeleryS(t *testing.T) {
+	v := compile(t, "rp.py", `from celery.canvas import StampingVisitor
+
+
+class R(StampingVisitor):
+    def on_signature(self, sig, **headers):
+        print("r", repr(sig))
+
+    def on_group_start(self, sig, **headers):
+        print("gr", str(sig))
+
+    def on_chain_start(self, sig, **headers):
+        print("cr", repr(sig))
+
+    def on_chord_body(self, sig, **headers):
+        print("chr", f"{sig!r}")
+`)
+	data, err := os.ReadFile(filepath.Join("testdata", "repr_canvas.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := canvas.Load(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	addr := regexp.MustCompile(`@0x[0-9a-f]+:`)
+	v.Print = func(msg string) { seen[addr.ReplaceAllString(msg, "@ID:")] = true }
+	if _, err := stamping.Stamp(c, stamping.Options{Visitor: v}); err != nil {
+		t.Fatal(script.Explain(err))
+	}
+	for _, w := range []string{
+		`chr %(b.z(group([a.x(1)])) | <chain@ID: empty>)`,
+		`chr %(b.z(group([a.x(1)])) | w(1) | c.v())`,
+		`chr %b.z(group([a.x(1), y()]), 9)`,
+		`cr b.z() | w(1) | c.v()`,
+		`cr b.z()`,
+		`r add(1.5, 2.5)`,
+		`r b.w(1)`,
+		`r celery.chunks(task={'task': 'm.add', 'args': [], 'kwargs': {}, 'options': {}, 'subtask_type': None, 'immutable': False}, it=[[1, 2]], n=2)`,
+		`r celery.map(task={'task': 'm.add', 'args': [], 'kwargs': {}, 'options': {}, 'subtask_type': None, 'immutable': False}, it=[1, 2])`,
+		`r m.add(1, "q'", [1, {'k': None}], [2], x=1.5, y=True)`,
+		`gr group([m.add(1, "q'", [1, {'k': None}], [2], x=1.5, y=True), %b.z([a.x(1), a.y()], 9), %(b.z([a.x(1)]) | w(1) | c.v()), %(b.z([a.x(1)]) | <chain@ID: empty>), celery.map(task={'task': 'add', 'args': [], 'kwargs': {}, 'options': {}, 'subtask_type': None, 'immutable': False}, it=[1, 2]), celery.chunks(task={'task': 'add', 'args': [], 'kwargs': {}, 'options': {}, 'subtask_type': None, 'immutable': False}, it=[[1, 2]], n=2), group([a.x(), b.y()]), add(1.5, 2.5)])`,
+	} {
+		if !seen[w] {
+			t.Errorf("no line %s", w)
+		}
+	}
+	if t.Failed() {
+		t.Logf("printed: %v", seen)
+	}
+
+	seen = map[string]bool{}
+	stamp(t, v)
+	for _, w := range []string{
+		`cr proj.add(1, 2) | %xsum([mul(), group([echo(), echo()])]) | add() | mul()`,
+		`chr %proj.xsum(group([mul(), group([echo(), echo()])]))`,
+		`gr group([proj.mul(), group([echo(), echo()])])`,
+		`gr group([proj.log(), log()])`,
+		`r proj.add(1, 2)`,
+	} {
+		if !seen[w] {
+			t.Errorf("workflow: no line %s", w)
+		}
+	}
+}
