@@ -110,6 +110,9 @@ func sigRepr(d *canvas.Dict, depth int) string {
 		}
 		return "%" + removeRepeating(taskOf(body), reprCall(body, header, depth))
 	case canvas.XMap, canvas.XStarMap:
+		// Celery reads task.task: a map made in Python holds a Signature
+		// there. One loaded from JSON holds a dict, and Celery's repr
+		// fails with AttributeError; this one writes the name anyway.
 		task, _ := kw.Lookup("task").(*canvas.Dict)
 		star := ""
 		if d.Class() == canvas.XStarMap {
