@@ -127,6 +127,7 @@ class Child(Base):
     def on_signature(self, sig, **headers):
         out = super().on_signature(sig, **headers)
         out["u"] = self.upper_prefix
+        out["r"] = repr(sig) + "|" + str(sig.owner)
         out["f"] = f"{sig.name!r:>12}|{divmod(7, 2)}|{pow(2, 10)}|{-2 ** 3 ** 2}|{hex(255)}"
         return out
 
