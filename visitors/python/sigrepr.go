@@ -69,7 +69,7 @@ func writeCeleryRepr(b *strings.Builder, v canvas.Value, depth int) {
 
 // sigRepr is Signature.__repr__ and its subclasses' for the signature d.
 func sigRepr(d *canvas.Dict, depth int) string {
-	kw, _ := d.Lookup("kwargs").(*canvas.Dict)
+	kw := kwargsOf(d)
 	switch d.Class() {
 	case canvas.Chain:
 		tasks := items(kw.Lookup("tasks"))
@@ -94,7 +94,7 @@ func sigRepr(d *canvas.Dict, depth int) string {
 			return "<chord without body: " + reprAt(header, depth) + ">"
 		}
 		if body.Class() == canvas.Chain {
-			tasks := items(body.Lookup("kwargs").(*canvas.Dict).Lookup("tasks"))
+			tasks := items(kwargsOf(body).Lookup("tasks"))
 			if len(tasks) > 0 {
 				first, _ := tasks[0].(*canvas.Dict)
 				rest := fmt.Sprintf("<chain@%p: empty>", body) // Celery prints the id() of a new chain
@@ -121,6 +121,15 @@ func sigRepr(d *canvas.Dict, depth int) string {
 		return fmt.Sprintf("[%s(%sx) for x in %s]", taskOf(task), star, truncate(reprAt(kw.Lookup("it"), depth), 100))
 	}
 	return reprCall(d, nil, depth)
+}
+
+// kwargsOf is a signature's kwargs dict, or an empty one when it has none
+// (a canvas that does not load as Celery's would).
+func kwargsOf(d *canvas.Dict) *canvas.Dict {
+	if kw, ok := d.Lookup("kwargs").(*canvas.Dict); ok {
+		return kw
+	}
+	return &canvas.Dict{}
 }
 
 // reprCall is Signature.reprcall(first): task(args, kwargs), with first
