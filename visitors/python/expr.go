@@ -21,22 +21,13 @@ func (t *translator) expr(toks []token) ([]otok, error) {
 		// x.sort(), s.zfill(3) and the other methods Python's str, list
 		// and dict have and Starlark's lack: _method(x, "sort", …).
 		if tk.is(".") && i+2 < len(toks) && toks[i+1].kind == kName && pyOnlyMethods[toks[i+1].text] && toks[i+2].is("(") && primary < len(out) {
-			end := matching(toks, i+2)
-			if end < 0 {
-				return nil, errAt(toks[i+2], "syntax error: '(' was never closed")
-			}
 			recv := append([]otok(nil), out[primary:]...)
-			call := append([]otok{{"_method(", tk.line, tk.col}}, recv...)
-			call = append(call, otok{", " + strconv.Quote(toks[i+1].text), toks[i+1].line, toks[i+1].col})
-			if end > i+3 {
-				args, err := t.expr(toks[i+3 : end])
-				if err != nil {
-					return nil, err
-				}
-				call = append(call, otok{",", 0, 0})
-				call = append(call, args...)
+			name := []otok{{strconv.Quote(toks[i+1].text), toks[i+1].line, toks[i+1].col}}
+			call, end, err := t.helperCall("_method", tk, toks, i+2, recv, name)
+			if err != nil {
+				return nil, err
 			}
-			out = append(out[:primary], append(call, otok{")", toks[end].line, toks[end].col})...)
+			out = append(out[:primary], call...)
 			i = end
 			continue
 		}
@@ -48,25 +39,15 @@ func (t *translator) expr(toks []token) ([]otok, error) {
 			}
 			// "...".format(...) on a literal: Python's str.format.
 			if j-i == 1 && j+2 < len(toks) && toks[j].is(".") && toks[j+1].kind == kName && toks[j+1].text == "format" && toks[j+2].is("(") {
-				end := matching(toks, j+2)
-				if end < 0 {
-					return nil, errAt(toks[j+2], "syntax error: '(' was never closed")
-				}
 				lit, err := t.stringLiteral(tk)
 				if err != nil {
 					return nil, err
 				}
-				out = append(out, otok{"_str_format(", tk.line, tk.col})
-				out = append(out, lit...)
-				if end > j+3 {
-					args, err := t.expr(toks[j+3 : end])
-					if err != nil {
-						return nil, err
-					}
-					out = append(out, otok{",", 0, 0})
-					out = append(out, args...)
+				call, end, err := t.helperCall("_str_format", tk, toks, j+2, lit)
+				if err != nil {
+					return nil, err
 				}
-				out = append(out, otok{")", toks[end].line, toks[end].col})
+				out = append(out, call...)
 				i = end
 				continue
 			}
@@ -577,4 +558,31 @@ func endsAtom(tk token) bool {
 		return !pyKeywords[tk.text] || tk.text == "None" || tk.text == "True" || tk.text == "False"
 	}
 	return tk.is(")") || tk.is("]") || tk.is("}")
+}
+
+// helperCall is a call of the runtime helper name on the operands lead
+// followed by the arguments between toks[open], a '(', and its ')' (as
+// obj.method(args) is rewritten to name(obj, …, args)). It returns the
+// call and the index of that ')'.
+func (t *translator) helperCall(name string, at token, toks []token, open int, lead ...[]otok) ([]otok, int, error) {
+	end := matching(toks, open)
+	if end < 0 {
+		return nil, 0, errAt(toks[open], "syntax error: '(' was never closed")
+	}
+	call := []otok{{name + "(", at.line, at.col}}
+	for k, l := range lead {
+		if k > 0 {
+			call = append(call, otok{",", 0, 0})
+		}
+		call = append(call, l...)
+	}
+	if end > open+1 {
+		args, err := t.expr(toks[open+1 : end])
+		if err != nil {
+			return nil, 0, err
+		}
+		call = append(call, otok{",", 0, 0})
+		call = append(call, args...)
+	}
+	return append(call, otok{")", toks[end].line, toks[end].col}), end, nil
 }

@@ -15,11 +15,7 @@ import (
 
 // celeryRepr is Python's repr of a canvas value in which signatures are
 // Celery's Signature objects.
-func celeryRepr(v canvas.Value) string {
-	var b strings.Builder
-	writeCeleryRepr(&b, v, 0)
-	return b.String()
-}
+func celeryRepr(v canvas.Value) string { return reprAt(v, -1) }
 
 func writeCeleryRepr(b *strings.Builder, v canvas.Value, depth int) {
 	if depth > 100 {
@@ -157,6 +153,7 @@ func reprCall(d *canvas.Dict, first canvas.Value, depth int) string {
 	return name + "(" + strings.Join(parts, ", ") + ")"
 }
 
+// reprAt is celeryRepr of a value nested one level below depth.
 func reprAt(v canvas.Value, depth int) string {
 	var b strings.Builder
 	writeCeleryRepr(&b, v, depth+1)
